@@ -1,0 +1,5 @@
+import { Command } from "commander";
+
+export function issueCommand(): Command {
+  return new Command("issue").description("Issue a certificate");
+}

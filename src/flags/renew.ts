@@ -1,0 +1,5 @@
+import { Command } from "commander";
+
+export function renewCommand(): Command {
+  return new Command("renew").description("Renew certificates that are due");
+}

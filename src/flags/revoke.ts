@@ -1,0 +1,5 @@
+import { Command } from "commander";
+
+export function revokeCommand(): Command {
+  return new Command("revoke").description("Revoke a certificate");
+}

@@ -1,0 +1,2 @@
+// @peculiar/x509 needs a Reflect metadata polyfill loaded before it (tsyringe).
+import "reflect-metadata";
