@@ -1,0 +1,86 @@
+// File primitives that never leave a half-written file: write to a temporary file in the
+// target's own directory (same filesystem, so rename is atomic), flush, then rename.
+import { randomBytes } from "node:crypto";
+import { open, rename, rm, symlink } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { FileError } from "../errors.js";
+
+export const KEY_MODE = 0o600;
+export const PUBLIC_MODE = 0o644;
+
+export function tempName(target: string): string {
+  return join(dirname(target), `.${basename(target)}.tmp-${randomBytes(6).toString("hex")}`);
+}
+
+/**
+ * Create `path` with `data` and `mode` from the first byte: exclusive create (never follows or
+ * reuses an existing file), chmod on the open handle before writing so the umask cannot widen
+ * or narrow the mode, then fsync.
+ */
+export async function writeNewFile(path: string, data: string, mode: number): Promise<void> {
+  const handle = await open(path, "wx", mode).catch((error: unknown) => {
+    throw fileError("create", path, error);
+  });
+  try {
+    await handle.chmod(mode);
+    await handle.writeFile(data, "utf8");
+    await handle.sync();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true }).catch(() => undefined);
+    throw fileError("write", path, error);
+  }
+  await handle.close();
+}
+
+/** Replace `path` atomically: readers see the old content or the new, never a mix. */
+export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+  const temp = tempName(path);
+  await writeNewFile(temp, data, mode);
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw fileError("replace", path, error);
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** Point `path` at `target` with one rename, replacing whatever `path` was (never writing through it). */
+export async function replaceWithSymlink(path: string, target: string): Promise<void> {
+  const temp = tempName(path);
+  try {
+    await symlink(target, temp);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw fileError("link", path, error);
+  }
+}
+
+/** fsync a directory so a rename in it survives a power cut (best effort: not every FS allows it). */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r").catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close().catch(() => undefined);
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the filesystem is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOENT: "no such file or directory",
+  ENOTDIR: "a parent is not a directory",
+  EEXIST: "it already exists",
+  EISDIR: "it is a directory",
+};
+
+export function fileError(action: string, path: string, error: unknown): FileError {
+  if (error instanceof FileError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
+  const reason = REASONS[code] ?? (code || (error instanceof Error ? error.message : String(error)));
+  return new FileError(`cannot ${action} ${path}: ${reason}`, { cause: error });
+}

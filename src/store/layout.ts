@@ -1,0 +1,195 @@
+// The file set on disk. Users configure stable paths (cert.pem, key.pem, …); each is a
+// symlink into `.certctl/live/`, and `live` is itself a symlink to one complete version
+// folder. Replacing a set is one rename of `live`, so a crash or `kill -9` at any moment
+// leaves either the whole old set or the whole new one, never a new key beside an old
+// certificate — which separate renames of separate files cannot promise.
+//
+//   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
+//   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,key}.pem
+import { constants } from "node:fs";
+import { access, lstat, mkdir, readdir, readlink, realpath, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { FileError } from "../errors.js";
+import { KEY_MODE, PUBLIC_MODE, fileError, replaceWithSymlink, syncDirectory, writeNewFile } from "./atomic.js";
+
+export interface FilePaths {
+  cert: string;
+  chain: string;
+  fullchain: string;
+  key: string;
+}
+export type FileRole = keyof FilePaths;
+const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "key"];
+
+export interface PemSet {
+  certificate: string;
+  /** The issuing chain, leaf excluded. */
+  chain: string;
+  /** Absent when the user brought their own CSR: no key.pem is written. */
+  privateKey?: string;
+}
+
+export interface WrittenFiles {
+  cert: string;
+  chain: string;
+  fullchain: string;
+  key?: string;
+}
+
+export const STATE_DIR = ".certctl";
+/** How many complete versions to keep for a manual rollback. */
+const VERSIONS_KEPT = 3;
+
+export function stateDir(outDir: string): string {
+  return join(outDir, STATE_DIR);
+}
+
+export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
+  const dir = resolve(cwd, outDir);
+  const pick = (role: FileRole) => resolve(overrides[role] === undefined ? dir : cwd, overrides[role] ?? `${role}.pem`);
+  return { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key") };
+}
+
+export interface PreflightOptions {
+  force: boolean;
+  writeKey: boolean;
+  /** Renewal replaces a set certctl installed: its own symlinks are expected, anything else is not. */
+  allowManaged?: { outDir: string };
+}
+
+/**
+ * Everything that can be known before a request is sent: no file is touched. Refuses to
+ * overwrite (unless force), a directory that cannot be written, and a key path that is a
+ * symlink pointing somewhere certctl did not put it (unless force).
+ */
+export async function preflightFileSet(paths: FilePaths, opts: PreflightOptions): Promise<void> {
+  for (const role of ROLES) {
+    if (role === "key" && !opts.writeKey) continue;
+    const path = paths[role];
+    await assertWritableDirectory(dirname(path));
+    const info = await lstat(path).catch(() => undefined);
+    if (!info) continue;
+    if (info.isDirectory()) throw new FileError(`${path} is a directory; expected a file path for the ${role}`);
+    const managed = opts.allowManaged && (await isManagedLink(path, opts.allowManaged.outDir, role));
+    if (managed || opts.force) continue;
+    if (info.isSymbolicLink() && role === "key") {
+      const target = await readlink(path).catch(() => "?");
+      throw new FileError(`refusing to replace ${path}: it is a symlink to ${target}, not a key certctl manages`, {
+        hint: "Pass --force to replace the link itself (the file it points to is never written).",
+      });
+    }
+    throw new FileError(`${path} already exists; certctl does not overwrite files without --force`, {
+      hint: opts.allowManaged ? "Pass --force to replace it." : "Pass --force to replace the existing set, or choose another --out-dir.",
+    });
+  }
+}
+
+async function assertWritableDirectory(dir: string): Promise<void> {
+  let current = dir;
+  for (;;) {
+    const info = await stat(current).catch(() => undefined);
+    if (info) {
+      if (!info.isDirectory()) throw new FileError(`cannot write into ${dir}: ${current} is not a directory`);
+      await access(current, constants.W_OK | constants.X_OK).catch((error: unknown) => {
+        throw fileError("write into", current, error);
+      });
+      return;
+    }
+    const parent = dirname(current);
+    if (parent === current) throw new FileError(`cannot write into ${dir}: no existing parent directory`);
+    current = parent;
+  }
+}
+
+async function isManagedLink(path: string, outDir: string, role: FileRole): Promise<boolean> {
+  const target = await readlink(path).catch(() => undefined);
+  if (target === undefined) return false;
+  return resolve(dirname(path), target) === liveFile(outDir, role);
+}
+
+function liveFile(outDir: string, role: FileRole): string {
+  return join(stateDir(outDir), "live", `${role}.pem`);
+}
+
+/** The bytes of each file: fullchain is the leaf followed by the issuing chain. */
+export function renderFiles(pems: PemSet): Partial<Record<FileRole, string>> {
+  const certificate = ensureNewline(pems.certificate.trim());
+  const chain = pems.chain.trim() === "" ? "" : ensureNewline(pems.chain.trim());
+  const files: Partial<Record<FileRole, string>> = { cert: certificate, chain, fullchain: certificate + chain };
+  if (pems.privateKey !== undefined) files.key = ensureNewline(pems.privateKey.trim());
+  return files;
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith("\n") ? text : text + "\n";
+}
+
+export interface InstallOptions {
+  /** Called between steps; tests use it to kill the process at each point of the swap. */
+  onStep?: (step: "version-written" | "live-swapped" | "links-installed") => void;
+}
+
+/** Write a complete, already-verified set as a new version and make it live with one rename. */
+export async function installFileSet(outDir: string, paths: FilePaths, pems: PemSet, opts: InstallOptions = {}): Promise<WrittenFiles> {
+  const state = stateDir(outDir);
+  const versions = join(state, "versions");
+  await mkdir(versions, { recursive: true }).catch((error: unknown) => {
+    throw fileError("create", versions, error);
+  });
+  const files = renderFiles(pems);
+  const version = await createVersionDir(versions);
+  try {
+    for (const role of ROLES) {
+      const data = files[role];
+      if (data !== undefined) await writeNewFile(join(version, `${role}.pem`), data, role === "key" ? KEY_MODE : PUBLIC_MODE);
+    }
+    await syncDirectory(version);
+  } catch (error) {
+    await rm(version, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+  opts.onStep?.("version-written");
+
+  await replaceWithSymlink(join(state, "live"), relative(state, version));
+  await syncDirectory(state);
+  opts.onStep?.("live-swapped");
+
+  const written: WrittenFiles = { cert: paths.cert, chain: paths.chain, fullchain: paths.fullchain };
+  if (files.key !== undefined) written.key = paths.key;
+  for (const role of ROLES) {
+    if (files[role] === undefined) continue;
+    const link = paths[role];
+    if (await isManagedLink(link, outDir, role)) continue;
+    await mkdir(dirname(link), { recursive: true }).catch((error: unknown) => {
+      throw fileError("create", dirname(link), error);
+    });
+    await replaceWithSymlink(link, relative(dirname(link), liveFile(outDir, role)));
+    await syncDirectory(dirname(link));
+  }
+  opts.onStep?.("links-installed");
+  await pruneVersions(versions, version);
+  return written;
+}
+
+async function createVersionDir(versions: string): Promise<string> {
+  const names = await readdir(versions).catch(() => [] as string[]);
+  const highest = names.reduce((max, name) => Math.max(max, Number.parseInt(name, 10) || 0), 0);
+  for (let next = highest + 1; ; next++) {
+    const dir = join(versions, `${String(next).padStart(4, "0")}-${Date.now().toString(36)}`);
+    try {
+      await mkdir(dir, { mode: 0o755 });
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", dir, error);
+    }
+  }
+}
+
+async function pruneVersions(versions: string, live: string): Promise<void> {
+  const names = (await readdir(versions).catch(() => [] as string[])).filter((n) => /^\d+-/.test(n)).sort();
+  const liveReal = await realpath(live).catch(() => live);
+  for (const name of names.slice(0, Math.max(0, names.length - VERSIONS_KEPT))) {
+    const dir = join(versions, name);
+    if ((await realpath(dir).catch(() => dir)) !== liveReal) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

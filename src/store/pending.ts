@@ -1,0 +1,74 @@
+// State kept for a request that is still pending, so `certctl status` can finish the set
+// later exactly as `issue` would have. The key is kept under .certctl/pending/ as
+// <requestId>.key.pem (0600) — a name nobody can mistake for the live key.pem — and never
+// replaces a live key before the matching certificate has arrived.
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
+import { stateDir } from "./layout.js";
+import type { CertctlMetadata } from "./metadata.js";
+
+export type PendingRecord = Omit<
+  CertctlMetadata,
+  "certificateId" | "serialNumber" | "notBefore" | "notAfter" | "issuedAt" | "renewedAt" | "previousCertificateId"
+> & {
+  createdAt: string;
+  outDir: string;
+  force: boolean;
+};
+
+function pendingDir(outDir: string): string {
+  return join(stateDir(outDir), "pending");
+}
+
+function pendingFiles(outDir: string, requestId: string): { record: string; key: string } {
+  // The id becomes a file name: refuse anything that could climb out of the folder.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(requestId)) {
+    throw new UsageError(`invalid certificate request id '${requestId}'; expected the id certctl printed (letters, digits, dashes)`);
+  }
+  const dir = pendingDir(outDir);
+  return { record: join(dir, `${requestId}.json`), key: join(dir, `${requestId}.key.pem`) };
+}
+
+export async function savePending(outDir: string, requestId: string, record: PendingRecord, privateKeyPem?: string): Promise<void> {
+  const files = pendingFiles(outDir, requestId);
+  await mkdir(pendingDir(outDir), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+    throw fileError("create", pendingDir(outDir), error);
+  });
+  // Key first: a record without its key would be useless, a key without a record is still recoverable.
+  if (privateKeyPem !== undefined) await writeFileAtomic(files.key, privateKeyPem, KEY_MODE);
+  await writeFileAtomic(files.record, JSON.stringify(record, null, 2) + "\n", PUBLIC_MODE);
+}
+
+export async function readPending(
+  outDir: string,
+  requestId: string,
+): Promise<{ record: PendingRecord; privateKeyPem?: string } | undefined> {
+  const files = pendingFiles(outDir, requestId);
+  const text = await readOptional(files.record);
+  if (text === undefined) return undefined;
+  let record: PendingRecord;
+  try {
+    record = JSON.parse(text) as PendingRecord;
+  } catch {
+    throw fileError("read", files.record, new Error("not valid JSON"));
+  }
+  const privateKeyPem = await readOptional(files.key);
+  return privateKeyPem === undefined ? { record } : { record, privateKeyPem };
+}
+
+export async function discardPending(outDir: string, requestId: string): Promise<void> {
+  const files = pendingFiles(outDir, requestId);
+  await rm(files.record, { force: true }).catch(() => undefined);
+  await rm(files.key, { force: true }).catch(() => undefined);
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw fileError("read", path, error);
+  }
+}
