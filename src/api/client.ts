@@ -1,0 +1,241 @@
+// The one HTTP client: every call to the server goes through `request`. It owns the
+// transport concerns — base URL, timeouts, retries (policy in retry.ts), proxies and TLS
+// trust — and hands the final answer back; infisical.ts turns answers into typed results.
+import { rootCertificates } from "node:tls";
+import { EnvHttpProxyAgent } from "undici";
+import type { Connection } from "../core/connection.js";
+import { isSignalReason } from "../context.js";
+import { InterruptedError } from "../errors.js";
+import { errorForNetwork, redact } from "./errors.js";
+import {
+  DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS, decideRetry, isConnectPhaseCode,
+  parseRetryAfter, parseTryAgainText, type Failure, type RetryPolicy,
+} from "./retry.js";
+
+/** A body larger than this is not an Infisical answer; stop reading instead of filling memory. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface HttpClientOptions {
+  /** The run's signal (Ctrl-C / SIGTERM); aborts the attempt in flight and any backoff sleep. */
+  signal?: AbortSignal;
+  /** Receives one line per attempt and retry decision; never headers or bodies. */
+  debug?: (line: string) => void;
+  userAgent?: string;
+  /** Where HTTPS_PROXY / HTTP_PROXY / NO_PROXY are read from (the command's io env); none when absent. */
+  env?: NodeJS.ProcessEnv;
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  maxRetryAfterMs?: number;
+  /** Absolute time (ms since epoch) no backoff sleep may pass. */
+  deadline?: number;
+  random?: () => number;
+  /** Values never to echo (token, client secret, access tokens); a live list. */
+  secrets?: (string | undefined)[];
+}
+
+export interface HttpRequest {
+  method: "GET" | "POST";
+  /** Below the API root, e.g. `/v1/cert-manager/certificates`. */
+  path: string;
+  query?: Record<string, string>;
+  /** Sent as JSON. */
+  json?: unknown;
+  authorization?: string;
+  /** False for calls whose blind repetition could issue, renew or revoke twice. */
+  idempotent: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  contentType: string | undefined;
+  text: string;
+  attempts: number;
+  /** Why a retryable-looking status was not retried (e.g. a 502 on the issue call). */
+  notRetried?: string;
+}
+
+export interface HttpClient {
+  /** host[:port] of the API, for messages. */
+  readonly host: string;
+  readonly timeoutMs: number;
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export function createHttpClient(connection: Connection, options: HttpClientOptions = {}): HttpClient {
+  const base = new URL(connection.apiUrl);
+  const origin = base.origin;
+  const basePath = base.pathname.replace(/\/+$/, "");
+  const host = base.host;
+  const timeoutMs = connection.timeoutMs;
+  const secrets = options.secrets ?? [];
+  const dispatcher = createDispatcher(connection, options.env ?? {});
+  const policy: RetryPolicy = {
+    maxAttempts: connection.retries + 1,
+    baseMs: options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
+    capMs: options.retryCapMs ?? DEFAULT_RETRY_CAP_MS,
+    maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+    random: options.random ?? Math.random,
+  };
+  const debug = options.debug ?? (() => {});
+  const runSignal = options.signal;
+
+  async function request(req: HttpRequest): Promise<HttpResponse> {
+    const operation = `${req.method} ${req.path}`;
+    const query = req.query ? `?${new URLSearchParams(req.query).toString()}` : "";
+    const headers: Record<string, string> = {
+      accept: "application/json, text/plain;q=0.9",
+      "user-agent": options.userAgent ?? "certctl",
+    };
+    if (req.authorization) headers.authorization = req.authorization;
+    const body = req.json === undefined ? undefined : JSON.stringify(req.json);
+    if (body !== undefined) headers["content-type"] = "application/json";
+
+    for (let attempt = 1; ; attempt++) {
+      throwIfInterrupted(runSignal, operation);
+      const started = Date.now();
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = runSignal ? AbortSignal.any([runSignal, timeout]) : timeout;
+      let failure: Failure;
+      let response: HttpResponse | undefined;
+      let detail = "";
+      try {
+        const res = await dispatcher.request({
+          origin, path: basePath + req.path + query, method: req.method, headers, body: body ?? null, signal,
+          headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+        });
+        const text = await readBody(res.body);
+        const contentType = headerValue(res.headers["content-type"]);
+        response = { status: res.statusCode, contentType, text, attempts: attempt };
+        debug(`${operation} → ${res.statusCode} (attempt ${attempt}/${policy.maxAttempts}, ${Date.now() - started} ms)`);
+        if (![429, 502, 503, 504].includes(res.statusCode)) return withHint(response, req);
+        const retryAfterMs =
+          parseRetryAfter(headerValue(res.headers["retry-after"])) ??
+          (res.statusCode === 429 ? parseTryAgainText(messageOf(text)) : undefined);
+        failure = retryAfterMs === undefined
+          ? { kind: "status", status: res.statusCode }
+          : { kind: "status", status: res.statusCode, retryAfterMs };
+      } catch (error) {
+        throwIfInterrupted(runSignal, operation);
+        const code = timeout.aborted ? "TIMEOUT" : errorCode(error);
+        detail = redact(error instanceof Error ? error.message : String(error), secrets);
+        failure = { kind: "network", code, connectPhase: isConnectPhaseCode(code) };
+        debug(`${operation} failed: ${code} (attempt ${attempt}/${policy.maxAttempts}, ${Date.now() - started} ms)`);
+      }
+
+      const remainingMs = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - Date.now();
+      const decision = decideRetry(failure, attempt, req.idempotent, policy, remainingMs);
+      if (decision.retry) {
+        debug(`retrying ${operation} in ${decision.delayMs} ms (${decision.reason})`);
+        await sleep(decision.delayMs, runSignal, operation);
+        continue;
+      }
+      debug(`not retrying ${operation}: ${decision.reason}`);
+      if (response) return withHint(response, req);
+      if (failure.kind !== "network") throw new Error("unreachable: a status failure always has a response");
+      const canRetryLater = !req.idempotent && !failure.connectPhase && attempt < policy.maxAttempts;
+      throw errorForNetwork(failure.code, detail, {
+        host, operation, attempts: attempt, secrets, timeoutMs,
+        ...(canRetryLater ? { notRetried: NOT_RETRIED_HINT } : {}),
+      });
+    }
+  }
+
+  return { host, timeoutMs, request, close: () => dispatcher.close() };
+}
+
+/** A 5xx other than 503 on a non-idempotent call was returned without a retry: say why. */
+function withHint(response: HttpResponse, req: HttpRequest): HttpResponse {
+  const mayHaveProcessed = response.status >= 500 && response.status !== 503;
+  return !req.idempotent && mayHaveProcessed ? { ...response, notRetried: NOT_RETRIED_HINT } : response;
+}
+
+export const NOT_RETRIED_HINT =
+  "Not retried: the server may already have processed this request, and a blind retry could issue or renew twice. " +
+  "Check the certificate list in Infisical before running the command again.";
+
+/**
+ * One dispatcher per API instance. TLS verification stays on; a --cacert bundle is added to
+ * Node's built-in roots (a `ca` option replaces them, so both are passed). The proxy
+ * variables come from the command's environment, never straight from process.env, so an
+ * empty string is passed for unset ones (undici would fall back to process.env on undefined).
+ * undici's NO_PROXY matching is by host name or suffix, so `NO_PROXY=127.0.0.1,localhost`
+ * exempts loopback; nothing is exempt by default, as with curl.
+ */
+function createDispatcher(connection: Connection, env: NodeJS.ProcessEnv): EnvHttpProxyAgent {
+  const tls = connection.cacertPem ? { ca: [...rootCertificates, connection.cacertPem] } : {};
+  return new EnvHttpProxyAgent({
+    httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? "",
+    httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? "",
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? "",
+    connect: { ...tls, timeout: connection.timeoutMs },
+    // Through a proxy, the target's TLS options are `requestTls` (and the proxy's own `proxyTls`).
+    requestTls: tls,
+    proxyTls: tls,
+    headersTimeout: connection.timeoutMs,
+    bodyTimeout: connection.timeoutMs,
+  });
+}
+
+async function readBody(body: AsyncIterable<Buffer | string>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) {
+      const error = new Error(`response body larger than ${MAX_BODY_BYTES} bytes`) as NodeJS.ErrnoException;
+      error.code = "BODY_TOO_LARGE";
+      throw error;
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function errorCode(error: unknown): string {
+  const err = error as { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown }; errors?: Array<{ code?: unknown }> };
+  if (typeof err?.message === "string" && err.message.startsWith("Proxy response")) return "PROXY_CONNECT_FAILED";
+  for (const candidate of [err?.code, err?.cause?.code, err?.errors?.[0]?.code]) {
+    if (typeof candidate === "string" && candidate) return candidate;
+  }
+  return typeof err?.name === "string" ? err.name : "ERROR";
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function messageOf(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    return typeof parsed?.message === "string" ? parsed.message : undefined;
+  } catch {
+    return text.slice(0, 500);
+  }
+}
+
+function interruption(signal: AbortSignal, operation: string): unknown {
+  const reason: unknown = signal.reason;
+  if (isSignalReason(reason)) return new InterruptedError(reason.signal, `interrupted during ${operation}`);
+  return reason;
+}
+
+function throwIfInterrupted(signal: AbortSignal | undefined, operation: string): void {
+  if (signal?.aborted) throw interruption(signal, operation);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(interruption(signal, operation));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(interruption(signal as AbortSignal, operation));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,150 @@
+// Infisical error bodies → the typed errors of src/errors.ts, and the redaction applied to
+// anything a server says before we echo it (a misbehaving server or proxy could reflect
+// our own request back at us, secrets included).
+import { AuthError, CertctlError, RefusedError, UnavailableError } from "../errors.js";
+
+const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
+const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
+
+/** Strips PEM private-key blocks, bearer tokens and the given secret values from `text`. */
+export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
+  let out = text.replace(PEM_PRIVATE_KEY, "[private key redacted]").replace(BEARER, "Bearer [redacted]");
+  for (const secret of secrets) {
+    // Short values would blank out ordinary words; real tokens and secrets are long.
+    if (secret && secret.length >= 6) out = out.split(secret).join("[redacted]");
+  }
+  return out;
+}
+
+/** One 422 issue as Infisical (zod) reports it. */
+interface Issue {
+  message?: unknown;
+  path?: unknown;
+}
+
+/** "attributes.commonName: String must contain at most 100 character(s)", one line per issue. */
+export function issueLines(issues: readonly unknown[]): string[] {
+  return issues.map((raw) => {
+    if (typeof raw === "string") return raw;
+    const issue = (typeof raw === "object" && raw !== null ? raw : {}) as Issue;
+    const message = typeof issue.message === "string" ? issue.message : JSON.stringify(raw);
+    const path = Array.isArray(issue.path) ? issue.path.map(String).join(".") : "";
+    return path ? `${path}: ${message}` : message;
+  });
+}
+
+export interface ErrorResponse {
+  status: number;
+  /** The parsed JSON body, or undefined when the body was not JSON. */
+  body: unknown;
+  contentType: string | undefined;
+}
+
+export interface ErrorContext {
+  host: string;
+  /** "POST /v1/cert-manager/certificates" */
+  operation: string;
+  attempts: number;
+  secrets: readonly (string | undefined)[];
+  /** A next step for the unavailable case (e.g. why a 500 on the issue call was not retried). */
+  hint?: string;
+}
+
+/** `error` and `message` of an Infisical error body, redacted; message lines for a 422 array. */
+export function describeBody(
+  response: ErrorResponse,
+  secrets: readonly (string | undefined)[],
+): { error: string | undefined; message: string | undefined; lines: string[] } {
+  const body = response.body;
+  if (typeof body !== "object" || body === null) return { error: undefined, message: undefined, lines: [] };
+  const record = body as Record<string, unknown>;
+  const error = typeof record.error === "string" ? redact(record.error, secrets) : undefined;
+  if (Array.isArray(record.message)) {
+    return { error, message: undefined, lines: issueLines(record.message).map((line) => redact(line, secrets)) };
+  }
+  const message = typeof record.message === "string" ? redact(record.message, secrets) : undefined;
+  return { error, message, lines: [] };
+}
+
+export function isTokenError(response: ErrorResponse): boolean {
+  if (response.status === 401) return true;
+  if (response.status !== 403) return false;
+  const body = response.body as Record<string, unknown> | undefined;
+  return typeof body === "object" && body !== null && body.error === "TokenError";
+}
+
+function attemptsText(attempts: number): string {
+  return `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
+}
+
+/** Maps a final non-2xx answer to the exit code CLI.md gives it. */
+export function errorForResponse(response: ErrorResponse, ctx: ErrorContext): CertctlError {
+  const { status } = response;
+  const { error, message, lines } = describeBody(response, ctx.secrets);
+  const notJson = response.body === undefined;
+  const said = message ?? (lines.length > 0 ? "the request is invalid" : undefined);
+  const serverText = said ?? (notJson ? `a ${bodyKind(response.contentType)} body, not an Infisical API answer` : `HTTP ${status}`);
+
+  if (status === 401) {
+    return new AuthError(`authentication failed at ${ctx.host} (HTTP 401): ${serverText}`, {
+      hint: "Check the token, or the Universal Auth client id and secret.",
+    });
+  }
+  if (status === 403) {
+    if (error === "TokenError") {
+      return new AuthError(`the access token was refused by ${ctx.host} (403 TokenError): ${serverText}`, {
+        hint: "The token is expired or malformed: use a fresh token, or Universal Auth client credentials so certctl can log in again.",
+      });
+    }
+    return new AuthError(
+      `permission denied by ${ctx.host} for ${ctx.operation}: the machine identity lacks the permission for this action` +
+        (said ? ` (${said})` : ""),
+      { hint: "Give the identity a project role that allows this on certificates (the built-in 'member' role may not)." },
+    );
+  }
+  if (status === 429 || status >= 500) {
+    return new UnavailableError(
+      `${ctx.host} answered HTTP ${status} to ${ctx.operation} ${attemptsText(ctx.attempts)}: ${serverText}`,
+      { ...(lines.length > 0 ? { lines } : {}), ...(ctx.hint ? { hint: ctx.hint } : {}) },
+    );
+  }
+  if (status >= 400) {
+    const text = said ?? (notJson ? serverText : `HTTP ${status}${error ? ` ${error}` : ""}`);
+    return new RefusedError(`${ctx.host} refused ${ctx.operation} (HTTP ${status}): ${text}`, { status, lines });
+  }
+  return new UnavailableError(`unexpected HTTP ${status} from ${ctx.host} to ${ctx.operation}`);
+}
+
+/** A transport failure after the last attempt (or one we must not retry). */
+export function errorForNetwork(
+  code: string,
+  detail: string,
+  ctx: ErrorContext & { timeoutMs: number; notRetried?: string },
+): UnavailableError {
+  const what =
+    code === "TIMEOUT" || code.endsWith("_TIMEOUT")
+      ? `no answer from ${ctx.host} within ${formatMs(ctx.timeoutMs)} (${code})`
+      : isTlsCode(code)
+        ? `TLS verification of ${ctx.host} failed (${code}): ${detail}`
+        : `cannot reach ${ctx.host} (${code}${detail && detail !== code ? `: ${detail}` : ""})`;
+  const hint = isTlsCode(code)
+    ? "For a self-hosted instance with its own CA, pass --cacert <file> (or set INFISICAL_CACERT)."
+    : ctx.notRetried;
+  return new UnavailableError(`${what} for ${ctx.operation} ${attemptsText(ctx.attempts)}`, hint ? { hint } : {});
+}
+
+export function isTlsCode(code: string): boolean {
+  return (
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|HOSTNAME|ALTNAME/.test(code) &&
+    code !== "UND_ERR_CONNECT_TIMEOUT"
+  );
+}
+
+function bodyKind(contentType: string | undefined): string {
+  const type = contentType?.split(";")[0]?.trim();
+  return type ? type : "non-JSON";
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms} ms`;
+}

@@ -1,0 +1,185 @@
+// One typed function per Infisical endpoint certctl uses (../shared/infisical-api.md), plus
+// authentication: a token as `Bearer <token>`, or a Universal Auth login made lazily on the
+// first call, once per run, and repeated once when the server says the token is no good.
+import type { Connection } from "../core/connection.js";
+import { AuthError, UnavailableError } from "../errors.js";
+import { createHttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from "./client.js";
+import { describeBody, errorForResponse, isTokenError, type ErrorResponse } from "./errors.js";
+import * as shapes from "./shapes.js";
+import type {
+  CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateBody,
+  CreateCertificateResponse, RenewBody, RenewResponse, RevocationReason, RevokeResponse,
+} from "./types.js";
+
+export interface ApiOptions {
+  signal?: AbortSignal;
+  debug?: (line: string) => void;
+  userAgent?: string;
+  /** Environment for HTTPS_PROXY / HTTP_PROXY / NO_PROXY (the command's io env). */
+  env?: NodeJS.ProcessEnv;
+  /** Backoff base (default 500 ms); tests pass a few ms. */
+  retryBaseMs?: number;
+  retryCapMs?: number;
+  /** Longest Retry-After honoured (default 120 s). */
+  maxRetryAfterMs?: number;
+  /** Absolute time (ms since epoch) no retry wait may pass. */
+  deadline?: number;
+}
+
+export interface InfisicalApi {
+  readonly host: string;
+  resolveProfileId(slug: string, projectId: string): Promise<string>;
+  createCertificate(body: CreateCertificateBody): Promise<CreateCertificateResponse>;
+  getCertificateRequest(requestId: string): Promise<CertificateRequestStatus>;
+  getCertificate(certificateId: string): Promise<CertificateWithChain>;
+  getBundle(certificateId: string): Promise<CertificateBundle>;
+  getPrivateKey(certificateId: string): Promise<string>;
+  getMetadata(certificateId: string): Promise<CertificateMetadata>;
+  renewCertificate(certificateId: string, body: RenewBody): Promise<RenewResponse>;
+  revokeCertificate(certificateId: string, reason: RevocationReason): Promise<RevokeResponse>;
+  cancelRequest(requestId: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+const CERTS = "/v1/cert-manager/certificates";
+const LOGIN = "/v1/auth/universal-auth/login";
+
+export function createApi(connection: Connection, options: ApiOptions = {}): InfisicalApi {
+  const { credentials } = connection;
+  // Every value that must never be echoed; access tokens from logins are added as they arrive.
+  const secrets: (string | undefined)[] = [credentials.token, credentials.clientSecret];
+  const clientOptions: HttpClientOptions = { secrets };
+  for (const key of ["signal", "debug", "userAgent", "env", "retryBaseMs", "retryCapMs", "maxRetryAfterMs", "deadline"] as const) {
+    if (options[key] !== undefined) (clientOptions as Record<string, unknown>)[key] = options[key];
+  }
+  const http = createHttpClient(connection, clientOptions);
+  const host = http.host;
+  const canLogin = Boolean(credentials.clientId && credentials.clientSecret);
+  let token: string | undefined = credentials.token;
+  let login: Promise<string> | undefined;
+
+  async function logIn(): Promise<string> {
+    const clientId = credentials.clientId ?? "";
+    // Logging in twice has the same effect as once, so the login may be retried like a GET.
+    const res = await http.request({
+      method: "POST", path: LOGIN, idempotent: true,
+      json: { clientId, clientSecret: credentials.clientSecret },
+    });
+    if (res.status >= 200 && res.status < 300) {
+      const accessToken = parse(res, "POST " + LOGIN, true, (body) => shapes.parseLogin(body).accessToken);
+      secrets.push(accessToken);
+      options.debug?.(`logged in with Universal Auth as client id ${clientId}`);
+      return accessToken;
+    }
+    const response = errorResponse(res);
+    if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+      const { message, lines } = describeBody(response, secrets);
+      const said = message ?? (lines.length > 0 ? lines.join("; ") : `HTTP ${res.status}`);
+      throw new AuthError(`login refused for client id ${clientId} by ${host} (HTTP ${res.status}): ${said}`, {
+        hint: "Check INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and the client secret, and that Universal Auth is enabled for the identity.",
+      });
+    }
+    throw errorForResponse(response, { host, operation: "POST " + LOGIN, attempts: res.attempts, secrets });
+  }
+
+  /** The token to send; logs in on first use, and shares one login between concurrent calls. */
+  async function currentToken(): Promise<string> {
+    if (token) return token;
+    login ??= logIn().finally(() => (login = undefined));
+    token = await login;
+    return token;
+  }
+
+  async function call<T>(req: Omit<HttpRequest, "authorization">, read: (res: HttpResponse) => T): Promise<T> {
+    const operation = `${req.method} ${req.path}`;
+    let loggedInAgain = false;
+    for (;;) {
+      const used = await currentToken();
+      const res = await http.request({ ...req, authorization: `Bearer ${used}` });
+      if (res.status >= 200 && res.status < 300) return read(res);
+      const response = errorResponse(res);
+      if (isTokenError(response) && canLogin && !loggedInAgain) {
+        loggedInAgain = true;
+        options.debug?.(`${operation} → ${res.status}: logging in again once`);
+        // Another call may already have replaced the token; only the first one logs in.
+        if (token === used) token = undefined;
+        continue;
+      }
+      throw errorForResponse(response, {
+        host, operation, attempts: res.attempts, secrets, ...(res.notRetried ? { hint: res.notRetried } : {}),
+      });
+    }
+  }
+
+  function parse<T>(res: HttpResponse, operation: string, idempotent: boolean, check: (body: unknown) => T): T {
+    const unexpected = (problem: string) =>
+      new UnavailableError(`unexpected response from ${host} to ${operation}: ${problem}`, {
+        hint: idempotent
+          ? "A proxy or load balancer may have answered instead of Infisical; check --domain and the proxy settings."
+          : "A proxy may have answered instead of Infisical, and the request may still have been processed: " +
+            "check the certificate list in Infisical before running the command again.",
+      });
+    let body: unknown;
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      throw unexpected(`not JSON (${res.contentType?.split(";")[0] ?? "no content type"}, HTTP ${res.status})`);
+    }
+    try {
+      return check(body);
+    } catch (error) {
+      if (error instanceof shapes.ShapeError) throw unexpected(error.problem);
+      throw error;
+    }
+  }
+
+  function getJson<T>(path: string, check: (body: unknown) => T, query?: Record<string, string>): Promise<T> {
+    const req: Omit<HttpRequest, "authorization"> = { method: "GET", path, idempotent: true };
+    if (query) req.query = query;
+    return call(req, (res) => parse(res, `GET ${path}`, true, check));
+  }
+
+  /** POSTs that issue, renew, revoke or cancel: retried only when provably not processed (retry.ts). */
+  function postOnce<T>(path: string, json: unknown, check: (body: unknown) => T): Promise<T> {
+    return call({ method: "POST", path, json, idempotent: false }, (res) => parse(res, `POST ${path}`, false, check));
+  }
+
+  const id = encodeURIComponent;
+  return {
+    host,
+    resolveProfileId: (slug, projectId) =>
+      getJson(`/v1/cert-manager/certificate-profiles/slug/${id(slug)}`, shapes.parseProfileId, { projectId }),
+    createCertificate: (body) => postOnce(CERTS, body, shapes.parseCreate),
+    getCertificateRequest: (requestId) => getJson(`${CERTS}/certificate-requests/${id(requestId)}`, shapes.parseRequestStatus),
+    getCertificate: (certificateId) => getJson(`${CERTS}/${id(certificateId)}/certificate`, shapes.parseWithChain),
+    getBundle: (certificateId) => getJson(`${CERTS}/${id(certificateId)}/bundle`, shapes.parseBundle),
+    getPrivateKey: (certificateId) => {
+      const path = `${CERTS}/${id(certificateId)}/private-key`;
+      return call({ method: "GET", path, idempotent: true }, (res) => {
+        try {
+          return shapes.parsePrivateKeyText(res.text);
+        } catch (error) {
+          if (!(error instanceof shapes.ShapeError)) throw error;
+          throw new UnavailableError(`unexpected response from ${host} to GET ${path}: ${error.problem}`);
+        }
+      });
+    },
+    getMetadata: (certificateId) => getJson(`${CERTS}/${id(certificateId)}`, shapes.parseMetadata),
+    renewCertificate: (certificateId, body) => postOnce(`${CERTS}/${id(certificateId)}/renew`, body, shapes.parseRenew),
+    revokeCertificate: (certificateId, reason) =>
+      postOnce(`${CERTS}/${id(certificateId)}/revoke`, { revocationReason: reason }, shapes.parseRevoke),
+    cancelRequest: (requestId) =>
+      postOnce(`${CERTS}/certificate-requests/${id(requestId)}/cancel`, {}, (body) => shapes.object(body, "")),
+    close: () => http.close(),
+  };
+}
+
+function errorResponse(res: HttpResponse): ErrorResponse {
+  let body: unknown;
+  try {
+    body = JSON.parse(res.text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body, contentType: res.contentType };
+}
