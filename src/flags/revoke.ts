@@ -1,5 +1,34 @@
-import { Command } from "commander";
+// Flags of `certctl revoke`. Light module: commander only.
+import { Command, Option } from "commander";
+
+export interface RevokeFlags {
+  outDir?: string;
+  certificateId?: string;
+  reason?: string;
+  yes?: boolean;
+}
+
+const REASONS =
+  "unspecified, key-compromise, ca-compromise, affiliation-changed, superseded, cessation-of-operation, " +
+  "certificate-hold, privilege-withdrawn, a-a-compromise (KEY_COMPROMISE etc. also accepted)";
 
 export function revokeCommand(): Command {
-  return new Command("revoke").description("Revoke a certificate");
+  return new Command("revoke")
+    .description("Revoke a certificate, named by the directory certctl wrote it to or by its certificate id")
+    .addOption(new Option("--out-dir <dir>", "revoke the certificate recorded in <dir>/certctl.json"))
+    .addOption(new Option("--certificate-id <id>", "revoke the certificate with this Infisical id"))
+    .addOption(new Option("--reason <reason>", `why: ${REASONS}`))
+    .addOption(new Option("-y, --yes", "do not ask for confirmation (needed when not on a terminal)"))
+    .addHelpText(
+      "after",
+      `
+Exactly one of --out-dir and --certificate-id. On a terminal certctl asks before revoking;
+scripts must pass --yes. Revocation cannot be undone.
+
+Examples:
+  $ certctl revoke --out-dir /etc/certctl/web --reason key-compromise
+  $ certctl revoke --certificate-id 6f1c2d9e-0b7a-4c1e-9a55-2f0d3c8e7b41 --reason superseded --yes
+  $ certctl revoke --out-dir ./old-api --reason cessation-of-operation --yes --json
+`,
+    );
 }

@@ -1,0 +1,134 @@
+// The deploy hook: a shell command run once per renewed directory, after its files are in
+// place, usually to reload a service. It gets the paths and the new serial in its
+// environment — never certctl's secrets — and is killed with its whole process group when it
+// outlives its timeout, so a `reload` that hangs cannot keep a 3 a.m. cron run alive forever.
+import { spawn } from "node:child_process";
+import type { Writable } from "node:stream";
+
+/** Variables of certctl's own environment a hook never sees: they authenticate to Infisical. */
+const SECRET_ENV = ["INFISICAL_TOKEN", "INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN", "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET"];
+/** After SIGTERM on timeout, how long the group gets before SIGKILL. */
+const KILL_GRACE_MS = 3_000;
+
+export interface HookVariables {
+  dir: string;
+  cert: string;
+  key?: string;
+  chain: string;
+  fullchain: string;
+  serialNumber: string;
+  notAfter: string;
+}
+
+export interface HookParams {
+  command: string;
+  variables: HookVariables;
+  timeoutMs: number;
+  /** certctl's environment; the hook inherits it minus the secrets. */
+  env: NodeJS.ProcessEnv;
+  /** Where the hook's stdout and stderr go (certctl's stderr: stdout is for results). */
+  output: Writable;
+  signal?: AbortSignal;
+}
+
+export interface HookResult {
+  ok: boolean;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  /** One line saying what went wrong, for the directory's result. */
+  reason?: string;
+}
+
+export function hookEnvironment(env: NodeJS.ProcessEnv, vars: HookVariables): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const name of SECRET_ENV) delete out[name];
+  out.CERTCTL_DIR = vars.dir;
+  out.CERTCTL_CERT_FILE = vars.cert;
+  out.CERTCTL_KEY_FILE = vars.key ?? "";
+  out.CERTCTL_CHAIN_FILE = vars.chain;
+  out.CERTCTL_FULLCHAIN_FILE = vars.fullchain;
+  out.CERTCTL_SERIAL = vars.serialNumber;
+  out.CERTCTL_NOT_AFTER = vars.notAfter;
+  return out;
+}
+
+export function runDeployHook(params: HookParams): Promise<HookResult> {
+  return new Promise((resolve) => {
+    // detached: the hook leads its own process group, so a timeout kills `sh` and everything it started.
+    const child = spawn("/bin/sh", ["-c", params.command], {
+      cwd: params.variables.dir,
+      env: hookEnvironment(params.env, params.variables),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    child.stdout.pipe(params.output, { end: false });
+    child.stderr.pipe(params.output, { end: false });
+    let timedOut = false;
+    let aborted = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const killGroup = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        // already gone
+      }
+    };
+    const stop = () => {
+      killGroup("SIGTERM");
+      killTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, params.timeoutMs);
+    const onAbort = () => {
+      aborted = true;
+      stop();
+    };
+    params.signal?.addEventListener("abort", onAbort, { once: true });
+
+    let settled = false;
+    const finish = (result: HookResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      params.signal?.removeEventListener("abort", onAbort);
+      resolve(result);
+    };
+    child.on("error", (error) => {
+      finish({ ok: false, exitCode: null, signal: null, timedOut: false, reason: `could not start the deploy hook: ${error.message}` });
+    });
+    // Completion is the hook's own exit: a daemon it started may keep the pipes open for days.
+    // Output still in the pipes gets a moment to arrive, then the pipes are dropped.
+    child.on("exit", (exitCode, signal) => {
+      const done = () => {
+        child.stdout.unpipe(params.output);
+        child.stderr.unpipe(params.output);
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(outcome(exitCode, signal));
+      };
+      const grace = setTimeout(done, 500);
+      child.once("close", () => {
+        clearTimeout(grace);
+        done();
+      });
+    });
+    const outcome = (exitCode: number | null, signal: NodeJS.Signals | null): HookResult => {
+      if (timedOut) {
+        return { ok: false, exitCode, signal, timedOut, reason: `deploy hook timed out after ${formatSeconds(params.timeoutMs)} and was killed` };
+      }
+      if (aborted) return { ok: false, exitCode, signal, timedOut, reason: "deploy hook stopped: certctl was interrupted" };
+      if (exitCode === 0) return { ok: true, exitCode, signal, timedOut };
+      const how = signal ? `was killed by ${signal}` : `exited with status ${exitCode}`;
+      return { ok: false, exitCode, signal, timedOut, reason: `deploy hook ${how}` };
+    };
+  });
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
