@@ -1,0 +1,104 @@
+// Decoders of certificate fields into certctl's vocabulary: key usages and EKUs in the spelling of
+// --key-usage/--ext-key-usage, signature algorithms as --signature-algorithm, keys as --key-algorithm.
+import "reflect-metadata"; // @peculiar/x509 (tsyringe) needs it loaded first
+import * as x509 from "@peculiar/x509";
+import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
+
+const CURVE_BITS: Record<string, number> = { "P-256": 256, "P-384": 384, "P-521": 521, "K-256": 256 };
+const CURVE_KEY_ALGORITHM: Record<string, string> = { "P-256": "EC_prime256v1", "P-384": "EC_secp384r1", "P-521": "EC_secp521r1" };
+const RSA_NAMES = new Set(["RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP"]);
+
+export async function summarizeKey(key: x509.PublicKey, crypto: Crypto): Promise<PublicKeySummary> {
+  const algorithm = key.algorithm as Algorithm & { modulusLength?: number; namedCurve?: string };
+  const sha256 = colonHex(await key.getThumbprint("SHA-256", crypto));
+  if (RSA_NAMES.has(algorithm.name)) {
+    const bits = algorithm.modulusLength ?? null;
+    const summary: PublicKeySummary = { type: algorithm.name === "RSA-PSS" ? "RSA-PSS" : "RSA", bits, sha256 };
+    if (bits === 2048 || bits === 3072 || bits === 4096) summary.keyAlgorithm = `RSA_${bits}`;
+    return summary;
+  }
+  if (algorithm.namedCurve !== undefined) {
+    const curve = algorithm.namedCurve;
+    const summary: PublicKeySummary = { type: algorithm.name === "ECDSA" || algorithm.name === "ECDH" ? "EC" : algorithm.name, bits: CURVE_BITS[curve] ?? null, curve, sha256 };
+    const keyAlgorithm = CURVE_KEY_ALGORITHM[curve];
+    if (keyAlgorithm) summary.keyAlgorithm = keyAlgorithm;
+    return summary;
+  }
+  const bits = ({ Ed25519: 256, X25519: 256, Ed448: 456, X448: 448 } as Record<string, number>)[algorithm.name] ?? null;
+  return { type: algorithm.name, bits, sha256 };
+}
+
+/** Names in the spelling of --signature-algorithm (RSA-SHA256, ECDSA-SHA384, …). */
+export function signatureName(algorithm: Algorithm & { hash?: Algorithm }): string {
+  const hash = algorithm.hash?.name.replace("-", "");
+  if (algorithm.name === "RSASSA-PKCS1-v1_5") return hash ? `RSA-${hash}` : "RSA";
+  if (algorithm.name === "ECDSA") return hash ? `ECDSA-${hash}` : "ECDSA";
+  if (algorithm.name === "RSA-PSS") return hash ? `RSA-PSS-${hash}` : "RSA-PSS";
+  return algorithm.name;
+}
+
+const SAN_KEYS: Record<string, keyof SubjectAltNames> = { dns: "dns_name", ip: "ip_address", email: "email", url: "uri" };
+
+export function altNames(san: x509.SubjectAlternativeNameExtension | undefined): SubjectAltNames {
+  const names: SubjectAltNames = { dns_name: [], ip_address: [], email: [], uri: [], other: [] };
+  for (const name of safeList(() => san?.names.items ?? [])) {
+    const key = SAN_KEYS[name.type];
+    if (key && key !== "other") names[key].push(name.value);
+    else names.other.push(`${name.type}:${name.value}`);
+  }
+  return names;
+}
+
+// Bit order of RFC 5280 (and of `openssl x509 -text`), in the spelling of --key-usage.
+const KEY_USAGE_BITS: Array<[x509.KeyUsageFlags, string]> = [
+  [x509.KeyUsageFlags.digitalSignature, "digital_signature"],
+  [x509.KeyUsageFlags.nonRepudiation, "non_repudiation"],
+  [x509.KeyUsageFlags.keyEncipherment, "key_encipherment"],
+  [x509.KeyUsageFlags.dataEncipherment, "data_encipherment"],
+  [x509.KeyUsageFlags.keyAgreement, "key_agreement"],
+  [x509.KeyUsageFlags.keyCertSign, "key_cert_sign"],
+  [x509.KeyUsageFlags.cRLSign, "crl_sign"],
+  [x509.KeyUsageFlags.encipherOnly, "encipher_only"],
+  [x509.KeyUsageFlags.decipherOnly, "decipher_only"],
+];
+
+export function keyUsages(ext: x509.KeyUsagesExtension | undefined): string[] {
+  if (!ext) return [];
+  return KEY_USAGE_BITS.filter(([bit]) => (ext.usages & bit) !== 0).map(([, name]) => name);
+}
+
+const EKU_NAMES: Record<string, string> = {
+  [x509.ExtendedKeyUsage.serverAuth]: "server_auth",
+  [x509.ExtendedKeyUsage.clientAuth]: "client_auth",
+  [x509.ExtendedKeyUsage.codeSigning]: "code_signing",
+  [x509.ExtendedKeyUsage.emailProtection]: "email_protection",
+  [x509.ExtendedKeyUsage.timeStamping]: "time_stamping",
+  [x509.ExtendedKeyUsage.ocspSigning]: "ocsp_signing",
+  "2.5.29.37.0": "any",
+};
+
+export function extKeyUsages(ext: x509.ExtendedKeyUsageExtension | undefined): string[] {
+  return (ext?.usages ?? []).map((oid) => EKU_NAMES[String(oid)] ?? String(oid));
+}
+
+export function basicConstraints(ext: x509.BasicConstraintsExtension | undefined): BasicConstraintsSummary | null {
+  if (!ext) return null;
+  return ext.pathLength === undefined ? { isCA: ext.ca } : { isCA: ext.ca, pathLength: ext.pathLength };
+}
+
+export function extension<T extends x509.Extension>(list: readonly x509.Extension[], type: abstract new (...args: never[]) => T): T | undefined {
+  return list.find((ext): ext is T => ext instanceof type);
+}
+
+// x509 throws on SAN kinds it cannot represent (otherName, X.400); show what it can instead of failing.
+export function safeList<T>(read: () => readonly T[]): readonly T[] {
+  try {
+    return read();
+  } catch {
+    return [];
+  }
+}
+
+export function colonHex(buffer: ArrayBuffer): string {
+  return Buffer.from(buffer).toString("hex").toUpperCase().replace(/(..)(?!$)/g, "$1:");
+}

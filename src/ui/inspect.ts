@@ -1,0 +1,133 @@
+// An inspect document (src/core/inspect.ts) as text for a person. The data stays the single
+// source: --json prints the same document, so nothing here computes a fact of its own.
+import type { ChalkInstance } from "chalk";
+import type {
+  BasicConstraintsSummary, CertificateSummary, CsrDocument, CertificatesDocument, InspectDocument, PublicKeySummary,
+  SubjectAltNames,
+} from "../core/inspect.js";
+
+const LABEL_WIDTH = 19;
+
+export function renderInspect(doc: InspectDocument, style: ChalkInstance): string[] {
+  return doc.kind === "csr" ? renderCsr(doc, style) : renderCertificates(doc, style);
+}
+
+function renderCertificates(doc: CertificatesDocument, style: ChalkInstance): string[] {
+  const lines: string[] = [];
+  const total = doc.certificates.length;
+  if (total > 1) {
+    const verdict = doc.chainLinked ? style.green("each certificate links to the next") : style.red("the chain is broken");
+    lines.push(`Chain of ${total} certificates: ${verdict}`, "");
+  }
+  for (const cert of doc.certificates) {
+    lines.push(style.bold(total > 1 ? `Certificate ${cert.index + 1} of ${total}` : "Certificate"));
+    lines.push(...renderCertificate(cert, style, total > 1));
+    lines.push("");
+  }
+  lines.pop();
+  return lines;
+}
+
+function renderCertificate(cert: CertificateSummary, style: ChalkInstance, inChain: boolean): string[] {
+  const rows: Array<[string, string | string[]]> = [
+    ["Subject", cert.subject || "(empty)"],
+    ["Issuer", cert.issuer + (cert.selfSigned ? style.dim("  (self-signed)") : "")],
+    ["Serial", cert.serialNumber],
+    ["Not before", date(cert.notBefore)],
+    ["Not after", `${date(cert.notAfter)}  ${timeLeft(cert, style)}`],
+    ["SANs", sanLines(cert.subjectAltNames)],
+    ["Key", keyText(cert.publicKey)],
+    ["Signature", cert.signatureAlgorithm],
+    ["Key usage", list(cert.keyUsages)],
+    ["Ext. key usage", list(cert.extendedKeyUsages)],
+    ["Basic constraints", constraintsText(cert.basicConstraints)],
+    ["SHA-256", cert.fingerprints.sha256],
+    ["SHA-1", cert.fingerprints.sha1],
+  ];
+  if (inChain && cert.linksToNext !== null) {
+    rows.push(["Links to next", cert.linksToNext ? style.green("yes") : style.red(`no: ${cert.linkProblem ?? "unknown"}`)]);
+  }
+  return table(rows, style);
+}
+
+function renderCsr(doc: CsrDocument, style: ChalkInstance): string[] {
+  const csr = doc.csr;
+  const rows: Array<[string, string | string[]]> = [
+    ["Subject", csr.subject || "(empty)"],
+    ["SANs", sanLines(csr.subjectAltNames)],
+    ["Key", keyText(csr.publicKey)],
+    ["Signature", `${csr.signatureAlgorithm}  ${csr.signatureValid ? style.green("valid") : style.red("does not verify")}`],
+    ["Key usage", list(csr.keyUsages)],
+    ["Ext. key usage", list(csr.extendedKeyUsages)],
+    ["Basic constraints", constraintsText(csr.basicConstraints)],
+    ["Public key SHA-256", csr.publicKey.sha256],
+  ];
+  return [style.bold("Certificate request"), ...table(rows, style)];
+}
+
+function table(rows: Array<[string, string | string[]]>, style: ChalkInstance): string[] {
+  const out: string[] = [];
+  for (const [label, value] of rows) {
+    const values = Array.isArray(value) ? value : [value];
+    values.forEach((text, i) => {
+      const head = i === 0 ? `${label}:`.padEnd(LABEL_WIDTH + 2) : " ".repeat(LABEL_WIDTH + 2);
+      out.push(`  ${style.dim(head)}${text}`);
+    });
+  }
+  return out;
+}
+
+/** Yellow once less than a third of the lifetime is left (when `certctl renew` renews), red when expired. */
+function timeLeft(cert: CertificateSummary, style: ChalkInstance): string {
+  switch (cert.validity) {
+    case "expired":
+      return style.red(`(expired ${humanDuration(-cert.secondsLeft)} ago)`);
+    case "not_yet_valid":
+      return style.yellow(`(not valid yet; ${humanDuration(cert.lifetimeSeconds)} lifetime)`);
+    case "expiring":
+      return style.yellow(`(${humanDuration(cert.secondsLeft)} left)`);
+    case "valid":
+      return style.green(`(${humanDuration(cert.secondsLeft)} left)`);
+  }
+}
+
+export function humanDuration(seconds: number): string {
+  const units: Array<[number, string]> = [[86_400, "day"], [3_600, "hour"], [60, "minute"], [1, "second"]];
+  for (const [size, name] of units) {
+    // "36 hours" reads better than "1 day"; switch unit once there are two of the larger one.
+    if (seconds >= 2 * size || size === 1) {
+      const count = Math.floor(seconds / size);
+      return `${count} ${name}${count === 1 ? "" : "s"}`;
+    }
+  }
+  return `${seconds} seconds`;
+}
+
+const SAN_LABELS: Array<[keyof SubjectAltNames, string]> = [
+  ["dns_name", "DNS"], ["ip_address", "IP"], ["email", "Email"], ["uri", "URI"], ["other", "Other"],
+];
+
+function sanLines(names: SubjectAltNames): string[] {
+  const lines = SAN_LABELS.filter(([key]) => names[key].length > 0).map(([key, label]) => `${label}: ${names[key].join(", ")}`);
+  return lines.length > 0 ? lines : ["(none)"];
+}
+
+function keyText(key: PublicKeySummary): string {
+  const size = key.curve ? key.curve : key.bits !== null ? `${key.bits} bits` : "";
+  return [key.type, size, key.keyAlgorithm ? `(${key.keyAlgorithm})` : ""].filter(Boolean).join(" ");
+}
+
+function constraintsText(bc: BasicConstraintsSummary | null): string {
+  if (!bc) return "(none)";
+  if (!bc.isCA) return "CA: no";
+  return bc.pathLength === undefined ? "CA: yes" : `CA: yes, path length ${bc.pathLength}`;
+}
+
+/** ISO 8601 without the noise of zero milliseconds. */
+function date(iso: string): string {
+  return iso.replace(/\.000Z$/, "Z");
+}
+
+function list(values: readonly string[]): string {
+  return values.length > 0 ? values.join(", ") : "(none)";
+}
