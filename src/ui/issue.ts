@@ -1,0 +1,105 @@
+// How an issued set, a pending request and a status report read: a short human summary on
+// stdout, or one JSON document.
+import type { ChalkInstance } from "chalk";
+import type { CertificateRequestStatus } from "../api/types.js";
+import type { IssueProgress, IssueResult, StatusReport } from "../core/status.js";
+
+const DAY = 86_400_000;
+
+export function progressText(event: IssueProgress): string {
+  switch (event.kind) {
+    case "generating-key":
+      return `Generating the ${event.keyAlgorithm} key locally…`;
+    case "requesting":
+      return `Requesting the certificate from ${event.host}…`;
+    case "pending":
+      return `Request ${event.requestId} is ${event.status}${event.pendingMessage ? `: ${event.pendingMessage}` : ""} — waiting…`;
+    case "writing":
+      return "Verified key and chain; writing files…";
+  }
+}
+
+export function daysLeft(notAfter: string, now = Date.now()): number {
+  return Math.floor((Date.parse(notAfter) - now) / DAY);
+}
+
+function when(iso: string): string {
+  return iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
+}
+
+export function issueSummary(result: IssueResult, style: ChalkInstance, now = Date.now()): string[] {
+  const left = daysLeft(result.notAfter, now);
+  const rows: Array<[string, string]> = [
+    ["subject", result.subject || "(empty)"],
+    ["SANs", result.altNames.length ? result.altNames.join(", ") : "(none)"],
+    ["serial", result.serialNumber],
+    ["not after", `${when(result.notAfter)} (${left} day${left === 1 ? "" : "s"} left)`],
+    ["certificate", result.certificateId],
+    ["request", result.certificateRequestId],
+    ["cert", result.files.cert],
+    ["chain", result.files.chain],
+    ["fullchain", result.files.fullchain],
+  ];
+  if (result.files.key) rows.push(["key", `${result.files.key} (0600)`]);
+  rows.push(["metadata", result.metadataFile]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [style.green(`Issued ${result.subject ? firstCn(result.subject) : result.altNames[0] ?? "certificate"}`),
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+}
+
+function firstCn(subject: string): string {
+  return /CN=([^,]+)/.exec(subject)?.[1] ?? subject;
+}
+
+export interface IssueJson {
+  status: string;
+  certificateId: string | null;
+  certificateRequestId: string;
+  serialNumber: string | null;
+  notAfter: string | null;
+  files: { cert: string | null; chain: string | null; fullchain: string | null; key: string | null };
+}
+
+export function issueJson(result: IssueResult): IssueJson {
+  return {
+    status: result.status,
+    certificateId: result.certificateId,
+    certificateRequestId: result.certificateRequestId,
+    serialNumber: result.serialNumber,
+    notAfter: result.notAfter,
+    files: { cert: result.files.cert, chain: result.files.chain, fullchain: result.files.fullchain, key: result.files.key ?? null },
+  };
+}
+
+/** `certctl status`: the same document as issue, with `written` saying whether files were written. */
+export function statusJson(report: StatusReport): IssueJson & { written: boolean; note?: string } {
+  if (report.kind === "written") return { ...issueJson(report.result), written: true };
+  return {
+    ...requestJson(report.requestId, report.request),
+    written: false,
+    note: "no pending record for this request in --out-dir; nothing was written",
+  };
+}
+
+function requestJson(requestId: string, request: CertificateRequestStatus): IssueJson {
+  return {
+    status: request.status,
+    certificateId: request.certificateId,
+    certificateRequestId: requestId,
+    serialNumber: request.serialNumber,
+    notAfter: null,
+    files: { cert: null, chain: null, fullchain: null, key: null },
+  };
+}
+
+export function statusSummary(report: StatusReport, style: ChalkInstance, outDir: string): string[] {
+  if (report.kind === "written") return issueSummary(report.result, style);
+  const { request } = report;
+  return [
+    style.green(`Request ${report.requestId} is ${request.status}`),
+    `  certificate  ${request.certificateId ?? "-"}`,
+    `  serial       ${request.serialNumber ?? "-"}`,
+    `  No pending record for this request in ${outDir}, so nothing was written.`,
+    "  (certctl status writes files only for a request that certctl issue left pending in that directory.)",
+  ];
+}
