@@ -108,7 +108,10 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
         const contentType = headerValue(res.headers["content-type"]);
         response = { status: res.statusCode, contentType, text, attempts: attempt };
         debug(`${operation} → ${res.statusCode} (attempt ${attempt}/${policy.maxAttempts}, ${Date.now() - started} ms)`);
-        if (![429, 502, 503, 504].includes(res.statusCode)) return withHint(response, req);
+        if (![429, 502, 503, 504].includes(res.statusCode)) {
+          if (res.statusCode >= 500) debug(`not retrying ${operation}: HTTP ${res.statusCode} is not retryable`);
+          return withHint(response, req);
+        }
         const retryAfterMs =
           parseRetryAfter(headerValue(res.headers["retry-after"])) ??
           (res.statusCode === 429 ? parseTryAgainText(messageOf(text)) : undefined);

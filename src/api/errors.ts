@@ -2,6 +2,7 @@
 // anything a server says before we echo it (a misbehaving server or proxy could reflect
 // our own request back at us, secrets included).
 import { AuthError, CertctlError, RefusedError, UnavailableError } from "../errors.js";
+import { isConnectPhaseCode } from "./retry.js";
 
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
@@ -126,7 +127,7 @@ export function errorForNetwork(
       ? `no answer from ${ctx.host} within ${formatMs(ctx.timeoutMs)} (${code})`
       : isTlsCode(code)
         ? `TLS verification of ${ctx.host} failed (${code}): ${detail}`
-        : `cannot reach ${ctx.host} (${code}${detail && detail !== code ? `: ${detail}` : ""})`;
+        : `${isConnectPhaseCode(code) ? "cannot reach" : "the connection broke with"} ${ctx.host} (${code}${detail && detail !== code ? `: ${detail}` : ""})`;
   const hint = isTlsCode(code)
     ? "For a self-hosted instance with its own CA, pass --cacert <file> (or set INFISICAL_CACERT)."
     : ctx.notRetried;
