@@ -2,8 +2,13 @@
 // rather than trip Infisical's per-minute rate limits. Every directory is tried (one failure
 // does not stop the others); an interruption stops new ones from starting while the ones in
 // flight finish their current step.
+import { resolve } from "node:path";
+import type { InfisicalApi } from "../api/infisical.js";
 import { isSignalReason } from "../context.js";
 import { ExitCode, mostSevere } from "../errors.js";
+import { sleep } from "../store/lock.js";
+import { failedResult, planDirectory, planResult, renewDirectory, type DirPlan, type DirResult, type RenewDirDeps, type RenewOptions } from "./renew.js";
+import type { IssueProgress } from "./status.js";
 
 export interface FleetOptions<I, R> {
   concurrency: number;
@@ -51,4 +56,84 @@ export function fleetExitCode(codes: Iterable<number>, signal?: AbortSignal): nu
     all.push(isSignalReason(reason) && reason.signal === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint);
   }
   return mostSevere(all);
+}
+
+// ---- certctl renew over many directories -------------------------------------------------
+
+export interface RenewRunParams extends RenewOptions {
+  dirs: string[];
+  concurrency: number;
+  /** Sleep a random time up to this before the first request (0: none). */
+  randomDelayMs: number;
+}
+
+export interface RenewRunDeps extends Omit<RenewDirDeps, "api" | "apiUrl" | "onProgress" | "onWaitingForLock"> {
+  cwd: string;
+  /** A client for the server a directory's certificate came from (its recorded API root). */
+  connect(recordedDomain: string): Promise<{ api: InfisicalApi; apiUrl: string }>;
+  random?: () => number;
+  onProgress?: (input: string, event: IssueProgress | { kind: "waiting-for-lock" } | { kind: "delay"; ms: number }) => void;
+  onResult?: (result: DirResult) => void;
+}
+
+export interface RenewRunResult {
+  results: DirResult[];
+  exitCode: number;
+}
+
+/**
+ * Plan every directory from local files; if anything is due (and this is not a dry run), wait
+ * the random delay, then renew the due ones with bounded concurrency. Every directory is tried.
+ */
+export async function renewDirectories(params: RenewRunParams, deps: RenewRunDeps): Promise<RenewRunResult> {
+  const now = deps.now();
+  const planned = await Promise.all(params.dirs.map(async (input) => {
+    try {
+      return await planDirectory(input, deps.cwd, now, params);
+    } catch (error) {
+      return failedResult(input, resolve(deps.cwd, input), error);
+    }
+  }));
+  const results: DirResult[] = planned.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun)) : p)) as DirResult[];
+  const due = planned.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
+  for (const result of results) if (result) deps.onResult?.(result);
+  if (due.length === 0) return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)) };
+
+  const clients = new Map<string, Promise<{ api: InfisicalApi; apiUrl: string }>>();
+  try {
+    if (params.randomDelayMs > 0) {
+      const ms = Math.floor((deps.random ?? Math.random)() * params.randomDelayMs);
+      deps.onProgress?.(due[0]!.plan.input, { kind: "delay", ms });
+      await sleep(ms, deps.signal).catch(() => undefined);
+    }
+    const notStarted = (item: { plan: DirPlan }): DirResult => ({
+      input: item.plan.input, dir: item.plan.dir, outcome: "interrupted", exitCode: interruptCode(deps.signal),
+      reason: "not started: certctl was interrupted",
+    });
+    const renewed = await runFleet(due, async ({ plan }) => {
+      const domain = plan.meta.domain;
+      if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
+      const { api, apiUrl } = await clients.get(domain)!;
+      return renewDirectory(plan, params, {
+        ...deps, api, apiUrl,
+        onProgress: (event) => deps.onProgress?.(plan.input, event),
+        onWaitingForLock: () => deps.onProgress?.(plan.input, { kind: "waiting-for-lock" }),
+      });
+    }, {
+      concurrency: params.concurrency,
+      signal: deps.signal,
+      notStarted,
+      failed: (item, error) => failedResult(item.plan.input, item.plan.dir, error),
+      onResult: (result) => deps.onResult?.(result),
+    });
+    due.forEach(({ index }, i) => (results[index] = renewed[i]!));
+  } finally {
+    for (const client of clients.values()) await client.then((c) => c.api.close(), () => undefined);
+  }
+  return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode), deps.signal) };
+}
+
+function interruptCode(signal: AbortSignal): number {
+  const reason: unknown = signal.reason;
+  return isSignalReason(reason) && reason.signal === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint;
 }

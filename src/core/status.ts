@@ -17,7 +17,7 @@ import { resolve } from "node:path";
 export type IssueProgress =
   | { kind: "generating-key"; keyAlgorithm: KeyAlgorithm }
   | { kind: "requesting"; host: string }
-  | { kind: "pending"; requestId: string; status: string; pendingMessage: string | null }
+  | { kind: "pending"; requestId: string; status: string; pendingMessage: string | null; waiting?: boolean }
   | { kind: "writing" };
 
 export interface IssueResult {
@@ -183,7 +183,7 @@ export async function waitUntilFinal(
     signal: opts.signal,
     onStatus: (s) => {
       last = s.status;
-      if (isPendingStatus(s.status)) opts.onProgress?.({ kind: "pending", requestId, status: s.status, pendingMessage: s.pendingMessage ?? null });
+      if (isPendingStatus(s.status)) opts.onProgress?.({ kind: "pending", requestId, status: s.status, pendingMessage: s.pendingMessage ?? null, waiting: true });
     },
   }).catch((error: unknown) => {
     if (error instanceof InterruptedError) throw interrupted(error.exitCode === 143 ? "SIGTERM" : "SIGINT", requestId, last, hint);
@@ -248,7 +248,7 @@ export async function checkRequestStatus(
   const kept = await readPending(params.outDir, params.requestId);
   let request = await deps.api.getCertificateRequest(params.requestId);
   if (isPendingStatus(request.status)) {
-    deps.onProgress?.({ kind: "pending", requestId: params.requestId, status: request.status, pendingMessage: request.pendingMessage ?? null });
+    deps.onProgress?.({ kind: "pending", requestId: params.requestId, status: request.status, pendingMessage: request.pendingMessage ?? null, waiting: params.wait });
     request = await waitUntilFinal(deps.api, params.requestId, request.status, {
       wait: params.wait, timeoutMs: params.waitTimeoutMs, signal: deps.signal, outDir: params.outDir, domainFlag: params.domainFlag, onProgress: deps.onProgress,
     });

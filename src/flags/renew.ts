@@ -1,5 +1,51 @@
-import { Command } from "commander";
+// Flags of `certctl renew`. Light module: commander only.
+import { Command, Option } from "commander";
+
+export interface RenewFlags {
+  renewBefore?: string;
+  force?: boolean;
+  dryRun?: boolean;
+  reuseKey?: boolean;
+  deployHook?: string;
+  hookTimeout: string;
+  randomDelay?: string;
+  concurrency: string;
+  lockTimeout: string;
+  wait: boolean;
+  waitTimeout: string;
+}
 
 export function renewCommand(): Command {
-  return new Command("renew").description("Renew certificates that are due");
+  return new Command("renew")
+    .description("Renew the certificates in each directory (default .) that are due; safe to run from cron or a systemd timer")
+    .argument("[dir...]", "directories holding a certctl.json written by certctl issue", ["."])
+    .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default one third (half under 10 days)"))
+    .addOption(new Option("--force", "renew even when not due"))
+    .addOption(new Option("--dry-run", "say what would be renewed; read local files only and send nothing"))
+    .addOption(new Option("--reuse-key", "keep the existing key instead of generating a new one"))
+    .addOption(new Option("--deploy-hook <command>", "run this through /bin/sh once per renewed directory, after its files are in place (CERTCTL_* variables set)"))
+    .addOption(new Option("--hook-timeout <duration>", "kill the deploy hook (and its process group) after this long").default("2m"))
+    .addOption(new Option("--random-delay <duration>", "before the first request, sleep a random time up to this (spreads a fleet's cron runs)"))
+    .addOption(new Option("--concurrency <n>", "renew at most this many directories at once").default("4"))
+    .addOption(new Option("--lock-timeout <duration>", "wait this long for another certctl run on the same directory, then skip it (0: skip at once)").default("30s"))
+    .addOption(new Option("--no-wait", "do not wait for a pending renewal (exit 5 with the resume command)"))
+    .addOption(new Option("--wait-timeout <duration>", "wait at most this long for a pending renewal").default("10m"))
+    .addHelpText(
+      "after",
+      `
+Each directory is decided from the certificate on disk. One line per directory: renewed (new
+serial, not-after), not due (days left), skipped (another run holds its lock) or failed (why).
+Exit code: 0 when everything was renewed or not due (or skipped for another run); otherwise the
+most severe code among the directories (8: renewed but the deploy hook failed), after all were tried.
+
+Deploy hook environment: CERTCTL_DIR, CERTCTL_CERT_FILE, CERTCTL_KEY_FILE, CERTCTL_CHAIN_FILE,
+CERTCTL_FULLCHAIN_FILE, CERTCTL_SERIAL, CERTCTL_NOT_AFTER (Infisical secrets are removed).
+
+Examples:
+  $ certctl renew /etc/certctl/web --deploy-hook 'systemctl reload nginx'
+  $ certctl renew /etc/certctl/* --random-delay 30m --concurrency 2 --json
+  $ certctl renew ./certs --renew-before 25% --dry-run
+  $ certctl renew ./certs --force --reuse-key
+`,
+    );
 }
