@@ -13,16 +13,16 @@ export async function summarizeKey(key: x509.PublicKey, crypto: Crypto): Promise
   const sha256 = colonHex(await key.getThumbprint("SHA-256", crypto));
   if (RSA_NAMES.has(algorithm.name)) {
     const bits = algorithm.modulusLength ?? null;
-    const summary: PublicKeySummary = { type: algorithm.name === "RSA-PSS" ? "RSA-PSS" : "RSA", bits, sha256 };
-    if (bits === 2048 || bits === 3072 || bits === 4096) summary.keyAlgorithm = `RSA_${bits}`;
-    return summary;
+    const type = algorithm.name === "RSA-PSS" ? "RSA-PSS" : "RSA";
+    const keyAlgorithm = bits === 2048 || bits === 3072 || bits === 4096 ? `RSA_${bits}` : undefined;
+    return keyAlgorithm ? { type, bits, keyAlgorithm, sha256 } : { type, bits, sha256 };
   }
   if (algorithm.namedCurve !== undefined) {
     const curve = algorithm.namedCurve;
-    const summary: PublicKeySummary = { type: algorithm.name === "ECDSA" || algorithm.name === "ECDH" ? "EC" : algorithm.name, bits: CURVE_BITS[curve] ?? null, curve, sha256 };
+    const type = algorithm.name === "ECDSA" || algorithm.name === "ECDH" ? "EC" : algorithm.name;
+    const bits = CURVE_BITS[curve] ?? null;
     const keyAlgorithm = CURVE_KEY_ALGORITHM[curve];
-    if (keyAlgorithm) summary.keyAlgorithm = keyAlgorithm;
-    return summary;
+    return keyAlgorithm ? { type, bits, curve, keyAlgorithm, sha256 } : { type, bits, curve, sha256 };
   }
   const bits = ({ Ed25519: 256, X25519: 256, Ed448: 456, X448: 448 } as Record<string, number>)[algorithm.name] ?? null;
   return { type: algorithm.name, bits, sha256 };

@@ -1,5 +1,20 @@
-import { Command } from "commander";
+import { Argument, Command } from "commander";
+
+export const SHELLS = ["bash", "zsh", "fish"] as const;
 
 export function completionCommand(): Command {
-  return new Command("completion").description("Print a shell completion script");
+  return new Command("completion")
+    .description("Print the completion script for bash, zsh or fish (commands, flags, values, files)")
+    .addArgument(new Argument("<shell>", "the shell to complete for").choices(SHELLS))
+    .addHelpText("after", EXAMPLES);
 }
+
+const EXAMPLES = `
+The same scripts ship in the package's completions/ directory.
+
+Examples:
+  $ certctl completion bash > ~/.local/share/bash-completion/completions/certctl
+  $ certctl completion zsh > "\${fpath[1]}/_certctl"      # then start a new shell
+  $ certctl completion fish > ~/.config/fish/completions/certctl.fish
+  $ source <(certctl completion bash)                  # try it in this shell only
+`;

@@ -70,7 +70,7 @@ function table(rows: Array<[string, string | string[]]>, style: ChalkInstance): 
   for (const [label, value] of rows) {
     const values = Array.isArray(value) ? value : [value];
     values.forEach((text, i) => {
-      const head = i === 0 ? `${label}:`.padEnd(LABEL_WIDTH + 2) : " ".repeat(LABEL_WIDTH + 2);
+      const head = i === 0 ? `${label}:`.padEnd(LABEL_WIDTH + 1) : " ".repeat(LABEL_WIDTH + 1);
       out.push(`  ${style.dim(head)}${text}`);
     });
   }
