@@ -131,7 +131,9 @@ export async function requestRenewal(params: RenewRequestParams, deps: RenewRequ
   } catch (error) {
     if (!isRenewRefusal(error)) throw error;
     method = "reissue";
-    fallbackReason = `server refused to renew certificate ${meta.certificateId} (HTTP ${error.status}: ${error.message})`;
+    // The server's own words, without the transport prefix ("host refused POST … (HTTP 400): ").
+    const said = error.message.replace(/^.*?\(HTTP \d+\):\s*/, "");
+    fallbackReason = `the server refused to renew ${meta.certificateId} (HTTP ${error.status}: ${said})`;
     const fresh: IssueMaterial = { ...material, attributes: reissueAttributes(material.attributes, params.currentCertPem) };
     const body = createBody(meta.profileId, fresh, {
       removeRootsFromChain: meta.removeRootsFromChain,
