@@ -155,7 +155,7 @@ async function settleAnswer(answer: CreateCertificateResponse, params: IssuePara
   }
   // Kept before waiting, so an interruption or a timeout can always be resumed with `status`.
   await savePending(params.outDir, requestId, context.record, context.privateKeyPem);
-  context.onProgress?.({ kind: "pending", requestId, status, pendingMessage: answer.message ?? null });
+  context.onProgress?.({ kind: "pending", requestId, status, pendingMessage: answer.message ?? null, waiting: params.wait });
   return resumeAfterWait(context, { wait: params.wait, timeoutMs: params.waitTimeoutMs, initialStatus: status });
 }
 

@@ -13,7 +13,7 @@ export function progressText(event: IssueProgress): string {
     case "requesting":
       return `Requesting the certificate from ${event.host}…`;
     case "pending":
-      return `Request ${event.requestId} is ${event.status}${event.pendingMessage ? `: ${event.pendingMessage}` : ""} — waiting…`;
+      return `Request ${event.requestId} is ${event.status}${event.pendingMessage ? `: ${event.pendingMessage}` : ""}${event.waiting === false ? "" : " — waiting…"}`;
     case "writing":
       return "Verified key and chain; writing files…";
   }
