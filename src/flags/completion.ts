@@ -14,7 +14,7 @@ The same scripts ship in the package's completions/ directory.
 
 Examples:
   $ certctl completion bash > ~/.local/share/bash-completion/completions/certctl
-  $ certctl completion zsh > "\${fpath[1]}/_certctl"      # then start a new shell
+  $ certctl completion zsh > ~/.zfunc/_certctl        # a directory in $fpath, before compinit
   $ certctl completion fish > ~/.config/fish/completions/certctl.fish
   $ source <(certctl completion bash)                  # try it in this shell only
 `;
