@@ -250,12 +250,12 @@ const devServerHelper = new URL("../helpers/devserver.ts", import.meta.url);
 describe.skipIf(!existsSync(devServerHelper))("certctl inspect on the dev server's certificates", () => {
   it("agrees with openssl on an issued fullchain", async () => {
     const { startDevServer } = (await import(devServerHelper.href)) as {
-      startDevServer: () => Promise<{ url: string; profileId: string; token: () => Promise<string> | string; stop?: () => Promise<void>; close?: () => Promise<void> }>;
+      startDevServer: () => Promise<{ url: string; profileId: string; token: string | (() => Promise<string> | string); stop?: () => Promise<void>; close?: () => Promise<void> }>;
     };
     const server = await startDevServer();
     try {
       const out = path("issued");
-      const token = await server.token();
+      const token = typeof server.token === "function" ? await server.token() : server.token;
       const issued = await runCli(["issue", "--domain", server.url, "--profile", server.profileId, "--cn", "dev.example.test",
         "--dns", "dev.example.test", "--out-dir", out], { env: { INFISICAL_TOKEN: token } });
       expect(issued.code, issued.stderr).toBe(0);
