@@ -1,0 +1,347 @@
+// certctl issue end to end: the real CLI against one in-process dev server, files checked with openssl.
+import { spawn } from "node:child_process";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { certPublicKey, certText, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
+
+let server: RunningDevServer;
+let work: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: { kind: "none" }, latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+  work = mkdtempSync(join(tmpdir(), "certctl-issue-e2e-"));
+  env = {
+    INFISICAL_DOMAIN: server.info.url,
+    INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.info.clientId,
+    INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: server.info.clientSecret,
+  };
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const profile = (slug: string) => server.info.profiles.find((p) => p.slug === slug)!.id;
+let counter = 0;
+const dir = (name: string) => join(work, `${name}-${++counter}`);
+
+function issue(args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+  return runCli(["issue", ...args], { cwd: work, env: { ...env, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+}
+
+async function stats(): Promise<Record<string, number>> {
+  const all = (await (await fetch(`${server.info.url}/api/v1/dev/stats`)).json()) as Record<string, number>;
+  return Object.fromEntries(Object.entries(all).filter(([route]) => !route.includes("/dev/")));
+}
+
+const totalRequests = async () => Object.values(await stats()).reduce((a, b) => a + b, 0);
+
+async function decide(requestId: string, verdict: "approve" | "reject"): Promise<void> {
+  const res = await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${requestId}/${verdict}`, { method: "POST" });
+  expect(res.status).toBe(200);
+}
+
+/** The complete set: chain verifies to the root, the key is the certificate's, key.pem 0600 PKCS#8. */
+function expectVerifiedSet(out: string, opts: { key?: boolean } = {}): void {
+  expect(verifyChain(join(out, "cert.pem"), join(out, "chain.pem"))).toMatch(/OK$/);
+  expect(readFileSync(join(out, "fullchain.pem"), "utf8")).toBe(readFileSync(join(out, "cert.pem"), "utf8") + readFileSync(join(out, "chain.pem"), "utf8"));
+  if (opts.key === false) {
+    expect(existsSync(join(out, "key.pem"))).toBe(false);
+    return;
+  }
+  expect(keyPublicKey(join(out, "key.pem"))).toBe(certPublicKey(join(out, "cert.pem")));
+  expect(statSync(join(out, "key.pem")).mode & 0o777).toBe(0o600);
+  expect(readFileSync(join(out, "key.pem"), "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+}
+
+function pendingIds(out: string): string[] {
+  const pending = join(out, ".certctl", "pending");
+  return existsSync(pending) ? readdirSync(pending).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)) : [];
+}
+
+describe.concurrent("every key algorithm (EC on default, RSA on rsa)", () => {
+  it.each([
+    ["p256", "default", "ASN1 OID: prime256v1", "ecdsa-with-SHA256"],
+    ["p384", "default", "ASN1 OID: secp384r1", "ecdsa-with-SHA256"],
+    ["EC_secp521r1", "default", "ASN1 OID: secp521r1", "ecdsa-with-SHA256"],
+    ["rsa2048", "rsa", "(2048 bit)", "sha256WithRSAEncryption"],
+    ["RSA_3072", "rsa", "(3072 bit)", "sha256WithRSAEncryption"],
+    ["rsa-4096", "rsa", "(4096 bit)", "sha256WithRSAEncryption"],
+  ])("%s on %s", async (alg, slug, keyText, sigText) => {
+    const out = dir(`alg-${alg}`);
+    const res = await issue(["--profile", profile(slug), "--cn", `${alg}.example.com`, "--key-algorithm", alg, "--out-dir", out]);
+    expect(res.stderr).not.toMatch(/certctl:/);
+    expect(res.code).toBe(0);
+    expectVerifiedSet(out);
+    const text = certText(join(out, "cert.pem"));
+    expect(text).toContain(keyText);
+    expect(text).toContain(`Signature Algorithm: ${sigText}`);
+  });
+
+  it("signs with the requested hash (RSA-SHA384, ECDSA-SHA512)", async () => {
+    const [rsa, ec] = [dir("sig-rsa"), dir("sig-ec")];
+    const [a, b] = await Promise.all([
+      issue(["--profile", profile("rsa"), "--cn", "s.example.com", "--key-algorithm", "rsa2048", "--signature-algorithm", "rsa-sha384", "--out-dir", rsa]),
+      issue(["--profile", profile("default"), "--cn", "s.example.com", "--key-algorithm", "p521", "--signature-algorithm", "ECDSA-SHA512", "--out-dir", ec]),
+    ]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(certText(join(rsa, "cert.pem"))).toContain("sha384WithRSAEncryption");
+    expect(certText(join(ec, "cert.pem"))).toContain("ecdsa-with-SHA512");
+  });
+});
+
+describe("subject, SANs and usages", () => {
+  it("puts every SAN type, key usage and EKU into the certificate and prints a summary", async () => {
+    const out = dir("sans");
+    const res = await issue([
+      "--profile", profile("default"), "--cn", "www.example.com", "--org", "Acme", "--country", "US",
+      "--dns", "www.example.com", "--dns", "*.example.com", "--ip", "192.0.2.10", "--ip", "2001:db8::1", "--email", "ops@example.com",
+      "--uri", "spiffe://example.org/web", "--san", "10.1.2.3", "--san", "api.example.com", "--san", "dev@example.com", "--san", "urn:example:web",
+      "--key-usage", "digital-signature,key_encipherment", "--ext-key-usage", "server_auth", "--ext-key-usage", "client-auth",
+      "--ttl", "2w", "--out-dir", out,
+    ]);
+    expect(res.code).toBe(0);
+    expectVerifiedSet(out);
+    const text = certText(join(out, "cert.pem"));
+    expect(text).toMatch(/Subject: C ?= ?US, O ?= ?Acme, CN ?= ?www.example.com/);
+    for (const san of ["DNS:www.example.com", "DNS:*.example.com", "IP Address:192.0.2.10", "IP Address:2001:DB8:0:0:0:0:0:1", "email:ops@example.com",
+      "URI:spiffe://example.org/web", "IP Address:10.1.2.3", "DNS:api.example.com", "email:dev@example.com", "URI:urn:example:web"]) {
+      expect(text).toContain(san);
+    }
+    expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Key Encipherment/);
+    expect(text).toMatch(/Extended Key Usage:\s+TLS Web Server Authentication, TLS Web Client Authentication/);
+    const days = (Date.parse(openssl(["x509", "-in", join(out, "cert.pem"), "-noout", "-enddate"]).split("=")[1]!) - Date.now()) / 86_400_000;
+    expect(Math.round(days)).toBe(14);
+    expect(res.stdout).toContain("Issued www.example.com");
+    expect(res.stdout).toMatch(/not after\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(1[34] days left\)/);
+    for (const f of ["cert.pem", "chain.pem", "fullchain.pem", "key.pem"]) expect(res.stdout).toContain(join(out, f));
+    const meta = JSON.parse(readFileSync(join(out, "certctl.json"), "utf8"));
+    expect(meta).toMatchObject({ version: 1, mode: "local-key", keyAlgorithm: "EC_prime256v1", attributes: { ttl: "14d", commonName: "www.example.com" } });
+    expect(JSON.stringify(meta)).not.toMatch(/PRIVATE KEY/);
+  });
+
+  it("drops the root from the chain with --remove-roots-from-chain", async () => {
+    const out = dir("noroot");
+    const res = await issue(["--profile", profile("default"), "--cn", "r.example.com", "--remove-roots-from-chain", "--out-dir", out]);
+    expect(res.code).toBe(0);
+    expect(readFileSync(join(out, "chain.pem"), "utf8").match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
+  });
+});
+
+describe("key sources", () => {
+  it("--server-keygen writes the server's key, converted to PKCS#8, matching the certificate", async () => {
+    const out = dir("server-keygen");
+    const res = await issue(["--profile", profile("default"), "--cn", "sk.example.com", "--server-keygen", "--key-algorithm", "p384", "--out-dir", out]);
+    expect(res.code).toBe(0);
+    expectVerifiedSet(out);
+    expect(certText(join(out, "cert.pem"))).toContain("secp384r1");
+    expect(JSON.parse(readFileSync(join(out, "certctl.json"), "utf8")).mode).toBe("server-keygen");
+  });
+
+  it("--key reuses an existing key and leaves the key file untouched", async () => {
+    const first = dir("key-first");
+    expect((await issue(["--profile", profile("default"), "--cn", "k.example.com", "--out-dir", first])).code).toBe(0);
+    const sec1 = join(work, `sec1-${counter}.pem`);
+    writeFileSync(sec1, openssl(["ec", "-in", join(first, "key.pem")]), { mode: 0o600 });
+    const before = readFileSync(sec1, "utf8");
+    const second = dir("key-second");
+    const res = await issue(["--profile", profile("default"), "--cn", "k.example.com", "--key", sec1, "--out-dir", second]);
+    expect(res.code).toBe(0);
+    expectVerifiedSet(second);
+    expect(certPublicKey(join(second, "cert.pem"))).toBe(certPublicKey(join(first, "cert.pem")));
+    expect(readFileSync(sec1, "utf8")).toBe(before);
+  });
+
+  it("--csr submits the CSR as it is and writes no key", async () => {
+    const key = join(work, "ext.key");
+    const csr = join(work, "ext.csr");
+    openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", key, "-subj", "/CN=csr.example.com",
+      "-addext", "subjectAltName=DNS:csr.example.com", "-out", csr]);
+    const out = dir("csr");
+    const res = await issue(["--profile", profile("default"), "--csr", csr, "--ttl", "7d", "--out-dir", out]);
+    expect(res.code).toBe(0);
+    expectVerifiedSet(out, { key: false });
+    expect(keyPublicKey(key)).toBe(certPublicKey(join(out, "cert.pem")));
+    expect(certText(join(out, "cert.pem"))).toContain("DNS:csr.example.com");
+    const meta = JSON.parse(readFileSync(join(out, "certctl.json"), "utf8"));
+    expect(meta.mode).toBe("csr");
+    expect(meta.files.key).toBeUndefined();
+    expect(res.stdout).not.toContain("key.pem");
+
+    const fromStdin = dir("csr-stdin");
+    const piped = await issue(["--profile", profile("default"), "--csr", "-", "--out-dir", fromStdin], { input: readFileSync(csr, "utf8") });
+    expect(piped.code).toBe(0);
+    expectVerifiedSet(fromStdin, { key: false });
+  });
+});
+
+describe("approval and waiting", () => {
+  it("waits for a manual approval and then writes the set", async () => {
+    const out = dir("approve-wait");
+    const running = issue(["--profile", profile("approval"), "--cn", "a.example.com", "--out-dir", out]);
+    let ids: string[] = [];
+    for (let i = 0; i < 100 && ids.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ids = pendingIds(out);
+    }
+    expect(ids).toHaveLength(1);
+    // The kept key is 0600 and is not key.pem; no live file exists yet.
+    expect(statSync(join(out, ".certctl", "pending", `${ids[0]}.key.pem`)).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(out, "key.pem"))).toBe(false);
+    await decide(ids[0]!, "approve");
+    const res = await running;
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/pending_approval/);
+    expectVerifiedSet(out);
+    expect(pendingIds(out)).toEqual([]);
+  });
+
+  it("--no-wait exits 5 with the resume command; after approval `status` writes a matching set", async () => {
+    const out = dir("no-wait");
+    const res = await issue(["--profile", profile("approval"), "--cn", "nw.example.com", "--out-dir", out, "--no-wait"]);
+    expect(res.code).toBe(5);
+    const [id] = pendingIds(out);
+    expect(res.stderr).toContain(`certctl status ${id} --out-dir ${out}`);
+    const keptKey = join(out, ".certctl", "pending", `${id}.key.pem`);
+    const keptPublic = keyPublicKey(keptKey);
+    expect(existsSync(join(out, "cert.pem"))).toBe(false);
+    await decide(id!, "approve");
+    const status = await runCli(["status", id!, "--out-dir", out], { cwd: work, env });
+    expect(status.code).toBe(0);
+    expectVerifiedSet(out);
+    expect(certPublicKey(join(out, "cert.pem"))).toBe(keptPublic);
+    expect(existsSync(keptKey)).toBe(false);
+  });
+
+  it("a wait timeout exits 5 and --json carries the request id and the resume hint", async () => {
+    const out = dir("timeout");
+    const res = await issue(["--profile", profile("approval"), "--cn", "t.example.com", "--out-dir", out, "--wait-timeout", "1s", "--json"]);
+    expect(res.code).toBe(5);
+    const doc = JSON.parse(res.stdout);
+    expect(doc.error).toMatchObject({ exitCode: 5, status: "pending_approval", certificateRequestId: pendingIds(out)[0] });
+    expect(doc.error.hint).toContain(`certctl status ${doc.error.certificateRequestId} --out-dir ${out}`);
+  });
+
+  it("a rejected request exits 4 and leaves no file", async () => {
+    const out = dir("rejected");
+    const running = issue(["--profile", profile("approval"), "--cn", "rj.example.com", "--out-dir", out]);
+    let ids: string[] = [];
+    for (let i = 0; i < 100 && ids.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ids = pendingIds(out);
+    }
+    await decide(ids[0]!, "reject");
+    const res = await running;
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(/rejected/);
+    for (const f of ["cert.pem", "chain.pem", "fullchain.pem", "key.pem", "certctl.json"]) expect(existsSync(join(out, f))).toBe(false);
+    expect(pendingIds(out)).toEqual([]);
+  });
+
+  it("shows the external CA's pendingMessage while waiting, then writes the set", async () => {
+    const out = dir("external");
+    const res = await issue(["--profile", profile("external"), "--cn", "x.example.com", "--out-dir", out]);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/pending/);
+    expectVerifiedSet(out);
+  });
+
+  it("SIGINT while waiting exits 130 with the resume command and keeps the pending key", async () => {
+    const out = dir("sigint");
+    const child = spawn(process.execPath, [BIN, "issue", "--profile", profile("approval"), "--cn", "i.example.com", "--out-dir", out], { env: cleanEnv(env), cwd: work });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    for (let i = 0; i < 100 && pendingIds(out).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    const [id] = pendingIds(out);
+    expect(stderr).toContain(`certctl status ${id} --out-dir ${out}`);
+    expect(existsSync(join(out, ".certctl", "pending", `${id}.key.pem`))).toBe(true);
+    expect(existsSync(join(out, "cert.pem"))).toBe(false);
+  });
+});
+
+describe("refusals", () => {
+  it("refuses to overwrite before sending anything (exit 7, zero requests)", async () => {
+    const out = dir("overwrite");
+    expect((await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out])).code).toBe(0);
+    const certBefore = readFileSync(join(out, "cert.pem"), "utf8");
+    const before = await totalRequests();
+    const res = await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out]);
+    expect(res.code).toBe(7);
+    expect(res.stderr).toMatch(/already exists.*--force/s);
+    expect(await totalRequests()).toBe(before);
+    expect(readFileSync(join(out, "cert.pem"), "utf8")).toBe(certBefore);
+    const forced = await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out, "--force"]);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(join(out, "cert.pem"), "utf8")).not.toBe(certBefore);
+    expectVerifiedSet(out);
+  });
+
+  it("an RSA key on the EC profile exits 4 with a hint naming the CA's family; nothing written", async () => {
+    const out = dir("rsa-on-ec");
+    const res = await issue(["--profile", profile("default"), "--cn", "m.example.com", "--key-algorithm", "rsa2048", "--out-dir", out]);
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(/not compatible with CA key algorithm EC_prime256v1/);
+    expect(res.stderr).toMatch(/--key-algorithm p256.*--server-keygen/);
+    expect(existsSync(join(out, "cert.pem"))).toBe(false);
+  });
+
+  it("bad credentials exit 3", async () => {
+    const out = dir("badcreds");
+    const res = await issue(["--profile", profile("default"), "--cn", "b.example.com", "--out-dir", out], {
+      env: { INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: "wrong-secret" },
+    });
+    expect(res.code).toBe(3);
+    expect(res.stderr).not.toContain("wrong-secret");
+    expect(existsSync(join(out, "cert.pem"))).toBe(false);
+  });
+
+  it.each([
+    [["--cn", "a.example.com", "--key-algorithm", "rsa1024"], /--key-algorithm/],
+    [["--cn", "a.example.com", "--ip", "300.1.1.1"], /--ip/],
+    [["--cn", "a.example.com", "--ttl", "30d", "--not-before", "2030-01-01", "--not-after", "2030-02-01"], /--ttl cannot be combined/],
+    [["--cn", "a.example.com", "--path-length", "1"], /--path-length/],
+    [["--cn", "a.example.com", "--key", "k.pem", "--server-keygen"], /cannot be combined/],
+    [["--cn", "x".repeat(101)], /--cn/],
+  ])("bad input %j exits 2 before any request", async (args, message) => {
+    const before = await totalRequests();
+    const res = await issue(["--profile", profile("default"), ...args, "--out-dir", dir("bad")]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(await totalRequests()).toBe(before);
+  });
+
+  it("an unreadable --key exits 7 before any request", async () => {
+    const before = await totalRequests();
+    const res = await issue(["--profile", profile("default"), "--cn", "a.example.com", "--key", join(work, "missing.pem"), "--out-dir", dir("nokey")]);
+    expect(res.code).toBe(7);
+    expect(await totalRequests()).toBe(before);
+  });
+});
+
+describe("output", () => {
+  it("--json prints one document; --quiet prints nothing; a slug resolves with --project", async () => {
+    const out = dir("json");
+    const res = await issue(["--profile", "rsa", "--project", server.info.projectId, "--cn", "j.example.com", "--key-algorithm", "rsa2048", "--out-dir", out, "--json"]);
+    expect(res.code).toBe(0);
+    const doc = JSON.parse(res.stdout);
+    expect(doc).toEqual({
+      status: "issued", certificateId: expect.any(String), certificateRequestId: expect.any(String), serialNumber: expect.stringMatching(/^[0-9a-f]+$/),
+      notAfter: expect.any(String),
+      files: { cert: join(out, "cert.pem"), chain: join(out, "chain.pem"), fullchain: join(out, "fullchain.pem"), key: join(out, "key.pem") },
+    });
+    expect(openssl(["x509", "-in", join(out, "cert.pem"), "-noout", "-serial"]).trim().toLowerCase()).toBe(`serial=${doc.serialNumber}`);
+    expect(lstatSync(join(out, "cert.pem")).isSymbolicLink() || lstatSync(join(out, "cert.pem")).isFile()).toBe(true);
+
+    const quiet = await issue(["--profile", profile("default"), "--cn", "q.example.com", "--out-dir", dir("quiet"), "--quiet"]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toBe("");
+    expect(quiet.stderr).toBe("");
+  });
+});
