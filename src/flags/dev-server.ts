@@ -1,5 +1,30 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 
 export function devServerCommand(): Command {
-  return new Command("dev-server").description("Run a local Infisical-compatible issuer");
+  return new Command("dev-server")
+    .description("Run a local, in-memory Infisical-compatible issuer with a real CA (for trying certctl and for tests)")
+    .addOption(new Option("--port <port>", "TCP port; 0 picks a free one").default("8080"))
+    .addOption(new Option("--host <host>", "address to listen on; keep loopback unless you mean it").default("127.0.0.1"))
+    .addOption(new Option("--approval <mode>", "approval of the 'default' profile: none, manual, or auto=<duration>").default("none"))
+    .addOption(new Option("--latency <duration>", "fixed delay before every API answer (e.g. 50ms)").default("0ms"))
+    .addOption(new Option("--backdate <duration>", "issue leaves with notBefore = now - this (notAfter = notBefore + ttl), so they are already due for renewal").default("0ms"))
+    .addOption(new Option("--token-ttl <duration>", "lifetime of access tokens; expired tokens answer 403 TokenError").default("1h"))
+    .addHelpText(
+      "after",
+      `
+The global --client-id and --client-secret-file, when given, fix the credentials the server accepts
+(otherwise they are random at every start). Nothing is written to disk.
+
+Profiles (random ids, fixed slugs): default (EC CA, --approval), rsa (RSA CA), approval (EC CA, always
+manual approval), external (simulated external CA: pending, pending_validation, then issued).
+
+Dev-only endpoints (loopback, no token): POST /api/v1/dev/certificate-requests/<id>/approve and /reject,
+GET /api/v1/dev/ca (root CA PEMs), GET /api/v1/dev/stats (request counts per route).
+
+Examples:
+  $ certctl dev-server --port 8080
+  $ certctl dev-server --port 0 --json --approval auto=2s
+  $ certctl dev-server --backdate 20d --latency 50ms
+`,
+    );
 }

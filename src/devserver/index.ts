@@ -1,0 +1,77 @@
+// certctl dev-server: a local, in-memory Infisical-compatible issuer with a real CA.
+// Loaded only by src/commands/dev-server.ts, so no other command pays for x509 or ajv.
+import type { AddressInfo } from "node:net";
+import { createAuthorities } from "./ca.js";
+import type { ServerOptions } from "./router.js";
+import { createHttpServer } from "./server.js";
+import { approvalText, clearTimers, createState, type Approval, type Credentials } from "./state.js";
+
+export type { Approval } from "./state.js";
+
+export interface DevServerParams {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Approval of the `default` profile. */
+  approval: Approval;
+  latencyMs: number;
+  backdateMs: number;
+  tokenTtlMs: number;
+  credentials?: Partial<Credentials>;
+  /** One line per answered request; omitted under --json/--quiet. */
+  log?: (line: string) => void;
+}
+
+export interface DevServerProfile {
+  id: string;
+  slug: string;
+  approval: string;
+}
+
+export interface DevServerInfo {
+  url: string;
+  profiles: DevServerProfile[];
+  profileId: string;
+  projectId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface RunningDevServer {
+  info: DevServerInfo;
+  close(): Promise<void>;
+}
+
+export async function startDevServer(params: DevServerParams): Promise<RunningDevServer> {
+  const cas = await createAuthorities();
+  const state = createState(cas, params.credentials ? { approval: params.approval, credentials: params.credentials } : { approval: params.approval });
+  const options: ServerOptions = { latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs };
+  const server = createHttpServer(state, options, params.log);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(params.port, params.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const profiles = state.profiles.map((p) => ({ id: p.id, slug: p.slug, approval: approvalText(p.approval) }));
+  return {
+    info: {
+      url: `http://${host}:${address.port}`,
+      profiles,
+      profileId: profiles[0]?.id ?? "",
+      projectId: state.credentials.projectId,
+      clientId: state.credentials.clientId,
+      clientSecret: state.credentials.clientSecret,
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearTimers(state);
+        server.close(() => resolve());
+        // Keep-alive connections would hold close() open; nothing in flight matters to a dev server.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,61 @@
+// The node:http server: routing, authentication, --latency, request counting and logging.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { authenticate } from "./auth.js";
+import { errorAnswer, forbidden, HttpError, internalError, isLoopback, notFound, readJsonBody, send, type Answer } from "./http.js";
+import { matchRoute, type Route, type ServerOptions } from "./router.js";
+import { authRoutes } from "./routes-auth.js";
+import { certificateRoutes } from "./routes-certificates.js";
+import { devRoutes } from "./routes-dev.js";
+import { countRequest, type ServerState } from "./state.js";
+
+const ROUTES: Route[] = [...authRoutes, ...certificateRoutes, ...devRoutes];
+
+/** Counted under this name when no route matches. */
+const UNMATCHED = "unmatched";
+
+export function createHttpServer(state: ServerState, options: ServerOptions, log?: (line: string) => void): Server {
+  return createServer((req, res) => {
+    const started = Date.now();
+    void handle(state, options, req)
+      .catch((error: unknown) => {
+        if (error instanceof HttpError) return errorAnswer(error);
+        log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+        return errorAnswer(internalError());
+      })
+      .then(async (answer) => {
+        if (options.latencyMs > 0 && !isDevPath(req)) await delay(options.latencyMs);
+        if (!res.destroyed) send(res, answer);
+        log?.(`${req.method ?? "?"} ${req.url ?? ""} ${answer.status} ${Date.now() - started}ms`);
+      });
+  });
+}
+
+async function handle(state: ServerState, options: ServerOptions, req: IncomingMessage): Promise<Answer> {
+  const url = new URL(req.url ?? "/", "http://dev-server.invalid");
+  const path = url.pathname.startsWith("/api/") ? url.pathname.slice(4) : undefined;
+  const found = path === undefined ? undefined : matchRoute(ROUTES, req.method ?? "", path);
+  if (!found) {
+    countRequest(state, UNMATCHED);
+    throw notFound(`Route ${req.method ?? ""}:${url.pathname} not found`);
+  }
+  const { route, params } = found;
+  if (route.dev) {
+    if (!isLoopback(req.socket.remoteAddress)) throw forbidden("Dev endpoints answer loopback callers only");
+  } else {
+    countRequest(state, route.name);
+  }
+  if (route.auth) authenticate(state, req);
+  let body: Promise<unknown> | undefined;
+  return route.handle({
+    req, params, query: url.searchParams, state, options,
+    body: () => (body ??= readJsonBody(req)),
+  });
+}
+
+function isDevPath(req: IncomingMessage): boolean {
+  return (req.url ?? "").startsWith("/api/v1/dev/");
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
