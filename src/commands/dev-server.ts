@@ -6,7 +6,9 @@ import type { CommandContext } from "../context.js";
 import { parseDuration } from "../core/duration.js";
 import { FileError, invalidFlag } from "../errors.js";
 import { createOutput } from "../ui/output.js";
-import type { Approval, DevServerInfo, DevServerParams } from "../devserver/index.js";
+import type { DevServerInfo, DevServerParams } from "../devserver/index.js";
+// state.js is light (no x509, no ajv); the server itself is imported only once the flags are valid.
+import { parseApproval, type Approval } from "../devserver/state.js";
 
 interface DevServerFlags {
   port: string;
@@ -42,7 +44,7 @@ async function paramsFromFlags(ctx: CommandContext, flags: DevServerFlags): Prom
   const params: DevServerParams = {
     host: flags.host,
     port,
-    approval: parseApproval(flags.approval),
+    approval: approvalFlag(flags.approval),
     latencyMs: parseDuration("--latency", flags.latency, { allowZero: true }),
     backdateMs: parseDuration("--backdate", flags.backdate, { allowZero: true }),
     tokenTtlMs: parseDuration("--token-ttl", flags.tokenTtl),
@@ -56,11 +58,10 @@ async function paramsFromFlags(ctx: CommandContext, flags: DevServerFlags): Prom
   return params;
 }
 
-function parseApproval(value: string): Approval {
-  if (value === "none" || value === "manual") return { kind: value };
-  const auto = /^auto=(.+)$/.exec(value);
-  if (auto?.[1]) return { kind: "auto", afterMs: parseDuration("--approval", auto[1], { allowZero: true }), text: auto[1] };
-  throw invalidFlag("--approval", value, "options are none, manual, auto=<duration> (e.g. auto=2s)");
+function approvalFlag(value: string): Approval {
+  const approval = parseApproval(value, (text) => parseDuration("--approval", text, { allowZero: true }));
+  if (!approval) throw invalidFlag("--approval", value, "options are none, manual, auto=<duration> (e.g. auto=2s)");
+  return approval;
 }
 
 async function readSecret(file: string): Promise<string> {

@@ -4,7 +4,8 @@ import type { AddressInfo } from "node:net";
 import { createAuthorities } from "./ca.js";
 import type { ServerOptions } from "./router.js";
 import { createHttpServer } from "./server.js";
-import { approvalText, clearTimers, createState, type Approval, type Credentials } from "./state.js";
+import ms from "ms";
+import { approvalText, clearTimers, createState, parseApproval, type Approval, type Credentials } from "./state.js";
 
 export type { Approval } from "./state.js";
 
@@ -12,8 +13,8 @@ export interface DevServerParams {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** Approval of the `default` profile. */
-  approval: Approval;
+  /** Approval of the `default` profile; the --approval text ("none", "manual", "auto=2s") is accepted too. */
+  approval: Approval | string;
   latencyMs: number;
   backdateMs: number;
   tokenTtlMs: number;
@@ -43,8 +44,12 @@ export interface RunningDevServer {
 }
 
 export async function startDevServer(params: DevServerParams): Promise<RunningDevServer> {
+  const approval = typeof params.approval === "string" ? parseApproval(params.approval, (value) => ms(value as ms.StringValue)) : params.approval;
+  if (!approval || (approval.kind === "auto" && !Number.isFinite(approval.afterMs))) {
+    throw new Error(`invalid approval ${JSON.stringify(params.approval)}; options are none, manual, auto=<duration>`);
+  }
   const cas = await createAuthorities();
-  const state = createState(cas, params.credentials ? { approval: params.approval, credentials: params.credentials } : { approval: params.approval });
+  const state = createState(cas, params.credentials ? { approval, credentials: params.credentials } : { approval });
   const options: ServerOptions = { latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs };
   const server = createHttpServer(state, options, params.log);
   await new Promise<void>((resolve, reject) => {

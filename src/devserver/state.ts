@@ -118,6 +118,13 @@ export function createState(cas: CertificateAuthorities, options: StateOptions):
   };
 }
 
+/** `none`, `manual` or `auto=<duration>` (the --approval flag); undefined when not one of those. */
+export function parseApproval(text: string, parseDuration: (value: string) => number): Approval | undefined {
+  if (text === "none" || text === "manual") return { kind: text };
+  const auto = /^auto=(.+)$/.exec(text);
+  return auto?.[1] ? { kind: "auto", afterMs: parseDuration(auto[1]), text: auto[1] } : undefined;
+}
+
 export function approvalText(approval: Approval): string {
   return approval.kind === "auto" ? `auto=${approval.text}` : approval.kind;
 }
