@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { startScriptedServer } from "../helpers/scripted-server.js";
 import { certPublicKey, certText, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
 let server: RunningDevServer;
@@ -343,5 +344,60 @@ describe("output", () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe("");
     expect(quiet.stderr).toBe("");
+  });
+});
+
+describe("answers certctl must not accept (scripted server)", () => {
+  const CERTS = "/api/v1/cert-manager/certificates";
+  const PROFILE_ID = "3f2c6a1e-8d4b-4f7a-9c2e-1b5d7e9f0a11";
+  const CERT_ID = "6f1c2d9e-0b7a-4c1e-9a55-2f0d3c8e7b41";
+
+  /** A real leaf and chain from the dev server, to be served with the wrong key or a broken chain. */
+  async function realSet(): Promise<{ cert: string; chain: string; key: string; blocks: string[] }> {
+    const out = dir("source");
+    expect((await issue(["--profile", profile("default"), "--cn", "src.example.com", "--out-dir", out])).code).toBe(0);
+    const chain = readFileSync(join(out, "chain.pem"), "utf8");
+    return { cert: readFileSync(join(out, "cert.pem"), "utf8"), chain, key: readFileSync(join(out, "key.pem"), "utf8"), blocks: chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)! };
+  }
+
+  it.each([
+    ["a certificate for another key", (s: { cert: string; chain: string }) => ({ cert: s.cert, chain: s.chain }), [], /does not carry our public key/],
+    ["a chain that does not link", (s: { cert: string; blocks: string[] }) => ({ cert: s.cert, chain: s.blocks[1]! }), ["--server-keygen"], /chain does not link/],
+  ])("refuses %s (exit 4, nothing written)", async (_name, pick, extra, message) => {
+    const set = await realSet();
+    const { cert, chain } = pick(set as never);
+    const scripted = await startScriptedServer();
+    try {
+      scripted.on(`POST ${CERTS}`, { status: 200, body: { certificate: { certificate: cert, issuingCaCertificate: set.blocks[0], certificateChain: chain, serialNumber: "01", certificateId: CERT_ID, privateKey: "" }, certificateRequestId: "r-1", status: "issued" } });
+      scripted.on(`GET ${CERTS}/${CERT_ID}/bundle`, { status: 200, body: { certificate: cert, certificateChain: chain, privateKey: set.key, serialNumber: "01" } });
+      const out = dir("scripted");
+      const res = await issue(["--profile", PROFILE_ID, "--cn", "src.example.com", "--out-dir", out, ...extra], { env: { INFISICAL_DOMAIN: scripted.url, INFISICAL_TOKEN: "scripted-token" } });
+      expect(res.code).toBe(4);
+      expect(res.stderr).toMatch(message);
+      expect(existsSync(join(out, "cert.pem"))).toBe(false);
+      expect(existsSync(join(out, "key.pem"))).toBe(false);
+    } finally {
+      await scripted.close();
+    }
+  });
+
+  it("--server-keygen without a private key in the answer or the bundle exits 4 naming ReadPrivateKey", async () => {
+    const set = await realSet();
+    const scripted = await startScriptedServer();
+    try {
+      scripted.on(`POST ${CERTS}`, { status: 200, body: { certificate: { certificate: set.cert, issuingCaCertificate: set.blocks[0], certificateChain: set.chain, serialNumber: "01", certificateId: CERT_ID }, certificateRequestId: "r-2", status: "issued" } });
+      scripted.on(`GET ${CERTS}/${CERT_ID}/bundle`, { status: 200, body: { certificate: set.cert, certificateChain: set.chain, privateKey: null, serialNumber: "01" } });
+      const out = dir("nokey");
+      const res = await issue(["--profile", PROFILE_ID, "--cn", "src.example.com", "--server-keygen", "--out-dir", out], { env: { INFISICAL_DOMAIN: scripted.url, INFISICAL_TOKEN: "scripted-token" } });
+      expect(res.code).toBe(4);
+      expect(res.stderr).toContain("ReadPrivateKey");
+      expect(res.stderr).toContain(CERT_ID);
+      expect(scripted.count(`GET ${CERTS}/${CERT_ID}/bundle`)).toBe(1);
+      expect(existsSync(join(out, "cert.pem"))).toBe(false);
+      // The request body never carries key material, in any mode.
+      for (const req of scripted.requests) expect(req.body).not.toMatch(/PRIVATE KEY/);
+    } finally {
+      await scripted.close();
+    }
   });
 });
