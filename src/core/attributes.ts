@@ -214,15 +214,13 @@ function sameCalendarDay(text: string, date: Date): boolean {
 }
 
 export function parsePathLength(value: string): number {
-  if (!/^\d{1,3}$/.test(value.trim())) throw invalidFlag("--path-length", value, "expected a whole number from 0 to 999");
-  return Number(value.trim());
+  if (/^\d{1,3}$/.test(value.trim())) return Number(value.trim());
+  throw invalidFlag("--path-length", value, "expected a whole number from 0 to 999");
 }
 
 /** --application, and a --profile given as an id: the server answers 422 to anything but a UUID. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function isUuid(value: string): boolean {
-  return UUID.test(value.trim());
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim());
 }
 
 // ---- the whole set -----------------------------------------------------------------------
@@ -263,9 +261,7 @@ const CSR_DECIDES: Array<[keyof AttributeFlags, string]> = [
   ["signatureAlgorithm", "--signature-algorithm"],
 ];
 
-function given(value: unknown): boolean {
-  return Array.isArray(value) ? value.length > 0 : value !== undefined;
-}
+const given = (value: unknown): boolean => (Array.isArray(value) ? value.length > 0 : value !== undefined);
 
 /**
  * One validated attribute set. keyAlgorithm and signatureAlgorithm are filled in when certctl or
