@@ -33,8 +33,13 @@ function pendingFiles(outDir: string, requestId: string): { record: string; key:
 
 export async function savePending(outDir: string, requestId: string, record: PendingRecord, privateKeyPem?: string): Promise<void> {
   const files = pendingFiles(outDir, requestId);
-  await mkdir(pendingDir(outDir), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
-    throw fileError("create", pendingDir(outDir), error);
+  // The out dir and .certctl keep the umask's mode (services read certificates from them);
+  // only the pending folder, which holds keys, is private.
+  await mkdir(stateDir(outDir), { recursive: true }).catch((error: unknown) => {
+    throw fileError("create", stateDir(outDir), error);
+  });
+  await mkdir(pendingDir(outDir), { mode: 0o700 }).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", pendingDir(outDir), error);
   });
   // Key first: a record without its key would be useless, a key without a record is still recoverable.
   if (privateKeyPem !== undefined) await writeFileAtomic(files.key, privateKeyPem, KEY_MODE);

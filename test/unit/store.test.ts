@@ -194,3 +194,14 @@ describe("metadata and pending state", () => {
     await expect(readPending(tempDir(), "../../etc/passwd")).rejects.toMatchObject({ exitCode: 2 });
   });
 });
+
+describe("pending folder modes", () => {
+  it("creates a new out dir with the umask's mode and only the pending folder private", async () => {
+    process.umask(0o022);
+    const out = join(tempDir(), "new-out");
+    const record = { outDir: out } as unknown as PendingRecord;
+    await savePending(out, "req-1", record, KEY);
+    expect(statSync(out).mode & 0o777).toBe(0o755);
+    expect(statSync(join(out, ".certctl", "pending")).mode & 0o777).toBe(0o700);
+  });
+});
