@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// npm run bench — measures certctl against its baselines and prints a table of medians and
+// ratios (and writes it as JSON under bench-results/ for comparing runs). Every measurement
+// runs several times after a warm-up, alternating the command and its baseline so that
+// machine noise hits both. Ratios, not absolute times, are the targets: they hold on any machine.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = join(root, "bin", "certctl.js");
+const node = process.execPath;
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+const WARMUP = 2;
+const work = mkdtempSync(join(tmpdir(), "certctl-bench-"));
+const rows = [];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+function timeOnce(cmd, args, env = process.env) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+/** Alternate a and b (a fresh argument list per run), after a warm-up; medians of each. */
+function interleave(a, b, runs = RUNS) {
+  const ta = [], tb = [];
+  for (let i = 0; i < WARMUP + runs; i++) {
+    const x = timeOnce(...a(i)), y = timeOnce(...b(i));
+    if (i >= WARMUP) { ta.push(x); tb.push(y); }
+  }
+  return [median(ta), median(tb)];
+}
+
+function row(name, value, baselineName, baseline, target, unit = "ms") {
+  const ratio = baseline ? value / baseline : undefined;
+  const pass = typeof target === "number" ? (baseline ? ratio <= target : value <= target) : target(value, ratio);
+  rows.push({ name, value: round(value), unit, baselineName, baseline: baseline && round(baseline), ratio: ratio && round(ratio, 2), target: typeof target === "number" ? (baseline ? `≤ ${target}×` : `≤ ${target} ${unit}`) : target.text, pass });
+  process.stderr.write(`  ${name}: ${round(value)} ${unit}${baseline ? ` vs ${round(baseline)} (${round(ratio, 2)}×)` : ""}\n`);
+}
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+async function startServer(args) {
+  const child = spawn(node, [bin, "dev-server", "--port", "0", "--json", ...args], { stdio: ["ignore", "pipe", "ignore"] });
+  const info = await new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`dev server exited ${code}`)));
+    createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+  });
+  const env = { ...process.env, INFISICAL_DOMAIN: info.url, INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: info.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: info.clientSecret };
+  return { info, env, stop: () => new Promise((r) => { child.once("exit", r); child.kill("SIGTERM"); }) };
+}
+
+const issueArgs = (info, dir) => [bin, "issue", "--profile", info.profileId, "--cn", "bench.localhost", "--dns", "bench.localhost", "--ttl", "30d", "--out-dir", dir, "--quiet"];
+
+/** Issue into n fresh directories, a few processes at a time. */
+async function issueMany(server, n, prefix) {
+  const dirs = Array.from({ length: n }, (_, i) => join(work, `${prefix}-${i}`));
+  let next = 0;
+  const worker = async () => {
+    while (next < dirs.length) {
+      const dir = dirs[next++];
+      await new Promise((resolve, reject) => {
+        const c = spawn(node, issueArgs(server.info, dir), { env: server.env, stdio: "ignore" });
+        c.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`issue into ${dir} exited ${code}`))));
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  return dirs;
+}
+
+function peakRss(args, env) {
+  const file = join(work, `rss-${Date.now()}-${Math.random()}`);
+  writeFileSync(file, "");
+  const r = spawnSync(node, args, { env: { ...env, NODE_OPTIONS: `--require ${join(root, "scripts/bench/rss.cjs")}`, CERTCTL_BENCH_RSS_FILE: file }, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+  return Math.max(...readFileSync(file, "utf8").trim().split("\n").map(Number)) / 1024;
+}
+
+process.stderr.write(`certctl bench: ${RUNS} runs per measurement after ${WARMUP} warm-up runs; work dir ${work}\n`);
+
+// 1. Start-up against the floor, a bare Node process.
+process.stderr.write("start-up\n");
+{
+  const [v, n1] = interleave(() => [node, [bin, "--version"]], () => [node, ["-e", "0"]]);
+  row("certctl --version", v, "node -e 0", n1, 1.3);
+  const [h, n2] = interleave(() => [node, [bin, "--help"]], () => [node, ["-e", "0"]]);
+  row("certctl --help", h, "node -e 0", n2, 1.5);
+}
+
+// 2. Issue: certctl (login + key + CSR + issue + verify + files) against a minimal client.
+process.stderr.write("issue\n");
+{
+  const server = await startServer([]);
+  const [c, m] = interleave(
+    (i) => [node, issueArgs(server.info, join(work, `issue-${i}`)), server.env],
+    (i) => [node, [join(root, "scripts/bench/minimal-client.mjs"), server.info.url, server.info.profileId, join(work, `minimal-${i}`)], server.env],
+  );
+  row("certctl issue (P-256, login + issue + files)", c, "minimal fetch client + openssl CSR", m, 1.5);
+  const rss = [1, 2, 3].map((i) => peakRss(issueArgs(server.info, join(work, `rss-issue-${i}`)), server.env));
+  row("peak RSS, certctl issue", median(rss), undefined, undefined, 90, "MB");
+
+  process.stderr.write("memory: 200-directory renew\n");
+  const dirs = await issueMany(server, 200, "fleet200");
+  row("peak RSS, renew of 200 directories (--force)", peakRss([bin, "renew", "--force", "--quiet", ...dirs], server.env), undefined, undefined, 150, "MB");
+  await server.stop();
+}
+
+// 3. Key generation: certctl's key + CSR + PKCS#8 export against `openssl req -newkey`.
+process.stderr.write("key generation\n");
+for (const [alg, openssl, runs] of [["EC_prime256v1", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], RUNS], ["RSA_2048", ["rsa:2048"], RUNS], ["RSA_4096", ["rsa:4096"], 5]]) {
+  const r = spawnSync(node, [join(root, "scripts/bench/keygen.mjs"), alg, String(runs)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const ours = median(JSON.parse(r.stdout));
+  const theirs = [];
+  for (let i = 0; i < runs; i++) theirs.push(timeOnce("openssl", ["req", "-new", "-newkey", ...openssl, "-nodes", "-keyout", "/dev/null", "-out", "/dev/null", "-subj", "/CN=bench.localhost"]));
+  row(`key + CSR ${alg}`, ours, "openssl req -newkey", median(theirs), 1.5);
+}
+
+// 4. Fleet: 40 due directories over a 50 ms network, one at a time against eight at a time.
+process.stderr.write("fleet\n");
+{
+  const server = await startServer(["--latency", "50ms"]);
+  const dirs = await issueMany(server, 40, "fleet40");
+  const fleetRuns = Number(process.env.BENCH_FLEET_RUNS ?? 3);
+  const [one, eight] = interleave(
+    () => [node, [bin, "renew", "--force", "--quiet", "--concurrency", "1", ...dirs], server.env],
+    () => [node, [bin, "renew", "--force", "--quiet", "--concurrency", "8", ...dirs], server.env],
+    fleetRuns,
+  );
+  const speedup = one / eight;
+  rows.push({ name: "renew 40 dirs, --latency 50ms: concurrency 1 vs 8", value: round(one), unit: "ms", baselineName: "concurrency 8", baseline: round(eight), ratio: round(speedup, 2), target: "speed-up ≥ 5×", pass: speedup >= 5 });
+  process.stderr.write(`  fleet: ${round(one)} ms vs ${round(eight)} ms (${round(speedup, 2)}× faster)\n`);
+  await server.stop();
+}
+
+rmSync(work, { recursive: true, force: true });
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, openssl: spawnSync("openssl", ["version"], { encoding: "utf8" }).stdout.trim() };
+const result = { date: new Date().toISOString(), machine, runs: RUNS, rows };
+mkdirSync(join(root, "bench-results"), { recursive: true });
+const out = join(root, "bench-results", `bench-${result.date.replace(/[:.]/g, "-")}.json`);
+writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
+
+const table = [["measurement", "certctl", "baseline", "ratio", "target", ""], ...rows.map((r) => [
+  r.name, `${r.value} ${r.unit}`, r.baseline === undefined ? "" : `${r.baseline} ${r.unit} (${r.baselineName})`, r.ratio === undefined ? "" : `${r.ratio}×`, r.target, r.pass ? "ok" : "MISSED"])];
+const widths = table[0].map((_, i) => Math.max(...table.map((t) => t[i].length)));
+console.log(`\n${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.openssl}\n`);
+for (const [i, t] of table.entries()) {
+  console.log("| " + t.map((c, j) => c.padEnd(widths[j])).join(" | ") + " |");
+  if (i === 0) console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+}
+console.log(`\nJSON: ${out}`);
+process.exitCode = rows.every((r) => r.pass) ? 0 : 1;
