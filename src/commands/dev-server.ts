@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../core/duration.js";
-import { FileError, invalidFlag } from "../errors.js";
+import { FileError, invalidFlag, UsageError } from "../errors.js";
 import { createOutput } from "../ui/output.js";
 import type { DevServerInfo, DevServerParams } from "../devserver/index.js";
 // state.js is light (no x509, no ajv); the server itself is imported only once the flags are valid.
@@ -24,7 +24,9 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   const output = createOutput(ctx);
   if (output.mode === "human") params.log = (line) => ctx.io.stderr.write(`${line}\n`);
   const { startDevServer } = await import("../devserver/index.js");
-  const server = await startDevServer(params);
+  const server = await startDevServer(params).catch((error: unknown) => {
+    throw listenError(error, params);
+  });
   if (output.mode === "json") ctx.io.stdout.write(JSON.stringify(server.info) + "\n"); // one line, for scripts
   else output.result(server.info, () => banner(server.info));
   await new Promise<void>((resolve) => {
@@ -73,6 +75,16 @@ async function readSecret(file: string): Promise<string> {
     if (error instanceof FileError) throw error;
     throw new FileError(`cannot read --client-secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+}
+
+/** A port in use or not ours to take is the user's to fix, not a bug. */
+function listenError(error: unknown, params: DevServerParams): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${params.host}:${params.port}`;
+  if (code === "EADDRINUSE") return new UsageError(`cannot listen on ${where}: the address is already in use`, { hint: "Pick another --port, or --port 0 for a free one." });
+  if (code === "EACCES") return new UsageError(`cannot listen on ${where}: permission denied`, { hint: "Use a port above 1023, or --port 0 for a free one." });
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return invalidFlag("--host", params.host, "expected an address of this machine, such as 127.0.0.1 or ::1");
+  return error;
 }
 
 function banner(info: DevServerInfo): string[] {
