@@ -34,14 +34,19 @@ export function parseRenewFlags(dirs: string[], flags: RenewFlags): RenewRunPara
     dryRun: flags.dryRun === true,
     reuseKey: flags.reuseKey === true,
     hookTimeoutMs: parseDuration("--hook-timeout", flags.hookTimeout),
-    lockWaitMs: parseDuration("--lock-timeout", flags.lockTimeout, { allowZero: true }),
+    lockWaitMs: parseOptionalDuration("--lock-timeout", flags.lockTimeout),
     wait: flags.wait,
     waitTimeoutMs: parseDuration("--wait-timeout", flags.waitTimeout),
     concurrency,
-    randomDelayMs: flags.randomDelay === undefined ? 0 : parseDuration("--random-delay", flags.randomDelay, { allowZero: true }),
+    randomDelayMs: flags.randomDelay === undefined ? 0 : parseOptionalDuration("--random-delay", flags.randomDelay),
   };
   if (flags.deployHook !== undefined) params.deployHook = flags.deployHook;
   return params;
+}
+
+/** A duration where a bare 0 ("skip at once", "no delay") is unambiguous. */
+function parseOptionalDuration(flag: string, value: string): number {
+  return value.trim() === "0" ? 0 : parseDuration(flag, value, { allowZero: true });
 }
 
 /**

@@ -1,0 +1,354 @@
+// certctl renew end to end: the real CLI against in-process dev servers, files checked with openssl.
+// Server "due" backdates every leaf by 25 days (30d ttl → due now); server "fresh" does not.
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
+
+const DAY = 86_400_000;
+const CREDENTIALS = { clientId: "renew-e2e-client", clientSecret: "renew-e2e-secret-0123456789abcdef", projectId: "renew-e2e-project" };
+const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
+
+let due: RunningDevServer;
+let fresh: RunningDevServer;
+let slow: RunningDevServer;
+let work: string;
+
+function start(backdateMs: number, latencyMs = 0): Promise<RunningDevServer> {
+  return startDevServer({ host: "127.0.0.1", port: 0, approval: "none", latencyMs, backdateMs, tokenTtlMs: 3_600_000, credentials: CREDENTIALS });
+}
+
+beforeAll(async () => {
+  [due, fresh, slow] = await Promise.all([start(25 * DAY), start(0), start(25 * DAY, 400)]);
+  work = mkdtempSync(join(tmpdir(), "certctl-renew-e2e-"));
+});
+afterAll(async () => {
+  await Promise.all([due?.close(), fresh?.close(), slow?.close()]);
+});
+
+let counter = 0;
+function newDir(name: string): string {
+  const dir = join(work, `${name}-${++counter}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+/** The certctl domain is taken from certctl.json: no INFISICAL_DOMAIN for renew. */
+function renew(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(["renew", ...args], { cwd: work, env: { ...AUTH_ENV, ...env } });
+}
+
+async function issue(server: RunningDevServer, dir: string, extra: string[] = []): Promise<void> {
+  const res = await runCli(
+    ["issue", "--profile", server.info.profileId, "--cn", "renew.example.com", "--dns", "renew.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet", ...extra],
+    { env: { ...AUTH_ENV, INFISICAL_DOMAIN: server.info.url } },
+  );
+  expect(res.stderr).toBe("");
+  expect(res.code).toBe(0);
+}
+
+async function stats(server: RunningDevServer): Promise<Record<string, number>> {
+  const res = await fetch(`${server.info.url}/api/v1/dev/stats`);
+  const all = (await res.json()) as Record<string, number>;
+  return Object.fromEntries(Object.entries(all).filter(([route]) => !route.includes("/dev/")));
+}
+
+const RENEW_ROUTE = "POST /api/v1/cert-manager/certificates/:id/renew";
+const CREATE_ROUTE = "POST /api/v1/cert-manager/certificates";
+
+function serialOf(dir: string): string {
+  return openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
+}
+
+function meta(dir: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(dir, "certctl.json"), "utf8")) as Record<string, unknown>;
+}
+
+/** The set a service would load: key matches certificate, chain verifies, fullchain = cert + chain. */
+function expectLoadableSet(dir: string): void {
+  expect(keyPublicKey(join(dir, "key.pem"))).toBe(certPublicKey(join(dir, "cert.pem")));
+  expect(verifyChain(join(dir, "cert.pem"), join(dir, "chain.pem"))).toMatch(/: OK$/);
+  const cert = readFileSync(join(dir, "cert.pem"), "utf8");
+  const chain = readFileSync(join(dir, "chain.pem"), "utf8");
+  expect(readFileSync(join(dir, "fullchain.pem"), "utf8")).toBe(cert + chain);
+}
+
+describe("certctl renew: deciding", () => {
+  it("leaves a certificate that is not due alone and sends nothing at all (exit 0)", async () => {
+    const dir = newDir("fresh");
+    await issue(fresh, dir);
+    const before = await stats(fresh);
+    const serial = serialOf(dir);
+    const res = await renew([dir]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^not due\s+\S+\s+(29|30) days left/m);
+    expect(await stats(fresh)).toEqual(before);
+    expect(serialOf(dir)).toBe(serial);
+  });
+
+  it("--dry-run names what would be renewed and sends nothing", async () => {
+    const dir = newDir("dry");
+    await issue(due, dir);
+    const before = await stats(due);
+    const serial = serialOf(dir);
+    const res = await renew([dir, "--dry-run"], { INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: "" });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^would renew .*dry run, nothing sent/m);
+    expect(await stats(due)).toEqual(before);
+    expect(serialOf(dir)).toBe(serial);
+  });
+
+  it("--renew-before 25% keeps a 30-day certificate with 5 days left... due; 10% does not", async () => {
+    const dir = newDir("pct");
+    await issue(due, dir);
+    const notDue = await renew([dir, "--renew-before", "10%", "--json"]);
+    expect(notDue.code).toBe(0);
+    expect((JSON.parse(notDue.stdout) as Array<{ status: string }>)[0]!.status).toBe("not-due");
+    const bad = await renew([dir, "--renew-before", "150%"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--renew-before");
+  });
+
+  it("a directory without certctl.json fails with exit 7 and a clear line", async () => {
+    const dir = newDir("empty");
+    const res = await renew([dir]);
+    expect(res.code).toBe(7);
+    expect(res.stdout).toMatch(/^failed\s+.*no certctl\.json/m);
+  });
+});
+
+describe("certctl renew: renewing", () => {
+  it("renews a due certificate with a new key by default; the set verifies and certctl.json records the lineage", async () => {
+    const dir = newDir("new-key");
+    await issue(due, dir);
+    const oldSerial = serialOf(dir);
+    const oldKey = keyPublicKey(join(dir, "key.pem"));
+    const oldId = meta(dir).certificateId;
+    const before = await stats(due);
+    const res = await renew([dir]);
+    expect(res.stderr).not.toContain("certctl:");
+    expect(res.code).toBe(0);
+    const serial = serialOf(dir);
+    expect(serial).not.toBe(oldSerial);
+    expect(res.stdout).toContain(`renewed     ${dir}  serial ${serial}`);
+    expect(keyPublicKey(join(dir, "key.pem"))).not.toBe(oldKey);
+    expectLoadableSet(dir);
+    const m = meta(dir);
+    expect(m.previousCertificateId).toBe(oldId);
+    expect(m.certificateId).not.toBe(oldId);
+    expect(m.serialNumber).toBe(serial);
+    expect(typeof m.renewedAt).toBe("string");
+    expect((await stats(due))[RENEW_ROUTE]).toBe((before[RENEW_ROUTE] ?? 0) + 1);
+    // The user's paths stay the same symlinks; key.pem is 0600.
+    expect(readlinkSync(join(dir, "cert.pem"))).toBe(".certctl/live/cert.pem");
+    expect(openssl(["pkey", "-in", join(dir, "key.pem"), "-noout", "-text"])).toContain("Private-Key");
+  });
+
+  it("--reuse-key keeps the key and changes the serial", async () => {
+    const dir = newDir("reuse");
+    await issue(due, dir);
+    const oldSerial = serialOf(dir);
+    const oldKey = keyPublicKey(join(dir, "key.pem"));
+    const res = await renew([dir, "--reuse-key"]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("same key");
+    expect(serialOf(dir)).not.toBe(oldSerial);
+    expect(keyPublicKey(join(dir, "key.pem"))).toBe(oldKey);
+    expectLoadableSet(dir);
+  });
+
+  it("renews a server-keygen directory (new server key by default, the same with --reuse-key)", async () => {
+    const dir = newDir("server-keygen");
+    await issue(due, dir, ["--server-keygen"]);
+    const key1 = keyPublicKey(join(dir, "key.pem"));
+    const first = await renew([dir]);
+    expect(first.code).toBe(0);
+    expectLoadableSet(dir);
+    const key2 = keyPublicKey(join(dir, "key.pem"));
+    expect(key2).not.toBe(key1);
+    const second = await renew([dir, "--reuse-key"]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("same server-made key");
+    expect(keyPublicKey(join(dir, "key.pem"))).toBe(key2);
+    expectLoadableSet(dir);
+  });
+
+  it("falls back to a fresh issue when the server refuses to renew (already renewed), and says so", async () => {
+    const dir = newDir("lineage");
+    await issue(due, dir);
+    const copy = `${dir}-copy`;
+    cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+    expect((await renew([dir])).code).toBe(0);
+    const before = await stats(due);
+    const res = await renew([copy, "--json"]);
+    expect(res.code).toBe(0);
+    const [result] = JSON.parse(res.stdout) as Array<Record<string, unknown>>;
+    expect(result!.status).toBe("renewed");
+    expect(result!.method).toBe("reissue");
+    expect(result!.fallbackReason).toMatch(/refused to renew .*already been renewed/);
+    expect((await stats(due))[CREATE_ROUTE]).toBe((before[CREATE_ROUTE] ?? 0) + 1);
+    expectLoadableSet(copy);
+    const human = await renew([copy, "--force"]);
+    expect(human.code).toBe(0);
+  });
+});
+
+describe("certctl renew: deploy hook", () => {
+  it("runs once per renewed directory with the CERTCTL_* variables and without Infisical secrets", async () => {
+    const dir = newDir("hook");
+    await issue(due, dir);
+    const envFile = join(work, `hook-env-${counter}.txt`);
+    const res = await renew([dir, "--deploy-hook", `env > '${envFile}'; echo hook-output`], { INFISICAL_TOKEN: "" });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("deploy hook ok");
+    expect(res.stderr).toContain("hook-output");
+    const vars = Object.fromEntries(readFileSync(envFile, "utf8").split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    expect(vars.CERTCTL_DIR).toBe(dir);
+    expect(vars.CERTCTL_CERT_FILE).toBe(join(dir, "cert.pem"));
+    expect(vars.CERTCTL_KEY_FILE).toBe(join(dir, "key.pem"));
+    expect(vars.CERTCTL_CHAIN_FILE).toBe(join(dir, "chain.pem"));
+    expect(vars.CERTCTL_FULLCHAIN_FILE).toBe(join(dir, "fullchain.pem"));
+    expect(vars.CERTCTL_SERIAL).toBe(serialOf(dir));
+    expect(new Date(vars.CERTCTL_NOT_AFTER!).toISOString()).toBe(meta(dir).notAfter);
+    expect(vars.INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET).toBeUndefined();
+    expect(readFileSync(envFile, "utf8")).not.toContain(CREDENTIALS.clientSecret);
+  });
+
+  it("a failing hook exits 8 and the new files stay in place", async () => {
+    const dir = newDir("hook-fail");
+    await issue(due, dir);
+    const oldSerial = serialOf(dir);
+    const res = await renew([dir, "--deploy-hook", "exit 3"]);
+    expect(res.code).toBe(8);
+    expect(res.stdout).toMatch(/^hook failed .*exited with status 3; the new certificate is in place/m);
+    expect(serialOf(dir)).not.toBe(oldSerial);
+    expect(meta(dir).serialNumber).toBe(serialOf(dir));
+    expectLoadableSet(dir);
+  });
+
+  it("a hook that outlives --hook-timeout is killed with its process group (exit 8)", async () => {
+    const dir = newDir("hook-timeout");
+    await issue(due, dir);
+    const started = Date.now();
+    const res = await renew([dir, "--deploy-hook", "sleep 30 & sleep 30", "--hook-timeout", "1s"]);
+    expect(res.code).toBe(8);
+    expect(res.stdout).toContain("timed out after 1s");
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe("certctl renew: many directories and concurrent runs", () => {
+  it("five directories in one run: one JSON array, the most severe exit code after trying all", async () => {
+    const dirs = [newDir("five"), newDir("five"), newDir("five"), newDir("five")];
+    await Promise.all(dirs.slice(0, 3).map((d) => issue(due, d)));
+    await issue(fresh, dirs[3]!);
+    const missing = join(work, "does-not-exist");
+    const res = await renew([...dirs, missing, "--json", "--concurrency", "2"]);
+    expect(res.code).toBe(7);
+    const results = JSON.parse(res.stdout) as Array<{ dir: string; status: string; exitCode: number }>;
+    expect(results.map((r) => r.dir)).toEqual([...dirs, missing]);
+    expect(results.map((r) => r.status)).toEqual(["renewed", "renewed", "renewed", "not-due", "failed"]);
+    for (const d of dirs) expectLoadableSet(d);
+    const ok = await renew([dirs[3]!, dirs[0]!, "--renew-before", "1d"]);
+    expect(ok.code).toBe(0);
+  });
+
+  it("two runs started together on one directory renew it once", async () => {
+    const dir = newDir("race");
+    await issue(slow, dir);
+    const before = await stats(slow);
+    const [a, b] = await Promise.all([renew([dir, "--json"]), renew([dir, "--json"])]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const statuses = [a, b].map((r) => (JSON.parse(r.stdout) as Array<{ status: string; reason?: string }>)[0]!);
+    expect(statuses.map((s) => s.status).sort()).toEqual(["not-due", "renewed"]);
+    expect(statuses.find((s) => s.status === "not-due")!.reason).toMatch(/renewed by another certctl run/);
+    expect((await stats(slow))[RENEW_ROUTE]).toBe((before[RENEW_ROUTE] ?? 0) + 1);
+    expectLoadableSet(dir);
+  });
+
+  it("with --lock-timeout 0 a directory locked by another run is skipped with a clear line (exit 0)", async () => {
+    const dir = newDir("locked");
+    await issue(due, dir);
+    const marker = join(work, `hook-started-${counter}`);
+    const first = renew([dir, "--deploy-hook", `touch '${marker}'; sleep 2`]);
+    await waitFor(() => existsSync(marker), 10_000);
+    const second = await renew([dir, "--lock-timeout", "0"]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^skipped\s+.*another certctl run holds the lock/m);
+    expect((await first).code).toBe(0);
+  });
+});
+
+describe("certctl renew: crash safety", () => {
+  const steps = ["version-written", "live-swapped", "links-installed"] as const;
+
+  it("kill -9 at each step of the swap leaves a matching set; the next run recovers (stale lock taken over)", async () => {
+    const dirs = steps.map(() => newDir("crash"));
+    await Promise.all(dirs.map((d) => issue(due, d)));
+    const oldSerials = dirs.map(serialOf);
+    await Promise.all(steps.map(async (step, i) => {
+      const res = await renew([dirs[i]!], { CERTCTL_TEST_CRASH_AT: step });
+      expect(res.signal).toBe("SIGKILL");
+      expectLoadableSet(dirs[i]!);
+    }));
+    // Before the swap the old set is live; after it, the new one.
+    expect(serialOf(dirs[0]!)).toBe(oldSerials[0]);
+    expect(serialOf(dirs[1]!)).not.toBe(oldSerials[1]);
+    expect(serialOf(dirs[2]!)).not.toBe(oldSerials[2]);
+    // The dead runs' locks go stale; the next run takes them over and renews (falling back to a
+    // fresh issue where the server already renewed the recorded certificate).
+    const res = await renew([...dirs, "--json"]);
+    expect(res.code).toBe(0);
+    const results = JSON.parse(res.stdout) as Array<{ status: string }>;
+    expect(results.map((r) => r.status)).toEqual(["renewed", "renewed", "renewed"]);
+    for (const d of dirs) {
+      expectLoadableSet(d);
+      expect(meta(d).serialNumber).toBe(serialOf(d));
+    }
+  }, 60_000);
+});
+
+describe("certctl renew: flags", () => {
+  it.each([
+    [["--concurrency", "0"], "--concurrency"],
+    [["--hook-timeout", "soon"], "--hook-timeout"],
+    [["--random-delay", "x"], "--random-delay"],
+    [["--lock-timeout", "-1s"], "--lock-timeout"],
+    [["--deploy-hook", ""], "--deploy-hook"],
+  ])("%j → exit 2 naming the flag", async (args, flag) => {
+    const res = await renew([work, ...args]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(flag);
+  });
+
+  it("--random-delay sleeps before the first request only when something is due, and is interruptible", async () => {
+    const dir = newDir("delay");
+    await issue(fresh, dir);
+    const started = Date.now();
+    const quick = await renew([dir, "--random-delay", "1h"]);
+    expect(quick.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const dueDir = newDir("delay-due");
+    await issue(due, dueDir);
+    const child = spawn(process.execPath, [BIN, "renew", dueDir, "--random-delay", "1h"], { env: cleanEnv(AUTH_ENV), stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    await waitFor(() => stderr.includes("--random-delay"), 10_000);
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(143);
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
