@@ -4,7 +4,8 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Writable } from "node:stream";
-import { CertctlError, ExitCode, FileError, HookError } from "../errors.js";
+import { isSignalReason } from "../context.js";
+import { CertctlError, ExitCode, FileError, HookError, InterruptedError } from "../errors.js";
 import type { InstallOptions } from "../store/layout.js";
 import { acquireDirectoryLock } from "../store/lock.js";
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../store/metadata.js";
@@ -114,8 +115,8 @@ export function planResult(plan: DirPlan, dryRun: boolean): DirResult {
     daysLeft: wholeDays(plan.decision.remainingMs), dueAt: plan.decision.dueAt.toISOString(),
   };
   if (plan.renew && dryRun) {
-    const why = plan.decision.expired ? "expired" : plan.decision.due ? `less than ${formatDuration(plan.decision.marginMs)} left` : "--force";
-    result.reason = `would renew (${why}); dry run, nothing sent`;
+    const why = plan.decision.expired ? "expired" : plan.decision.due ? `due: less than ${formatDuration(plan.decision.marginMs)} left` : "not due, but --force";
+    result.reason = `${why}; dry run, nothing sent`;
   }
   return result;
 }
@@ -129,7 +130,15 @@ export interface RenewDirDeps extends Omit<RenewRequestDeps, "installOptions"> {
 }
 
 export async function renewDirectory(plan: DirPlan, opts: RenewOptions, deps: RenewDirDeps): Promise<DirResult> {
-  const lock = await acquireDirectoryLock(plan.dir, { waitMs: opts.lockWaitMs, signal: deps.signal, ...(deps.onWaitingForLock ? { onWait: deps.onWaitingForLock } : {}) });
+  let lock;
+  try {
+    lock = await acquireDirectoryLock(plan.dir, { waitMs: opts.lockWaitMs, signal: deps.signal, ...(deps.onWaitingForLock ? { onWait: deps.onWaitingForLock } : {}) });
+  } catch (error) {
+    if (!deps.signal.aborted) return failedResult(plan.input, plan.dir, error);
+    const reason: unknown = deps.signal.reason;
+    const signal = isSignalReason(reason) ? reason.signal : "SIGINT";
+    return failedResult(plan.input, plan.dir, new InterruptedError(signal, "interrupted while waiting for another certctl run's lock; nothing was changed"));
+  }
   if (!lock) {
     return {
       input: plan.input, dir: plan.dir, outcome: "skipped", exitCode: ExitCode.ok,
