@@ -23,9 +23,13 @@ const KEY_SOURCES: Record<string, string> = {
   "reused-server-key": "same server-made key",
 };
 
-function days(n: number | undefined): string {
+/** "29 days", or "40m" / "5h" for what is left of a short-lived certificate. */
+function timeLeft(result: DirResult): string {
+  const n = result.daysLeft;
   if (n === undefined) return "";
-  return n === 1 ? "1 day" : `${n} days`;
+  if (n >= 1) return n === 1 ? "1 day" : `${n} days`;
+  const ms = result.notAfter ? Date.parse(result.notAfter) - Date.now() : 0;
+  return ms > 0 ? formatDuration(ms) : "expired, 0 days";
 }
 
 export function resultLine(result: DirResult, out: Pick<Output, "style">): string {
@@ -38,7 +42,7 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
     case "renewed":
     case "hook-failed":
       if (result.serialNumber) {
-        parts.push(`serial ${result.serialNumber}, not after ${result.notAfter} (${days(result.daysLeft)} left)`);
+        parts.push(`serial ${result.serialNumber}, not after ${result.notAfter} (${timeLeft(result)} left)`);
         if (result.keySource) parts.push(KEY_SOURCES[result.keySource] ?? result.keySource);
       }
       if (result.fallbackReason) parts.push(`issued fresh: ${result.fallbackReason}`);
@@ -46,11 +50,11 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
       else if (result.hook?.ok) parts.push("deploy hook ok");
       break;
     case "not-due":
-      parts.push(`${days(result.daysLeft)} left (not after ${result.notAfter}), due from ${result.dueAt}`);
+      parts.push(`${timeLeft(result)} left (not after ${result.notAfter}), due from ${result.dueAt}`);
       if (result.reason) parts.push(result.reason);
       break;
     case "would-renew":
-      parts.push(`${days(result.daysLeft)} left (not after ${result.notAfter})`, result.reason ?? "");
+      parts.push(`${timeLeft(result)} left (not after ${result.notAfter})`, result.reason ?? "");
       break;
     default:
       parts.push(`exit ${result.exitCode}: ${result.reason ?? ""}`);
