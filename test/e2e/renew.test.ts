@@ -102,7 +102,7 @@ describe("certctl renew: deciding", () => {
     expect(serialOf(dir)).toBe(serial);
   });
 
-  it("--renew-before 25% keeps a 30-day certificate with 5 days left... due; 10% does not", async () => {
+  it("--renew-before 10% leaves a certificate with 5 of 30 days left alone; 150% is refused (exit 2)", async () => {
     const dir = newDir("pct");
     await issue(due, dir);
     const notDue = await renew([dir, "--renew-before", "10%", "--json"]);
@@ -202,7 +202,13 @@ describe("certctl renew: deploy hook", () => {
     const dir = newDir("hook");
     await issue(due, dir);
     const envFile = join(work, `hook-env-${counter}.txt`);
-    const res = await renew([dir, "--deploy-hook", `env > '${envFile}'; echo hook-output`], { INFISICAL_TOKEN: "" });
+    // A real access token in the environment too: the hook must see neither it nor the client secret.
+    const login = await fetch(`${due.info.url}/api/v1/auth/universal-auth/login`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ clientId: CREDENTIALS.clientId, clientSecret: CREDENTIALS.clientSecret }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const res = await renew([dir, "--deploy-hook", `env > '${envFile}'; echo hook-output`], { INFISICAL_TOKEN: accessToken, INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN: accessToken });
     expect(res.code).toBe(0);
     expect(res.stdout).toContain("deploy hook ok");
     expect(res.stderr).toContain("hook-output");
@@ -215,7 +221,12 @@ describe("certctl renew: deploy hook", () => {
     expect(vars.CERTCTL_SERIAL).toBe(serialOf(dir));
     expect(new Date(vars.CERTCTL_NOT_AFTER!).toISOString()).toBe(meta(dir).notAfter);
     expect(vars.INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET).toBeUndefined();
-    expect(readFileSync(envFile, "utf8")).not.toContain(CREDENTIALS.clientSecret);
+    expect(vars.INFISICAL_TOKEN).toBeUndefined();
+    expect(vars.INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN).toBeUndefined();
+    expect(vars.INFISICAL_UNIVERSAL_AUTH_CLIENT_ID).toBe(CREDENTIALS.clientId);
+    const text = readFileSync(envFile, "utf8");
+    expect(text).not.toContain(CREDENTIALS.clientSecret);
+    expect(text).not.toContain(accessToken);
   });
 
   it("a failing hook exits 8 and the new files stay in place", async () => {
