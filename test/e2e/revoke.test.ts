@@ -1,29 +1,27 @@
-// certctl revoke end to end against an in-process dev server; reason spellings as a table.
+// certctl revoke end to end against a `certctl dev-server` process; reason spellings as a table.
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REVOCATION_REASONS } from "../../src/api/types.js";
 import { parseRevocationReason } from "../../src/core/revoke.js";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
 import { UsageError } from "../../src/errors.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
+import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
 import { openssl } from "../helpers/openssl.js";
 
-const DAY = 86_400_000;
-const CREDENTIALS = { clientId: "revoke-e2e-client", clientSecret: "revoke-e2e-secret-0123456789abcdef", projectId: "revoke-e2e-project" };
-const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
-
-let server: RunningDevServer;
+let server: DevServerHandle;
+let AUTH_ENV: Record<string, string>;
 let work: string;
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: "none", latencyMs: 0, backdateMs: 25 * DAY, tokenTtlMs: 3_600_000, credentials: CREDENTIALS });
+  server = await startDevServer(["--backdate", "25d"]);
+  AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: server.clientSecret };
   work = mkdtempSync(join(tmpdir(), "certctl-revoke-e2e-"));
 });
 afterAll(async () => {
-  await server?.close();
+  await server?.stop();
 });
 
 /** The domain comes from certctl.json (for --out-dir) or INFISICAL_DOMAIN (for --certificate-id). */
@@ -34,7 +32,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<CliResul
 async function issued(): Promise<{ dir: string; certificateId: string; serial: string }> {
   const dir = join(work, `cert-${++counter}`);
   mkdirSync(dir);
-  const res = await cli(["issue", "--profile", server.info.profileId, "--cn", "revoke.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet"], { INFISICAL_DOMAIN: server.info.url });
+  const res = await cli(["issue", "--profile", server.profileId, "--cn", "revoke.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet"], { INFISICAL_DOMAIN: server.url });
   expect(res.code).toBe(0);
   const meta = JSON.parse(readFileSync(join(dir, "certctl.json"), "utf8")) as { certificateId: string };
   const serial = openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
@@ -42,7 +40,7 @@ async function issued(): Promise<{ dir: string; certificateId: string; serial: s
 }
 
 async function requestCount(): Promise<number> {
-  const all = (await (await fetch(`${server.info.url}/api/v1/dev/stats`)).json()) as Record<string, number>;
+  const all = await server.stats();
   return Object.entries(all).filter(([route]) => !route.includes("/dev/")).reduce((sum, [, n]) => sum + n, 0);
 }
 
@@ -86,7 +84,7 @@ describe("certctl revoke", () => {
 
   it("by certificate id with KEY_COMPROMISE and --json", async () => {
     const { certificateId, serial } = await issued();
-    const res = await cli(["revoke", "--certificate-id", certificateId, "--reason", "KEY_COMPROMISE", "--yes", "--json"], { INFISICAL_DOMAIN: server.info.url });
+    const res = await cli(["revoke", "--certificate-id", certificateId, "--reason", "KEY_COMPROMISE", "--yes", "--json"], { INFISICAL_DOMAIN: server.url });
     expect(res.code).toBe(0);
     const doc = JSON.parse(res.stdout) as Record<string, string>;
     expect(doc).toMatchObject({ status: "revoked", certificateId, serialNumber: serial, reason: "KEY_COMPROMISE" });
@@ -112,7 +110,7 @@ describe("certctl revoke", () => {
     [["--certificate-id", "../../etc", "--reason", "superseded", "--yes"], /--certificate-id/],
   ])("%j → exit 2, no request sent", async (args, message) => {
     const before = await requestCount();
-    const res = await cli(["revoke", ...args], { INFISICAL_DOMAIN: server.info.url });
+    const res = await cli(["revoke", ...args], { INFISICAL_DOMAIN: server.url });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(message);
     expect(await requestCount()).toBe(before);
