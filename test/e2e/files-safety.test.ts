@@ -13,6 +13,7 @@ import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
 import { startFaultProxy } from "../helpers/counting-server.js";
 import { certPublicKey, keyPublicKey, verifyChain } from "../helpers/openssl.js";
 import { keySecrets, metadataTexts, scan } from "../helpers/secret-scan.js";
+import { LOCAL_CASES } from "./cases/local.js";
 
 let server: RunningDevServer;
 let work: string;
@@ -164,7 +165,7 @@ describe.concurrent("a key path that is a symlink to somewhere else", () => {
       const args = ["issue", "--profile", profile("default"), "--cn", "link.example.com", "--out-dir", out];
 
       const refused = await runCli(args, { env });
-      expect(refused.code, refused.stderr).toBe(7);
+      expect(refused.code, refused.stderr).toBe(LOCAL_CASES.keySymlink.exit);
       expect(refused.stderr).toContain(`refusing to replace ${join(out, "key.pem")}: it is a symlink to ${target}`);
       expect(refused.stderr).toMatch(/--force/);
       expect(proxy.requests).toHaveLength(0);

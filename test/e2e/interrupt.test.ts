@@ -12,6 +12,7 @@ import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
 import { startFaultProxy } from "../helpers/counting-server.js";
 import { certPublicKey, keyPublicKey, verifyChain } from "../helpers/openssl.js";
 import { keySecrets, metadataTexts, scan, type Secret } from "../helpers/secret-scan.js";
+import { LOCAL_CASES } from "./cases/local.js";
 
 let server: RunningDevServer;
 let work: string;
@@ -79,8 +80,8 @@ function expectNothingLeaked(results: CliResult[], out: string, extra: Secret[] 
 
 describe.concurrent("a signal while waiting for approval", () => {
   it.each([
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
+    ["SIGINT", LOCAL_CASES.sigintWaiting.exit],
+    ["SIGTERM", LOCAL_CASES.sigtermWaiting.exit],
   ] as const)("%s: exit %i, request id and resume command, no partial file, the kept key finishes the set via status", async (signal, exitCode) => {
     const out = join(work, `wait-${signal}`);
     const issue = start(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", `${signal.toLowerCase()}.example.com`, "--out-dir", out],
@@ -126,7 +127,7 @@ describe.concurrent("a signal while waiting for approval", () => {
     await until("status to start polling", () => /pending/.test(waiting.stderr()));
     waiting.child.kill("SIGTERM");
     const res = await waiting.done;
-    expect(res.code, res.stderr).toBe(143);
+    expect(res.code, res.stderr).toBe(LOCAL_CASES.sigtermStatusWait.exit);
     expect(res.stderr).toContain(`certctl status ${id} --out-dir ${out}`);
     expectNoLiveFiles(out);
     expect(existsSync(join(out, ".certctl", "pending", `${id}.key.pem`))).toBe(true);
@@ -151,7 +152,7 @@ describe.concurrent("a signal during a network wait", () => {
       const sent = Date.now();
       run.child.kill("SIGINT");
       const res = await run.done;
-      expect(res.code, res.stderr).toBe(130);
+      expect(res.code, res.stderr).toBe(LOCAL_CASES.sigintBackoff.exit);
       // The server asked for 60 s; a loaded CI machine still answers a signal well within 10.
       expect(Date.now() - sent).toBeLessThan(10_000);
       expect(res.stderr).toMatch(/interrupted during POST \/v1\/cert-manager\/certificates/);
@@ -174,7 +175,7 @@ describe.concurrent("a signal during a network wait", () => {
       await until("the issue call", () => proxy.count(CREATE) === 1);
       run.child.kill("SIGTERM");
       const res = await run.done;
-      expect(res.code, res.stderr).toBe(143);
+      expect(res.code, res.stderr).toBe(LOCAL_CASES.sigtermHang.exit);
       expect(res.stderr).toMatch(/interrupted/);
       expectNoLiveFiles(out);
       expectNothingLeaked([res], out);

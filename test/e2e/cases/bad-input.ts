@@ -43,7 +43,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   // ---- issue: enums ----
   c("enum typo", "--key-algorithm rsa1024", [...ISSUE_CN, "--key-algorithm", "rsa1024"], /--key-algorithm.*RSA_2048.*EC_prime256v1/),
   c("enum typo", "--key-algorithm ed25519", [...ISSUE_CN, "--key-algorithm", "ed25519"], /--key-algorithm.*options are/),
-  c("enum typo", "--signature-algorithm SHA1", [...ISSUE_CN, "--signature-algorithm", "RSA-SHA1"], /--signature-algorithm.*RSA-SHA256/),
+  c("enum typo", "--signature-algorithm RSA-SHA1", [...ISSUE_CN, "--signature-algorithm", "RSA-SHA1"], /--signature-algorithm.*RSA-SHA256/),
   c("conflicting flags", "--signature-algorithm of the other key family", [...ISSUE_CN, "--key-algorithm", "p256", "--signature-algorithm", "RSA-SHA256"], /--signature-algorithm/),
   c("enum typo", "--key-usage typo", [...ISSUE_CN, "--key-usage", "digital_signatur"], /--key-usage.*digital_signature/),
   c("enum typo", "--ext-key-usage typo", [...ISSUE_CN, "--ext-key-usage", "server-auth,web_auth"], /--ext-key-usage.*server_auth/),
@@ -53,7 +53,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("over-long value", "--ou of 101 characters", [...ISSUE_CN, "--ou", "u".repeat(101)], /--ou.*1 to 100/),
   c("over-long value", "--locality of 101 characters", [...ISSUE_CN, "--locality", "l".repeat(101)], /--locality.*1 to 100/),
   c("over-long value", "--state of 101 characters", [...ISSUE_CN, "--state", "s".repeat(101)], /--state.*1 to 100/),
-  c("over-long value", "--country empty", [...ISSUE_CN, "--country", " "], /--country/),
+  c("bad syntax", "--country empty", [...ISSUE_CN, "--country", " "], /--country/),
   c("bad syntax", "--cn with a control character", [...ISSUE, "--cn", "evil\nname"], /--cn.*control characters/),
   // ---- issue: SAN syntax ----
   c("bad syntax", "--ip 300.1.1.1", [...ISSUE_CN, "--ip", "300.1.1.1"], /--ip.*IPv4 or IPv6/),
@@ -63,7 +63,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("bad syntax", "--email with two @", [...ISSUE_CN, "--email", "a@b@example.com"], /--email/),
   c("bad syntax", "--uri without a scheme", [...ISSUE_CN, "--uri", "example.org/web"], /--uri.*scheme/),
   c("bad syntax", "--dns with a space", [...ISSUE_CN, "--dns", "bad name.example.com"], /--dns.*DNS name/),
-  c("bad syntax", "--dns with an underscore label start and a slash", [...ISSUE_CN, "--dns", "web/app.example.com"], /--dns/),
+  c("bad syntax", "--dns with a slash", [...ISSUE_CN, "--dns", "web/app.example.com"], /--dns/),
   c("bad syntax", "--dns empty", [...ISSUE_CN, "--dns", ""], /--dns.*non-empty/),
   c("bad syntax", "--san that is no name", [...ISSUE_CN, "--san", "not a name!"], /--san/),
   // ---- issue: validity ----
