@@ -26,7 +26,10 @@ export interface Connection {
 
 export async function resolveConnection(globals: GlobalOptions, env: NodeJS.ProcessEnv): Promise<Connection> {
   const domain = globals.domain ?? firstSet(env, "INFISICAL_DOMAIN", "INFISICAL_API_URL") ?? DEFAULT_DOMAIN;
-  const apiUrl = apiUrlFromDomain(domain, globals.insecureHttp === true);
+  // A bad value from the environment is reported under the variable's name: a user who never
+  // typed --domain would look for the flag in vain.
+  const source = globals.domain !== undefined ? "--domain" : (["INFISICAL_DOMAIN", "INFISICAL_API_URL"].find((name) => env[name]) ?? "--domain");
+  const apiUrl = apiUrlFromDomain(domain, globals.insecureHttp === true, source);
   const timeoutMs = parseDuration("--timeout", globals.timeout);
   const retries = Number(globals.retries);
   if (!/^\d+$/.test(globals.retries.trim()) || retries > 10) {
@@ -40,22 +43,22 @@ export async function resolveConnection(globals: GlobalOptions, env: NodeJS.Proc
 }
 
 /** `/api` is appended unless the URL already ends in `/api` (trailing slash tolerated). */
-export function apiUrlFromDomain(domain: string, insecureHttp: boolean): string {
+export function apiUrlFromDomain(domain: string, insecureHttp: boolean, source = "--domain"): string {
   let url: URL;
   try {
     url = new URL(domain.trim());
   } catch {
-    throw invalidFlag("--domain", domain, "expected a URL such as https://app.infisical.com");
+    throw invalidFlag(source, domain, "expected a URL such as https://app.infisical.com");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw invalidFlag("--domain", domain, "expected an https:// URL");
+    throw invalidFlag(source, domain, "expected an https:// URL");
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw invalidFlag("--domain", domain, "expected a URL without credentials, query or fragment");
+    throw invalidFlag(source, domain, "expected a URL without credentials, query or fragment");
   }
   if (url.protocol === "http:" && !insecureHttp && !isLoopbackHost(url.hostname)) {
     throw new UsageError(
-      `refusing plain http:// to ${url.hostname}: the token and client secret would cross the network in clear text`,
+      `refusing plain http:// to ${url.hostname} (${source}): the token and client secret would cross the network in clear text`,
       { hint: "Use https://, or pass --insecure-http if you really mean it." },
     );
   }

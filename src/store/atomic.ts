@@ -76,6 +76,7 @@ const REASONS: Record<string, string> = {
   ENOTDIR: "a parent is not a directory",
   EEXIST: "it already exists",
   EISDIR: "it is a directory",
+  EFBIG: "file too large (a file size limit, e.g. ulimit -f, was reached)",
 };
 
 export function fileError(action: string, path: string, error: unknown): FileError {
