@@ -24,6 +24,8 @@ export interface ApiOptions {
   maxRetryAfterMs?: number;
   /** Absolute time (ms since epoch) no retry wait may pass. */
   deadline?: number;
+  /** Told when a Universal Auth login starts (for a progress line); the returned function when it ends. */
+  onLogin?: (host: string) => (() => void) | void;
 }
 
 export interface InfisicalApi {
@@ -60,11 +62,12 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
 
   async function logIn(): Promise<string> {
     const clientId = credentials.clientId ?? "";
+    const loggedIn = options.onLogin?.(host);
     // Logging in twice has the same effect as once, so the login may be retried like a GET.
     const res = await http.request({
       method: "POST", path: LOGIN, idempotent: true,
       json: { clientId, clientSecret: credentials.clientSecret },
-    });
+    }).finally(() => loggedIn?.());
     if (res.status >= 200 && res.status < 300) {
       const accessToken = parse(res, "POST " + LOGIN, true, (body) => shapes.parseLogin(body).accessToken);
       secrets.push(accessToken);

@@ -5,7 +5,10 @@ import type { InfisicalApi } from "../api/infisical.js";
 import type { CommandContext } from "../context.js";
 import { requireCredentials, resolveConnection, type Connection } from "../core/connection.js";
 
-export async function connect(ctx: CommandContext): Promise<{ api: InfisicalApi; connection: Connection }> {
+export async function connect(
+  ctx: CommandContext,
+  hooks: { onLogin?: (host: string) => (() => void) | void } = {},
+): Promise<{ api: InfisicalApi; connection: Connection }> {
   const connection = await resolveConnection(ctx.globals, ctx.io.env);
   requireCredentials(connection.credentials);
   // Imported here so that flag errors and --help never pay for loading undici.
@@ -15,6 +18,7 @@ export async function connect(ctx: CommandContext): Promise<{ api: InfisicalApi;
     signal: ctx.signal,
     env: ctx.io.env,
     userAgent: "certctl",
+    ...(hooks.onLogin ? { onLogin: hooks.onLogin } : {}),
     // Debug lines carry method, path, status, attempt, timing and retry decisions only.
     ...(debugOn ? { debug: (line: string) => void ctx.io.stderr.write(`certctl: debug: ${line}\n`) } : {}),
   });

@@ -9,7 +9,8 @@ import type { IssueParams } from "../core/issue.js";
 import type { IssueFlags } from "../flags/issue.js";
 import { resolveFilePaths } from "../store/layout.js";
 import { createOutput } from "../ui/output.js";
-import { issueJson, issueSummary, progressText } from "../ui/issue.js";
+import { issueJson, issueSummary } from "../ui/issue.js";
+import { trackIssueProgress } from "../ui/issue-progress.js";
 
 /** The wiring: argv values → validated params. Throws UsageError naming the flag; sends nothing. */
 export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date()): IssueParams {
@@ -109,14 +110,16 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   const params = parseIssueFlags(command.opts<IssueFlags>(), ctx.io.cwd);
   if (ctx.globals.domain !== undefined) params.domainFlag = ctx.globals.domain;
   const output = createOutput(ctx);
-  const [{ issueCertificate }, { connect }] = await Promise.all([import("../core/issue.js"), import("./connect.js")]);
-  const progress = output.progress("Preparing the request…");
+  // Started before the heavy imports (x509 takes a moment), so a terminal shows life at once.
+  const progress = output.progress("Preparing the request");
+  const view = trackIssueProgress(progress);
   try {
+    const [{ issueCertificate }, { connect }] = await Promise.all([import("../core/issue.js"), import("./connect.js")]);
     const result = await issueCertificate(params, {
-      connect: () => connect(ctx),
+      connect: () => connect(ctx, { onLogin: view.onLogin }),
       stdin: ctx.io.stdin,
       signal: ctx.signal,
-      onProgress: (event) => progress.update(progressText(event)),
+      onProgress: view.onProgress,
     });
     progress.stop();
     output.result(issueJson(result), () => issueSummary(result, output.style));

@@ -9,7 +9,8 @@ import type { StatusParams } from "../core/status.js";
 import type { StatusFlags } from "../flags/status.js";
 import { readPending } from "../store/pending.js";
 import { createOutput } from "../ui/output.js";
-import { progressText, statusJson, statusSummary } from "../ui/issue.js";
+import { statusJson, statusSummary } from "../ui/issue.js";
+import { trackIssueProgress } from "../ui/issue-progress.js";
 
 export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
   const id = requestId.trim();
@@ -37,10 +38,13 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   }
   const output = createOutput(ctx);
   const [{ checkRequestStatus }, { connect }] = await Promise.all([import("../core/status.js"), import("./connect.js")]);
-  const { api } = await connect(runCtx);
-  const progress = output.progress(`Checking request ${params.requestId}…`);
+  // connect() only resolves settings (the login comes with the first request), so a missing
+  // credential fails before any progress is shown.
+  const { api } = await connect(runCtx, { onLogin: (host) => view.onLogin(host) });
+  const progress = output.progress(`Checking request ${params.requestId}`);
+  const view = trackIssueProgress(progress);
   try {
-    const report = await checkRequestStatus(params, { api, signal: ctx.signal, onProgress: (event) => progress.update(progressText(event)) });
+    const report = await checkRequestStatus(params, { api, signal: ctx.signal, onProgress: view.onProgress });
     progress.stop();
     output.result(statusJson(report), () => statusSummary(report, output.style, params.outDir));
     return 0;

@@ -3,20 +3,14 @@
 import type { ChalkInstance } from "chalk";
 import type { CertificateRequestStatus } from "../api/types.js";
 import type { IssueProgress, IssueResult, StatusReport } from "../core/status.js";
+import { progressStep } from "./issue-progress.js";
+import { renderStep } from "./progress.js";
 
 const DAY = 86_400_000;
 
+/** A progress event as one line of text (the spinner shows the same step with its elapsed time). */
 export function progressText(event: IssueProgress): string {
-  switch (event.kind) {
-    case "generating-key":
-      return `Generating the ${event.keyAlgorithm} key locally…`;
-    case "requesting":
-      return `Requesting the certificate from ${event.host}…`;
-    case "pending":
-      return `Request ${event.requestId} is ${event.status}${event.pendingMessage ? `: ${event.pendingMessage}` : ""}${event.waiting === false ? "" : " — waiting…"}`;
-    case "writing":
-      return "Verified key and chain; writing files…";
-  }
+  return renderStep(progressStep(event), 0, false);
 }
 
 export function daysLeft(notAfter: string, now = Date.now()): number {

@@ -3,7 +3,7 @@
 import type { ChalkInstance } from "chalk";
 import type { CommandContext } from "../context.js";
 import { colorLevel, makeChalk } from "./color.js";
-import { startProgress, type Progress } from "./progress.js";
+import { startProgress, type Progress, type ProgressStep } from "./progress.js";
 
 export type OutputMode = "human" | "json" | "quiet";
 
@@ -20,7 +20,7 @@ export interface Output {
   /** A warning on stderr; silent only under --quiet. */
   warn(message: string): void;
   /** A spinner on a terminal, plain lines otherwise, nothing under --json/--quiet. */
-  progress(text: string): Progress;
+  progress(text: string | ProgressStep): Progress;
 }
 
 export function createOutput(ctx: CommandContext): Output {
@@ -51,7 +51,7 @@ export function createOutput(ctx: CommandContext): Output {
         enabled: mode === "human",
         spinner: io.stderrIsTTY && mode === "human",
         stream: io.stderr,
-        color: errStyle.level > 0,
+        style: errStyle,
         text,
       });
     },

@@ -1,11 +1,29 @@
 // Progress on stderr: an ora spinner on a terminal, one plain line per change otherwise.
 // ora costs ~60 ms to import, so it is loaded only when a spinner will really spin.
 import type { Writable } from "node:stream";
+import type { ChalkInstance } from "chalk";
+
+/** One step of a long operation: "Waiting for approval (pending_approval) · 12s · <detail>". */
+export interface ProgressStep {
+  text: string;
+  /** Shown after the elapsed time: the server's pendingMessage, say. */
+  detail?: string | null | undefined;
+  /** When the step began (ms since epoch); the spinner then shows the time elapsed, second by second. */
+  since?: number | undefined;
+}
+
+export interface UpdateOptions {
+  /** Going back to an earlier step: the spinner shows it again, a log does not repeat the line. */
+  redraw?: boolean;
+}
 
 export interface Progress {
-  update(text: string): void;
+  update(step: string | ProgressStep, opts?: UpdateOptions): void;
+  /** Stop with a ✔ line left on stderr. */
   succeed(text?: string): void;
+  /** Stop with a ✖ line left on stderr. */
   fail(text?: string): void;
+  /** Stop and erase the spinner line; call it before anything is written to stdout or an error is shown. */
   stop(): void;
 }
 
@@ -13,8 +31,10 @@ export interface ProgressOptions {
   enabled: boolean;
   spinner: boolean;
   stream: Writable;
-  color: boolean;
-  text: string;
+  /** Colours for the stream (level 0: none at all, spinner frames included). */
+  style: ChalkInstance;
+  text: string | ProgressStep;
+  now?: () => number;
 }
 
 const SILENT: Progress = { update() {}, succeed() {}, fail() {}, stop() {} };
@@ -24,53 +44,99 @@ export function startProgress(opts: ProgressOptions): Progress {
   return opts.spinner ? spinnerProgress(opts) : plainProgress(opts);
 }
 
+function toStep(step: string | ProgressStep): ProgressStep {
+  return typeof step === "string" ? { text: step } : step;
+}
+
+/** "7s", "1m 05s", "2h 03m". */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
+}
+
+export function renderStep(step: ProgressStep, now: number, showElapsed = true): string {
+  const parts = [step.text];
+  if (showElapsed && step.since !== undefined) parts.push(formatElapsed(now - step.since));
+  if (step.detail) parts.push(step.detail);
+  return parts.join(" · ");
+}
+
 function plainProgress(opts: ProgressOptions): Progress {
+  const now = opts.now ?? Date.now;
+  // One line per change: a poll that says the same thing again prints nothing, so a log of a
+  // ten-minute wait stays a few lines long. The elapsed time is shown once it means something.
   let last = "";
-  const line = (text: string) => {
-    if (text !== last) opts.stream.write(text + "\n");
-    last = text;
+  const line = (step: ProgressStep, redraw = false) => {
+    const key = renderStep(step, 0, false);
+    if (key === last) return;
+    last = key;
+    if (redraw) return;
+    const elapsed = step.since !== undefined && now() - step.since >= 1000;
+    opts.stream.write(renderStep(step, now(), elapsed) + "\n");
   };
-  line(opts.text);
+  line(toStep(opts.text));
   return {
-    update: line,
-    succeed: (text) => text && line(text),
-    fail: (text) => text && line(text),
+    update: (step, o) => line(toStep(step), o?.redraw === true),
+    succeed: (text) => text && opts.stream.write(`${opts.style.green("✔")} ${text}\n`),
+    fail: (text) => text && opts.stream.write(`${opts.style.red("✖")} ${text}\n`),
     stop() {},
   };
 }
 
 function spinnerProgress(opts: ProgressOptions): Progress {
   type Spinner = import("ora").Ora;
+  const now = opts.now ?? Date.now;
   let spinner: Spinner | undefined;
-  let text = opts.text;
-  let ended: { kind: "succeed" | "fail" | "stop"; text?: string | undefined } | undefined;
-  const finish = (s: Spinner) => {
-    if (!ended) return;
-    if (ended.kind === "succeed") s.succeed(ended.text);
-    else if (ended.kind === "fail") s.fail(ended.text);
-    else s.stop();
+  let step = toStep(opts.text);
+  let ended = false;
+  // The elapsed time must move even when nothing new happens (a long approval wait).
+  let ticker: NodeJS.Timeout | undefined;
+  const render = () => {
+    if (spinner) spinner.text = renderStep(step, now());
   };
+  const setTicker = () => {
+    if (step.since !== undefined && !ticker) ticker = setInterval(render, 1000).unref();
+    if (step.since === undefined && ticker) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
+  };
+  setTicker();
   void import("ora").then(({ default: ora }) => {
-    spinner = ora({ text, stream: opts.stream as NodeJS.WriteStream, isEnabled: true, color: "cyan" }).start();
-    if (!opts.color) spinner.color = "white";
-    finish(spinner);
+    // Ended before ora loaded: nothing was drawn, so there is nothing to start or erase.
+    if (ended) return;
+    spinner = ora({
+      text: renderStep(step, now()),
+      stream: opts.stream as NodeJS.WriteStream,
+      isEnabled: true,
+      color: opts.style.level > 0 ? "cyan" : false,
+      // ora would put stdin in raw mode; certctl may be reading a CSR or a confirmation from it,
+      // and the terminal's own Ctrl-C handling is what main.ts listens for.
+      discardStdin: false,
+    }).start();
   });
+  const end = (symbol?: string, text?: string) => {
+    if (ended) return;
+    ended = true;
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+    // stop() clears the line and shows the cursor again before anything else is written.
+    spinner?.stop();
+    spinner = undefined;
+    if (symbol && text) opts.stream.write(`${symbol} ${text}\n`);
+  };
   return {
     update(next) {
-      text = next;
-      if (spinner) spinner.text = next;
+      if (ended) return;
+      step = toStep(next);
+      setTicker();
+      render();
     },
-    succeed(next) {
-      ended = { kind: "succeed", text: next };
-      if (spinner) finish(spinner);
-    },
-    fail(next) {
-      ended = { kind: "fail", text: next };
-      if (spinner) finish(spinner);
-    },
-    stop() {
-      ended = { kind: "stop" };
-      if (spinner) finish(spinner);
-    },
+    succeed: (text) => end(opts.style.green("✔"), text),
+    fail: (text) => end(opts.style.red("✖"), text),
+    stop: () => end(),
   };
 }
