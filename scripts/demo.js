@@ -26,13 +26,13 @@ const env = {
   INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: info.clientSecret,
 };
 const args = ["issue", "--profile", info.profileId, "--cn", "demo.localhost", "--dns", "demo.localhost",
-  "--ip", "127.0.0.1", "--ttl", "30d", "--out-dir", outDir, "--force"];
+  "--ip", "127.0.0.1", "--key-usage", "digital_signature", "--ext-key-usage", "server_auth", "--ttl", "30d", "--out-dir", outDir, "--force"];
 console.log(`$ certctl ${args.join(" ")}`);
 const issue = spawnSync(process.execPath, [bin, ...args], { stdio: "inherit", env });
 if (issue.status === 0) {
   console.log(`\n$ certctl inspect ${outDir}/fullchain.pem`);
   spawnSync(process.execPath, [bin, "inspect", `${outDir}/fullchain.pem`], { stdio: "inherit", env });
-  console.log(`\nFiles are in ./${outDir} (cert.pem, chain.pem, fullchain.pem, key.pem, certctl.json).`);
+  console.log(`\nFiles are in ${outDir} (cert.pem, chain.pem, fullchain.pem, key.pem, certctl.json).`);
 }
 server.kill("SIGTERM");
 process.exitCode = issue.status ?? 1;
