@@ -114,11 +114,13 @@ export function createBody(profileId: string, material: IssueMaterial, opts: { a
 }
 
 export async function issueCertificate(params: IssueParams, deps: IssueDeps): Promise<IssueResult> {
-  // Everything that can fail locally fails before the first request.
+  // Everything that can fail locally fails before the first request, cheapest first: the
+  // connection settings (--domain, --timeout, credentials, --cacert) are checked before a key is
+  // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
   await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr" });
-  const material = await prepareMaterial(params, deps);
   const { api, connection } = await deps.connect();
   try {
+    const material = await prepareMaterial(params, deps);
     const profileId = isUuid(params.profile) ? params.profile.toLowerCase() : await api.resolveProfileId(params.profile, params.projectId ?? "");
     const body = createBody(profileId, material, {
       removeRootsFromChain: params.removeRootsFromChain,
