@@ -4,6 +4,7 @@ export const SHELLS = ["bash", "zsh", "fish"] as const;
 
 export function completionCommand(): Command {
   return new Command("completion")
+    .summary("Print the bash, zsh or fish completion script")
     .description("Print the completion script for bash, zsh or fish (commands, flags, values, files)")
     .addArgument(new Argument("<shell>", "the shell to complete for").choices(SHELLS))
     .addHelpText("after", EXAMPLES);

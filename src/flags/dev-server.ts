@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 
 export function devServerCommand(): Command {
   return new Command("dev-server")
+    .summary("Run a local Infisical-compatible issuer to try certctl against")
     .description("Run a local, in-memory Infisical-compatible issuer with a real CA (for trying certctl and for tests)")
     .addOption(new Option("--port <port>", "TCP port; 0 picks a free one").default("8080"))
     .addOption(new Option("--host <host>", "address to listen on; keep loopback unless you mean it").default("127.0.0.1"))
@@ -22,9 +23,9 @@ Dev-only endpoints (loopback, no token): POST /api/v1/dev/certificate-requests/<
 GET /api/v1/dev/ca (root CA PEMs), GET /api/v1/dev/stats (request counts per route).
 
 Examples:
-  $ certctl dev-server --port 8080
-  $ certctl dev-server --port 0 --json --approval auto=2s
-  $ certctl dev-server --backdate 20d --latency 50ms
+  $ certctl dev-server --port 8080                       # then paste the three exports it prints
+  $ certctl dev-server --port 0 --json --approval auto=2s  # for scripts: a free port, one JSON line
+  $ certctl dev-server --backdate 20d --latency 50ms      # certificates already due for renewal
 `,
     );
 }

@@ -2,6 +2,7 @@ import { Command } from "commander";
 
 export function inspectCommand(): Command {
   return new Command("inspect")
+    .summary("Show a certificate, a chain or a CSR")
     .description("Show a certificate, a chain (in order, with whether each links to the next) or a CSR")
     .argument("<file>", "PEM or DER file with a certificate, a chain or fullchain, or a CSR; - reads standard input")
     .addHelpText("after", EXAMPLES);

@@ -51,6 +51,7 @@ const KEY_ALGORITHMS = "RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r
 export function issueCommand(): Command {
   const list = (flags: string, text: string) => new Option(flags, text).argParser(collect);
   return new Command("issue")
+    .summary("Issue a certificate into --out-dir (the key is made locally)")
     .description("Issue a certificate: key and CSR made locally, certificate, chain and key written to --out-dir")
     .addOption(new Option("--profile <uuid|slug>", "certificate profile id, or its slug together with --project"))
     .addOption(new Option("--project <id>", "project id, to resolve a --profile slug"))

@@ -17,6 +17,7 @@ export interface RenewFlags {
 
 export function renewCommand(): Command {
   return new Command("renew")
+    .summary("Renew the certificates that are due (safe to run from cron)")
     .description("Renew the certificates in each directory (default .) that are due; safe to run from cron or a systemd timer")
     .argument("[dir...]", "directories holding a certctl.json written by certctl issue", ["."])
     .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default one third (half under 10 days)"))

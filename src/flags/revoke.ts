@@ -14,6 +14,7 @@ const REASONS =
 
 export function revokeCommand(): Command {
   return new Command("revoke")
+    .summary("Revoke a certificate")
     .description("Revoke a certificate, named by the directory certctl wrote it to or by its certificate id")
     .addOption(new Option("--out-dir <dir>", "revoke the certificate recorded in <dir>/certctl.json"))
     .addOption(new Option("--certificate-id <id>", "revoke the certificate with this Infisical id"))

@@ -9,6 +9,7 @@ export interface StatusFlags {
 
 export function statusCommand(): Command {
   return new Command("status")
+    .summary("Check or resume a pending certificate request")
     .description("Check or resume a certificate request; once issued, write the file set 'issue' would have written")
     .argument("<certificateRequestId>", "the request id certctl issue printed")
     .addOption(new Option("--out-dir <dir>", "the directory given to certctl issue (holds the kept key)").default("."))
