@@ -1,0 +1,209 @@
+// Output modes on every command, through pipes as scripts see them: --json is exactly one JSON
+// document on stdout (errors included) that jq reads, --quiet leaves stdout empty, human text
+// has no escape codes in a pipe unless FORCE_COLOR asks for them, and progress stays on stderr.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { ANY_ESCAPE, COLOR_SGR, hasCommand } from "../helpers/tty.js";
+
+let server: RunningDevServer;
+let work: string;
+let env: Record<string, string>;
+let counter = 0;
+const dir = (name: string) => join(work, `${name}-${++counter}`);
+const HAS_JQ = hasCommand("jq");
+
+function certctl(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(args, { cwd: work, env: { ...env, ...extra } });
+}
+
+/** stdout must be one JSON document and nothing else. */
+function oneDocument(stdout: string): Record<string, unknown> {
+  expect(stdout.trim()).not.toBe("");
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/** What `… | jq -r <filter>` prints. */
+function jq(filter: string, input: string): string {
+  const res = spawnSync("jq", ["-r", filter], { input, encoding: "utf8" });
+  expect(res.status, res.stderr).toBe(0);
+  return res.stdout.trim();
+}
+
+async function issueInto(out: string, args: string[] = []): Promise<CliResult> {
+  const res = await certctl(["issue", "--profile", server.info.profileId, "--cn", "modes.localhost", "--dns", "modes.localhost", "--out-dir", out, ...args]);
+  expect(res.code, res.stderr).toBe(0);
+  return res;
+}
+
+beforeAll(async () => {
+  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: { kind: "none" }, latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+  work = mkdtempSync(join(tmpdir(), "certctl-modes-e2e-"));
+  env = {
+    INFISICAL_DOMAIN: server.info.url,
+    INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.info.clientId,
+    INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: server.info.clientSecret,
+  };
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("--json: one document on stdout, nothing else there, no progress anywhere", () => {
+  it.skipIf(!HAS_JQ)("issue, inspect, status, renew --dry-run, revoke and completion pipe into jq", async () => {
+    const out = dir("json");
+    const issued = await issueInto(out, ["--json"]);
+    expect(issued.stderr).toBe("");
+    const serial = jq(".serialNumber", issued.stdout);
+    expect(serial).toMatch(/^[0-9a-f]+$/);
+    expect(jq(".files.key", issued.stdout)).toBe(join(out, "key.pem"));
+
+    const inspected = await certctl(["inspect", "--json", join(out, "cert.pem")]);
+    expect(jq(".certificates[0].serialNumber", inspected.stdout)).toBe(serial);
+
+    const status = await certctl(["status", jq(".certificateRequestId", issued.stdout), "--out-dir", out, "--json"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(jq(".status", status.stdout)).toBe("issued");
+    expect(status.stderr).toBe("");
+
+    const renew = await certctl(["renew", "--dry-run", "--force", "--json", out]);
+    expect(renew.code, renew.stderr).toBe(0);
+    expect(jq(".[0].status", renew.stdout)).toBe("would-renew");
+    expect(jq(".[0].serialNumber", renew.stdout)).toBe(serial);
+
+    const revoke = await certctl(["revoke", "--out-dir", out, "--reason", "superseded", "--yes", "--json"]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    expect(jq(".status + \" \" + .serialNumber", revoke.stdout)).toBe(`revoked ${serial}`);
+
+    const completion = await certctl(["completion", "bash", "--json"]);
+    expect(jq(".shell", completion.stdout)).toBe("bash");
+    for (const res of [issued, inspected, status, renew, revoke, completion]) {
+      oneDocument(res.stdout);
+      expect(res.stdout).not.toMatch(ANY_ESCAPE);
+    }
+  });
+
+  it("errors are one {error} document too: bad value, unknown flag, auth failure, missing file", async () => {
+    const cases: Array<[string[], Record<string, string>, number]> = [
+      [["issue", "--json", "--profile", server.info.profileId, "--cn", "x.localhost", "--key-algorithm", "rsa1024"], {}, 2],
+      [["issue", "--json", "--cnn", "x"], {}, 2],
+      [["--json", "isue"], {}, 2],
+      [["issue", "--json", "--profile", server.info.profileId, "--cn", "x.localhost", "--out-dir", dir("auth")], { INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: "wrong" }, 3],
+      [["inspect", "--json", join(work, "missing.pem")], {}, 7],
+    ];
+    for (const [args, extra, code] of cases) {
+      const res = await certctl(args, extra);
+      expect(res.code, `${args.join(" ")}: ${res.stderr}`).toBe(code);
+      const doc = oneDocument(res.stdout) as { error: { exitCode: number; message: string } };
+      expect(doc.error.exitCode).toBe(code);
+      // The same words a person sees on stderr.
+      expect(res.stderr).toContain(doc.error.message.split(" (Did you mean")[0]);
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("dev-server --json prints its one JSON line, --quiet prints nothing, and both stop cleanly", async () => {
+    const [json, quiet] = await Promise.all([devServer(["--json"]), devServer(["--quiet"])]);
+    expect(json.stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(oneDocument(json.stdout)).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(quiet.stdout).toBe("");
+    expect(quiet.stderr).toBe("");
+    for (const res of [json, quiet]) expect(res.code).toBe(0);
+  });
+});
+
+describe("--quiet: nothing on stdout", () => {
+  it("issue, inspect, renew, status, completion: stdout and stderr empty on success; errors still on stderr", async () => {
+    const out = dir("quiet");
+    const issued = await issueInto(out, ["--quiet"]);
+    const ran = [
+      issued,
+      await certctl(["--quiet", "inspect", join(out, "cert.pem")]),
+      await certctl(["renew", "--quiet", out]),
+      await certctl(["completion", "zsh", "--quiet"]),
+    ];
+    for (const res of ran) {
+      expect(res.code).toBe(0);
+      expect(res.stdout).toBe("");
+      expect(res.stderr).toBe("");
+    }
+    const failed = await certctl(["inspect", "--quiet", join(work, "missing.pem")]);
+    expect(failed.code).toBe(7);
+    expect(failed.stdout).toBe("");
+    expect(failed.stderr).toMatch(/^certctl: cannot read .*missing\.pem/);
+  });
+});
+
+describe("human text and colour in a pipe", () => {
+  it("results on stdout, progress on stderr, not one escape code in either", async () => {
+    const out = dir("human");
+    const issued = await issueInto(out);
+    expect(issued.stdout).toMatch(/^Issued modes\.localhost\n/);
+    expect(issued.stdout).not.toMatch(/Requesting|Generating/);
+    // Plain progress lines, one per step (the login comes with the first request).
+    const host = new URL(server.info.url).host.replaceAll(".", "\\.");
+    expect(issued.stderr).toMatch(new RegExp(`^Preparing the request\nGenerating the EC_prime256v1 key locally\n` +
+      `Requesting the certificate from ${host}\nLogging in to ${host}\nVerified key and chain; writing files\n$`));
+    const inspected = await certctl(["inspect", join(out, "fullchain.pem")]);
+    const renewed = await certctl(["renew", "--dry-run", out]);
+    for (const res of [issued, inspected, renewed]) {
+      expect(res.code).toBe(0);
+      expect(res.stdout + res.stderr).not.toMatch(ANY_ESCAPE);
+    }
+  });
+
+  it("FORCE_COLOR colours a pipe; NO_COLOR and --no-color win over it", async () => {
+    const cert = join(dir("colour"), "cert.pem");
+    await issueInto(join(cert, ".."));
+    const forced = await certctl(["inspect", cert], { FORCE_COLOR: "1" });
+    expect(forced.stdout).toMatch(COLOR_SGR);
+    const both = await certctl(["inspect", cert], { FORCE_COLOR: "1", NO_COLOR: "1" });
+    const flag = await certctl(["--no-color", "inspect", cert], { FORCE_COLOR: "1" });
+    const zero = await certctl(["inspect", cert], { FORCE_COLOR: "0" });
+    for (const res of [both, flag, zero]) {
+      expect(res.code).toBe(0);
+      expect(res.stdout).not.toMatch(ANY_ESCAPE);
+      expect(res.stdout).toMatch(/^ {2}Subject: +CN=modes\.localhost$/m);
+    }
+    // NO_COLOR="" is "not set" (no-color.org): the forced colour stays.
+    expect((await certctl(["inspect", cert], { FORCE_COLOR: "1", NO_COLOR: "" })).stdout).toMatch(COLOR_SGR);
+  });
+});
+
+/** A port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `certctl dev-server <args>`, waits until it answers HTTP, stops it with SIGTERM. */
+async function devServer(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, "dev-server", "--port", String(port), ...args], { env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+  child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  // --quiet says nothing, so "started" is "answers on its port".
+  for (;;) {
+    const up = await fetch(`http://127.0.0.1:${port}/api/v1/dev/stats`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`dev-server ${args.join(" ")} did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGTERM");
+  return { code: await closed, stdout, stderr };
+}
