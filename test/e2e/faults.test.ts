@@ -19,6 +19,7 @@ let token: string;
 let secretFile: string;
 /** A certificate of the same CA for another key, to serve as "a certificate for another key". */
 let foreignCert: string;
+let template: string;
 
 const SET = ["cert.pem", "chain.pem", "fullchain.pem", "key.pem"] as const;
 
@@ -32,12 +33,14 @@ beforeAll(async () => {
     body: JSON.stringify({ clientId: server.info.clientId, clientSecret: server.info.clientSecret }),
   });
   token = ((await res.json()) as { accessToken: string }).accessToken;
-  const out = join(work, "foreign");
-  const issued = await runCli(["issue", "--profile", server.info.profileId, "--cn", "foreign.example.com", "--out-dir", out], {
+  // One set certctl installed: the disk cases copy it as "the old set", and its certificate
+  // (same CA, another key) is what "a certificate for another key" serves.
+  template = join(work, "template");
+  const issued = await runCli(["issue", "--profile", server.info.profileId, "--cn", "old.example.com", "--out-dir", template], {
     env: { INFISICAL_DOMAIN: server.info.url, INFISICAL_TOKEN: token },
   });
-  expect(issued.code).toBe(0);
-  foreignCert = readFileSync(join(out, "cert.pem"), "utf8");
+  expect(issued.code, issued.stderr).toBe(0);
+  foreignCert = readFileSync(join(template, "cert.pem"), "utf8");
 });
 
 afterAll(async () => {
@@ -124,7 +127,7 @@ function tempFilesUnder(dir: string): string[] {
 }
 
 describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_DEBUG=1, secret scan)", () => {
-  it.each(FAULT_CASES.map((c) => [c.fault, c] as const))("%s", async (_name, testCase: FaultCase, ctx) => {
+  it.for(FAULT_CASES.map((c) => [c.fault, c] as const))("%s", { timeout: 90_000 }, async ([, testCase]: readonly [string, FaultCase], ctx) => {
     const proxy: FaultProxy = await startFaultProxy(server.info.url);
     const caseDir = mkdtempSync(join(work, "case-"));
     let out = join(caseDir, "out");
@@ -152,9 +155,10 @@ describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_D
           }
           out = join(mounted!, "out");
         }
-        const first = await runCli(issueArgs([]), { env: { ...env, INFISICAL_DOMAIN: server.info.url } });
-        expect(first.code, first.stderr).toBe(0);
+        // cp -a keeps the relative symlinks (cert.pem -> .certctl/live/…, live -> versions/…).
+        expect(spawnSync("cp", ["-a", template, out]).status).toBe(0);
         before = readSet(out);
+        expectVerifiedSet(out);
         extra.push("--force");
         if (testCase.disk === "full-tmpfs") fill(mounted!);
         if (testCase.disk === "key-path-is-directory") {

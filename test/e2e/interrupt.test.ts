@@ -82,7 +82,7 @@ describe.concurrent("a signal while waiting for approval", () => {
   it.each([
     ["SIGINT", LOCAL_CASES.sigintWaiting.exit],
     ["SIGTERM", LOCAL_CASES.sigtermWaiting.exit],
-  ] as const)("%s: exit %i, request id and resume command, no partial file, the kept key finishes the set via status", async (signal, exitCode) => {
+  ] as const)("%s: exit %i, request id and resume command, no partial file, the kept key finishes the set via status", { timeout: 90_000 }, async (signal, exitCode) => {
     const out = join(work, `wait-${signal}`);
     const issue = start(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", `${signal.toLowerCase()}.example.com`, "--out-dir", out],
       credentialsEnv(server.info.url));
@@ -117,7 +117,7 @@ describe.concurrent("a signal while waiting for approval", () => {
     expectNothingLeaked([res, early, status], out, keySecrets("key.pem", keptPem));
   });
 
-  it("SIGTERM during `status --wait` keeps the pending request; a later status finishes it", async () => {
+  it("SIGTERM during `status --wait` keeps the pending request; a later status finishes it", { timeout: 90_000 }, async () => {
     const out = join(work, "status-wait");
     const env = credentialsEnv(server.info.url);
     const first = await runCli(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", "sw.example.com", "--out-dir", out, "--no-wait"], { env });

@@ -89,7 +89,7 @@ describe("no secret in argv", () => {
 });
 
 describe("a sweep of every server-facing command with CERTCTL_DEBUG=1", () => {
-  it("finds no token, client secret, access token or private key body anywhere", async () => {
+  it("finds no token, client secret, access token or private key body anywhere", { timeout: 120_000 }, async () => {
     const runs: Array<[string, CliResult]> = [];
     const run = async (label: string, args: string[], extraEnv: Record<string, string | undefined> = {}, expected = 0) => {
       const res = await runCli(args, { env: { ...env, ...extraEnv }, cwd: work });
