@@ -111,8 +111,13 @@ ${badInputTable(BAD_INPUT_CASES)}
 
 ${RETRY_RULES}
 
-## Secrets and files
+## Transport, secrets and files
 
+- TLS verification is always on; \`--cacert\` / \`INFISICAL_CACERT\` adds a CA bundle to Node's built-in roots
+  for a self-hosted instance. Plain \`http://\` is refused (exit 2, before any connection) for any host
+  that is not loopback unless \`--insecure-http\` is given. \`HTTPS_PROXY\`, \`HTTP_PROXY\` and \`NO_PROXY\`
+  (and lowercase) are honoured; nothing is exempt by default, so add \`NO_PROXY=localhost,127.0.0.1\` to
+  reach a local dev server directly.
 - The client secret is read only from \`INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET\` or \`--client-secret-file\`;
   there is no \`--client-secret\` flag, so it never shows in \`ps\`.
 - The token, the client secret, access tokens and private keys never appear in output, error

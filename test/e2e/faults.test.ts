@@ -5,6 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
@@ -224,5 +225,10 @@ describe("the fault battery covers issue 5's list", () => {
       expect(text).toMatch(needle);
     }
     expect([CREATE, LOGIN]).toHaveLength(2);
+  });
+
+  it("docs/failure-handling.md is generated from these tables and up to date (npm run failure-table)", () => {
+    const check = spawnSync(process.execPath, [fileURLToPath(new URL("../../scripts/gen-failure-table.js", import.meta.url)), "--check"], { encoding: "utf8" });
+    expect(check.status, check.stderr).toBe(0);
   });
 });
