@@ -85,6 +85,8 @@ describe.concurrent("bad input: exit code, a message naming the flag, zero reque
       });
       expect({ code: res.code, stderr: res.stderr }).toMatchObject({ code: testCase.exit });
       expect(res.stderr).toMatch(testCase.message);
+      // Under --json a script still gets exactly one JSON document on stdout, carrying the exit code.
+      if (testCase.argv.includes("--json")) expect(JSON.parse(res.stdout)).toMatchObject({ error: { exitCode: testCase.exit } });
       expect(res.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
       expect(res.stderr + res.stdout).not.toContain(TOKEN);
       // Connection settings are checked before a key is generated (an RSA-4096 key takes seconds).

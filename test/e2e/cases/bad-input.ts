@@ -158,6 +158,9 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("unreadable file", "--client-secret-file missing", ["--client-id", "machine-1", "--client-secret-file", "<files>/missing.txt", ...ISSUE_CN], /--client-secret-file.*ENOENT/, { exit: 7, env: NO_TOKEN }),
   c("credentials", "no credentials at all", [...ISSUE_CN], /no credentials.*--token/, { env: NO_TOKEN }),
   c("credentials", "--client-secret as an argv value", ["--client-secret", "s3cr3t", ...ISSUE_CN], /unknown option '--client-secret'/),
+  c("unknown flag", "--json with an unknown flag", ["--json", ...ISSUE_CN, "--bogus"], /unknown option '--bogus'/),
+  c("enum typo", "--json with a --key-algorithm typo", ["--json", ...ISSUE_CN, "--key-algorithm", "p999"], /--key-algorithm/),
+  c("unreadable file", "--json with a missing --csr", ["--json", ...ISSUE, "--csr", "<files>/missing.csr"], /--csr.*ENOENT/, { exit: 7 }),
   c("unknown flag", "an unknown issue flag", [...ISSUE_CN, "--common"], /unknown option '--common'/),
   c("unknown flag", "an unknown command", ["isue", "--profile", PROFILE_ID], /unknown command 'isue'.*issue/s),
 ];
