@@ -21,6 +21,9 @@ let secretFile: string;
 /** A certificate of the same CA for another key, to serve as "a certificate for another key". */
 let foreignCert: string;
 let template: string;
+/** A self-signed certificate for 127.0.0.1, as a self-hosted instance might have. */
+let selfSigned: { key: string; cert: string };
+let selfSignedFile: string;
 
 const SET = ["cert.pem", "chain.pem", "fullchain.pem", "key.pem"] as const;
 
@@ -34,6 +37,11 @@ beforeAll(async () => {
     body: JSON.stringify({ clientId: server.info.clientId, clientSecret: server.info.clientSecret }),
   });
   token = ((await res.json()) as { accessToken: string }).accessToken;
+  const tlsKey = join(work, "tls.key");
+  selfSignedFile = join(work, "tls.pem");
+  spawnSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", tlsKey, "-out", selfSignedFile,
+    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]);
+  selfSigned = { key: readFileSync(tlsKey, "utf8"), cert: readFileSync(selfSignedFile, "utf8") };
   // One set certctl installed: the disk cases copy it as "the old set", and its certificate
   // (same CA, another key) is what "a certificate for another key" serves.
   template = join(work, "template");
@@ -129,7 +137,7 @@ function tempFilesUnder(dir: string): string[] {
 
 describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_DEBUG=1, secret scan)", () => {
   it.for(FAULT_CASES.map((c) => [c.fault, c] as const))("%s", { timeout: 90_000 }, async ([, testCase]: readonly [string, FaultCase], ctx) => {
-    const proxy: FaultProxy = await startFaultProxy(server.info.url);
+    const proxy: FaultProxy = await startFaultProxy(server.info.url, testCase.tls ? { tls: selfSigned } : {});
     const caseDir = mkdtempSync(join(work, "case-"));
     let out = join(caseDir, "out");
     let mounted: string | undefined;
@@ -140,7 +148,8 @@ describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_D
       const auth = authEnv(testCase.auth);
       const env = { INFISICAL_DOMAIN: proxy.url, CERTCTL_DEBUG: "1", ...auth.env };
       const cn = `fault-${Math.random().toString(36).slice(2, 8)}.example.com`;
-      const issueArgs = (extra: string[]) => [...auth.globals, ...(testCase.globals ?? []), "issue", "--profile", server.info.profileId, "--cn", cn, "--out-dir", out, ...(testCase.args ?? []), ...extra];
+      const tlsGlobals = testCase.tls === "cacert" ? ["--cacert", selfSignedFile] : [];
+      const issueArgs = (extra: string[]) => [...auth.globals, ...tlsGlobals, ...(testCase.globals ?? []), "issue", "--profile", server.info.profileId, "--cn", cn, "--out-dir", out, ...(testCase.args ?? []), ...extra];
 
       // Disk faults: a set is in place first; the second, forced issue meets the refusing disk.
       let before: Record<string, string> | undefined;

@@ -2,6 +2,7 @@
 // (a connection counts, even one that never completes a request) or inject faults in front
 // of a real dev server (so certificates stay real and verifiable with openssl).
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { HTML_PAGE, type ScriptedRequest } from "./scripted-server.js";
 
@@ -17,13 +18,11 @@ export interface CountingServer {
 export async function startCountingServer(): Promise<CountingServer> {
   let connections = 0;
   const requests: ScriptedRequest[] = [];
-  const { server, url, close } = await listen((req, body, res) => {
+  const { url, close } = await listen((req, _body, res) => {
     requests.push(req);
-    void body;
     res.writeHead(599, { "content-type": "application/json" });
     res.end(JSON.stringify({ statusCode: 599, message: "the counting server never answers a test's request" }));
   }, () => connections++);
-  void server;
   return { url, requests, connections: () => connections, close };
 }
 
@@ -47,8 +46,8 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** A proxy in front of `upstream` that injects faults per route and counts every request. */
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+/** A proxy in front of `upstream` that injects faults per route and counts every request; HTTPS with `tls`. */
+export async function startFaultProxy(upstream: string, options: { tls?: { key: string; cert: string } } = {}): Promise<FaultProxy> {
   const queues: Array<{ route: string; faults: Fault[] }> = [];
   const requests: ScriptedRequest[] = [];
   const matches = (route: string, req: Pick<ScriptedRequest, "method" | "path">) => {
@@ -90,7 +89,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
           setTimeout(() => res.socket?.destroy(), 20);
         }, () => res.socket?.destroy());
     }
-  });
+  }, undefined, options.tls);
 
   const proxy: FaultProxy = {
     url,
@@ -126,9 +125,10 @@ function forward(upstream: string, req: ScriptedRequest, body: Buffer): Promise<
 async function listen(
   handle: (req: ScriptedRequest, body: Buffer, res: ServerResponse) => void,
   onConnection: () => void = () => {},
-): Promise<{ server: ReturnType<typeof createServer>; url: string; close(): Promise<void> }> {
+  tls?: { key: string; cert: string },
+): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const server = createServer((incoming: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (incoming: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", () => {
@@ -136,7 +136,10 @@ async function listen(
       const body = Buffer.concat(chunks);
       handle({ method: incoming.method ?? "GET", path: url.split("?")[0] ?? url, url, headers: incoming.headers, body: body.toString("utf8") }, body, res);
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
+  // A handshake the client refuses (untrusted certificate) is what some tests expect.
+  server.on("tlsClientError", () => {});
   server.on("connection", (socket: Socket) => {
     onConnection();
     sockets.add(socket);
@@ -145,8 +148,7 @@ async function listen(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    server,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

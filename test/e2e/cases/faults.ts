@@ -35,6 +35,8 @@ export interface FaultCase {
   args?: string[];
   inject?: Array<[route: string, faults: Array<Fault | { kind: "rewrite"; rewrite: Rewrite }>]>;
   disk?: DiskFault;
+  /** Serve the proxy over HTTPS with a self-signed certificate; "cacert" also passes it with --cacert. */
+  tls?: "untrusted" | "cacert";
   /** Requests that must reach the proxy, per route. */
   counts?: Record<string, number>;
   message?: RegExp;
@@ -137,6 +139,14 @@ export const FAULT_CASES: FaultCase[] = [
   {
     fault: "an answer without certificateId", does: "names the missing field; nothing written", exit: 6, auth: "token",
     inject: [[CREATE, [{ kind: "rewrite", rewrite: "missing-certificate-id" }]]], message: /certificateId/, files: "none",
+  },
+  {
+    fault: "an HTTPS server whose certificate is not trusted", does: "refuses the connection (TLS verification stays on), no retry; hints --cacert", exit: 6, auth: "token",
+    tls: "untrusted", counts: { [CREATE]: 0 }, message: /TLS verification of 127\.0\.0\.1:\d+ failed[\s\S]*--cacert/, files: "none",
+  },
+  {
+    fault: "a self-hosted instance's own CA, given with --cacert", does: "trusts it in addition to the built-in roots; writes the set", exit: 0, auth: "client",
+    tls: "cacert", counts: { [LOGIN]: 1, [CREATE]: 1 }, files: "verified",
   },
   {
     fault: "a full disk (tmpfs) during the write", does: "stops; the old set stays live and intact", exit: 7, auth: "token",
