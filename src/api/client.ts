@@ -134,6 +134,10 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
         continue;
       }
       debug(`not retrying ${operation}: ${decision.reason}`);
+      if (response && failure.kind === "status" && (failure.retryAfterMs ?? 0) > policy.maxRetryAfterMs) {
+        // Giving up before --retries is used up needs saying, or the user wonders why.
+        return { ...response, notRetried: tooLongHint(failure.retryAfterMs ?? 0, policy.maxRetryAfterMs) };
+      }
       if (response) return withHint(response, req);
       if (failure.kind !== "network") throw new Error("unreachable: a status failure always has a response");
       const canRetryLater = !req.idempotent && !failure.connectPhase && attempt < policy.maxAttempts;
@@ -151,6 +155,11 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
 function withHint(response: HttpResponse, req: HttpRequest): HttpResponse {
   const mayHaveProcessed = response.status >= 500 && response.status !== 503;
   return !req.idempotent && mayHaveProcessed ? { ...response, notRetried: NOT_RETRIED_HINT } : response;
+}
+
+function tooLongHint(askedMs: number, maxMs: number): string {
+  return `The server asked to wait ${Math.ceil(askedMs / 1000)}s before trying again, longer than certctl waits ` +
+    `(${Math.round(maxMs / 1000)}s); run the command again later.`;
 }
 
 export const NOT_RETRIED_HINT =

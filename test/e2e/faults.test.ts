@@ -79,6 +79,10 @@ function rewriteAnswer(kind: Rewrite): (body: any) => unknown {
   };
 }
 
+function profileId(slug = "default"): string {
+  return server.info.profiles.find((p) => p.slug === slug)!.id;
+}
+
 function authEnv(auth: FaultCase["auth"]): { env: Record<string, string>; globals: string[] } {
   if (auth === "token") return { env: { INFISICAL_TOKEN: token }, globals: [] };
   return { env: { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.info.clientId }, globals: ["--client-secret-file", secretFile] };
@@ -149,7 +153,7 @@ describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_D
       const env = { INFISICAL_DOMAIN: proxy.url, CERTCTL_DEBUG: "1", ...auth.env };
       const cn = `fault-${Math.random().toString(36).slice(2, 8)}.example.com`;
       const tlsGlobals = testCase.tls === "cacert" ? ["--cacert", selfSignedFile] : [];
-      const issueArgs = (extra: string[]) => [...auth.globals, ...tlsGlobals, ...(testCase.globals ?? []), "issue", "--profile", server.info.profileId, "--cn", cn, "--out-dir", out, ...(testCase.args ?? []), ...extra];
+      const issueArgs = (extra: string[]) => [...auth.globals, ...tlsGlobals, ...(testCase.globals ?? []), "issue", "--profile", profileId(testCase.profile), "--cn", cn, "--out-dir", out, ...(testCase.args ?? []), ...extra];
 
       // Disk faults: a set is in place first; the second, forced issue meets the refusing disk.
       let before: Record<string, string> | undefined;
@@ -190,6 +194,7 @@ describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_D
       if (testCase.message) expect(res.stderr).toMatch(testCase.message);
       expect(res.stderr).not.toMatch(/internal error/);
       for (const [route, n] of Object.entries(testCase.counts ?? {})) expect(proxy.count(route), `${route}\n${transcript}`).toBe(n);
+      for (const [route, n] of Object.entries(testCase.atLeast ?? {})) expect(proxy.count(route), `${route}\n${transcript}`).toBeGreaterThanOrEqual(n);
       if (testCase.minMs !== undefined) expect(elapsed).toBeGreaterThanOrEqual(testCase.minMs - 50);
       if (testCase.exit === 6) expect(res.stderr).toMatch(/127\.0\.0\.1:\d+/);
 

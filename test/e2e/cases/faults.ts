@@ -5,6 +5,7 @@ import type { Fault } from "../../helpers/counting-server.js";
 
 export const CREATE = "POST /api/v1/cert-manager/certificates";
 export const LOGIN = "POST /api/v1/auth/universal-auth/login";
+export const POLL = "GET /api/v1/cert-manager/certificates/certificate-requests/*";
 
 /** Answers the test derives from the real server's answer (it knows the other certificates). */
 export type Rewrite =
@@ -33,12 +34,16 @@ export interface FaultCase {
   auth: "token" | "client";
   globals?: string[];
   args?: string[];
+  /** Dev-server profile slug; default "default" (issued at once). */
+  profile?: string;
   inject?: Array<[route: string, faults: Array<Fault | { kind: "rewrite"; rewrite: Rewrite }>]>;
   disk?: DiskFault;
   /** Serve the proxy over HTTPS with a self-signed certificate; "cacert" also passes it with --cacert. */
   tls?: "untrusted" | "cacert";
   /** Requests that must reach the proxy, per route. */
   counts?: Record<string, number>;
+  /** At least this many requests per route (polling, whose pace is the server's). */
+  atLeast?: Record<string, number>;
   message?: RegExp;
   /** "verified": a complete set that openssl verifies; "none": nothing written; "old-intact": the earlier set, byte for byte. */
   files: "verified" | "none" | "old-intact";
@@ -71,6 +76,16 @@ export const FAULT_CASES: FaultCase[] = [
     fault: "429 on every try", does: "gives up after --retries, naming host, status and attempts", exit: 6, auth: "token",
     globals: ["--retries", "2"], inject: [[CREATE, [0, 1, 2].map(() => answer(429, { message: "slow down" }, { "retry-after": "0" }))]],
     counts: { [CREATE]: 3 }, message: /127\.0\.0\.1:\d+ answered HTTP 429 to POST \/v1\/cert-manager\/certificates after 3 attempts/, files: "none",
+  },
+  {
+    fault: "429 asking to wait 10 minutes", does: "gives up at once instead of sleeping; says the server asked for 600s", exit: 6, auth: "token",
+    inject: [[CREATE, [answer(429, { statusCode: 429, message: "Rate limit exceeded" }, { "retry-after": "600" })]]], counts: { [CREATE]: 1 },
+    message: /HTTP 429[\s\S]*asked to wait 600s/, files: "none",
+  },
+  {
+    fault: "503 and a reset while polling a pending request", does: "retries the idempotent status reads; writes the set when issued", exit: 0, auth: "token",
+    profile: "external", inject: [[POLL, [apiError(503, "ServiceUnavailable", "maintenance"), { kind: "reset" }]]],
+    counts: { [CREATE]: 1 }, atLeast: { [POLL]: 3 }, files: "verified",
   },
   {
     fault: "the server never answers the login", does: "times out each try (--timeout 2s), retries the idempotent login, then stops", exit: 6, auth: "client",
