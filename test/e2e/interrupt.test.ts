@@ -165,6 +165,32 @@ describe.concurrent("a signal during a network wait", () => {
     }
   });
 
+  it("a 500 while `status` resumes keeps the pending key; the next status finishes the set", { timeout: 90_000 }, async () => {
+    const proxy = await startFaultProxy(server.info.url);
+    proxy.on("GET /api/v1/cert-manager/certificates/certificate-requests/*", { kind: "answer", status: 500, body: { statusCode: 500, message: "boom" } });
+    try {
+      const out = join(work, "resume-500");
+      const env = credentialsEnv(proxy.url);
+      const first = await runCli(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", "r5.example.com", "--out-dir", out, "--no-wait"], { env });
+      expect(first.code, first.stderr).toBe(5);
+      const [id] = pendingIds(out);
+      const keptKey = join(out, ".certctl", "pending", `${id}.key.pem`);
+      await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${id}/approve`, { method: "POST" });
+      const failed = await runCli(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
+      expect(failed.code, failed.stderr).toBe(LOCAL_CASES.statusResumeFails.exit);
+      expectNoLiveFiles(out);
+      expect(existsSync(keptKey)).toBe(true);
+      const keptPem = readFileSync(keptKey, "utf8");
+      const done = await runCli(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
+      expect(done.code, done.stderr).toBe(0);
+      expect(keyPublicKey(join(out, "key.pem"))).toBe(certPublicKey(join(out, "cert.pem")));
+      expect(readFileSync(join(out, "key.pem"), "utf8").trim()).toBe(keptPem.trim());
+      expectNothingLeaked([first, failed, done], out, keySecrets("key.pem", keptPem));
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("SIGTERM while the issue call hangs stops at once (143); nothing written", async () => {
     const proxy = await startFaultProxy(server.info.url);
     proxy.on(CREATE, { kind: "hang" });

@@ -29,6 +29,10 @@ export const LOCAL_CASES = {
     fault: "SIGTERM while a request hangs", test: "interrupt", exit: 143,
     does: "aborts the request at once; nothing written",
   },
+  statusResumeFails: {
+    fault: "the server fails (500) while `status` resumes an approved request", test: "interrupt", exit: 6,
+    does: "nothing written; the pending request and its key are kept, and the next `status` finishes the set",
+  },
   keySymlink: {
     fault: "key.pem is a symlink to a file certctl does not manage", test: "files-safety", exit: 7,
     does: "refuses before any request; with --force replaces the link itself, never writing through it",
