@@ -2,7 +2,7 @@
 // document on stdout (errors included) that jq reads, --quiet leaves stdout empty, human text
 // has no escape codes in a pipe unless FORCE_COLOR asks for them, and progress stays on stderr.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +52,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe("--json: one document on stdout, nothing else there, no progress anywhere", () => {

@@ -1,7 +1,7 @@
 // The terminal path for real: certctl in a tmux pseudo-terminal against a dev server, checking
 // what a person sees (spinner frames, colour, elapsed time, a clean screen afterwards, the cursor
 // given back after Ctrl-C) and that the same command in a pipe writes no escape code at all.
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +51,7 @@ describe.skipIf(!hasTmux()).concurrent("in a terminal (tmux)", () => {
   afterAll(async () => {
     for (const s of sessions) s.close();
     await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it("issue: a coloured spinner with status, elapsed time and pendingMessage, erased before the result", async () => {
