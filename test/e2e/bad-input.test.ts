@@ -2,7 +2,7 @@
 // against its own counting server and must exit 2 (7 for an unreadable file) with a message
 // naming the flag, with zero connections to the server and nothing created on disk.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,7 +38,6 @@ beforeAll(() => {
   sh("openssl", ["req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", f("rsa1024.key"), "-subj", "/CN=weak.example.com", "-out", f("rsa1024.csr")]);
   sh("openssl", ["pkey", "-in", f("ec.key"), "-aes256", "-passout", "pass:pw", "-out", f("encrypted.key")]);
   sh("openssl", ["genpkey", "-algorithm", "ED25519", "-out", f("ed25519.key")]);
-  copyFileSync(new URL("../fixtures/leaf.pem", import.meta.url), f("cert.pem"));
   writeFileSync(f("secret.txt"), "a-client-secret\n");
   writeFileSync(f("empty.txt"), "\n");
 });

@@ -42,7 +42,6 @@ const c = (kind: BadInputKind, fault: string, argv: string[], message: RegExp, e
 export const BAD_INPUT_CASES: BadInputCase[] = [
   // ---- issue: enums ----
   c("enum typo", "--key-algorithm rsa1024", [...ISSUE_CN, "--key-algorithm", "rsa1024"], /--key-algorithm.*RSA_2048.*EC_prime256v1/),
-  c("enum typo", "--key-algorithm ed25519", [...ISSUE_CN, "--key-algorithm", "ed25519"], /--key-algorithm.*options are/),
   c("enum typo", "--signature-algorithm RSA-SHA1", [...ISSUE_CN, "--signature-algorithm", "RSA-SHA1"], /--signature-algorithm.*RSA-SHA256/),
   c("conflicting flags", "--signature-algorithm of the other key family", [...ISSUE_CN, "--key-algorithm", "p256", "--signature-algorithm", "RSA-SHA256"], /--signature-algorithm/),
   c("enum typo", "--key-usage typo", [...ISSUE_CN, "--key-usage", "digital_signatur"], /--key-usage.*digital_signature/),
@@ -57,20 +56,14 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("bad syntax", "--cn with a control character", [...ISSUE, "--cn", "evil\nname"], /--cn.*control characters/),
   // ---- issue: SAN syntax ----
   c("bad syntax", "--ip 300.1.1.1", [...ISSUE_CN, "--ip", "300.1.1.1"], /--ip.*IPv4 or IPv6/),
-  c("bad syntax", "--ip a hostname", [...ISSUE_CN, "--ip", "example.com"], /--ip/),
-  c("bad syntax", "--ip IPv6 with a bad group", [...ISSUE_CN, "--ip", "2001:db8::g1"], /--ip/),
   c("bad syntax", "--email without @", [...ISSUE_CN, "--email", "ops.example.com"], /--email.*email address/),
-  c("bad syntax", "--email with two @", [...ISSUE_CN, "--email", "a@b@example.com"], /--email/),
   c("bad syntax", "--uri without a scheme", [...ISSUE_CN, "--uri", "example.org/web"], /--uri.*scheme/),
   c("bad syntax", "--dns with a space", [...ISSUE_CN, "--dns", "bad name.example.com"], /--dns.*DNS name/),
-  c("bad syntax", "--dns with a slash", [...ISSUE_CN, "--dns", "web/app.example.com"], /--dns/),
   c("bad syntax", "--dns empty", [...ISSUE_CN, "--dns", ""], /--dns.*non-empty/),
   c("bad syntax", "--san that is no name", [...ISSUE_CN, "--san", "not a name!"], /--san/),
   // ---- issue: validity ----
   c("bad syntax", "--ttl banana", [...ISSUE_CN, "--ttl", "banana"], /--ttl.*duration/),
-  c("bad syntax", "--ttl bare number", [...ISSUE_CN, "--ttl", "30"], /--ttl/),
   c("bad syntax", "--ttl in minutes", [...ISSUE_CN, "--ttl", "90m"], /--ttl.*whole hours or days/),
-  c("bad syntax", "--ttl negative", [...ISSUE_CN, "--ttl", "-5d"], /--ttl/),
   c("bad syntax", "--not-before not a date", [...ISSUE_CN, "--not-before", "tomorrow", "--not-after", "2099-01-01"], /--not-before.*ISO 8601/),
   c("bad syntax", "--not-after 30 February", [...ISSUE_CN, "--not-before", "2030-01-01", "--not-after", "2030-02-30"], /--not-after.*ISO 8601/),
   c("bad syntax", "--not-after in the past", [...ISSUE_CN, "--not-before", "2000-01-01", "--not-after", "2001-01-01"], /--not-after.*past/),
@@ -108,14 +101,12 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("malformed file", "--key not a key", [...ISSUE_CN, "--key", "<files>/garbage.csr"], /--key.*no PEM private key/),
   c("malformed file", "--key encrypted", [...ISSUE_CN, "--key", "<files>/encrypted.key"], /--key.*encrypted/),
   c("malformed file", "--key Ed25519", [...ISSUE_CN, "--key", "<files>/ed25519.key"], /--key.*ed25519.*RSA or EC/),
-  c("malformed file", "--key a certificate", [...ISSUE_CN, "--key", "<files>/cert.pem"], /--key.*no PEM private key/),
   // ---- status ----
   c("bad syntax", "status id with a path", ["status", "../../etc/passwd", "--out-dir", "<out>"], /<certificateRequestId>/),
   c("missing flag or argument", "status without an id", ["status", "--out-dir", "<out>"], /missing required argument 'certificateRequestId'/),
   c("bad syntax", "status --wait-timeout bad", ["status", "8a0d2c4e-1f3b-4a5c-9e7d-6b2f0c1a3d5e", "--out-dir", "<out>", "--wait", "--wait-timeout", "0s"], /--wait-timeout/),
   // ---- renew ----
   c("bad syntax", "renew --renew-before 150%", ["renew", "<out>", "--renew-before", "150%"], /--renew-before.*percentage/),
-  c("bad syntax", "renew --renew-before soon", ["renew", "<out>", "--renew-before", "soon"], /--renew-before/),
   c("bad syntax", "renew --concurrency 0", ["renew", "<out>", "--concurrency", "0"], /--concurrency.*1 to 32/),
   c("bad syntax", "renew --hook-timeout bad", ["renew", "<out>", "--hook-timeout", "2 fortnights"], /--hook-timeout/),
   c("bad syntax", "renew --random-delay bad", ["renew", "<out>", "--random-delay", "abc"], /--random-delay/),
@@ -139,7 +130,6 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("bad syntax", "dev-server --token-ttl 0", ["dev-server", "--port", "0", "--token-ttl", "0s"], /--token-ttl/),
   // ---- global flags ----
   c("bad syntax", "--timeout bad", ["--timeout", "soon", ...ISSUE_CN], /--timeout.*duration/),
-  c("bad syntax", "--retries -1", ["--retries", "-1", ...ISSUE_CN], /--retries/),
   c("bad syntax", "--retries 11", ["--retries", "11", ...ISSUE_CN], /--retries.*0 to 10/),
   c("bad syntax", "--domain not a URL", ["--domain", "not a url", ...ISSUE_CN], /--domain.*URL/),
   c("bad syntax", "--domain ftp://", ["--domain", "ftp://ca.example.invalid", ...ISSUE_CN], /--domain.*https/),
@@ -159,7 +149,6 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("credentials", "no credentials at all", [...ISSUE_CN], /no credentials.*--token/, { env: NO_TOKEN }),
   c("credentials", "--client-secret as an argv value", ["--client-secret", "s3cr3t", ...ISSUE_CN], /unknown option '--client-secret'/),
   c("unknown flag", "--json with an unknown flag", ["--json", ...ISSUE_CN, "--bogus"], /unknown option '--bogus'/),
-  c("enum typo", "--json with a --key-algorithm typo", ["--json", ...ISSUE_CN, "--key-algorithm", "p999"], /--key-algorithm/),
   c("unreadable file", "--json with a missing --csr", ["--json", ...ISSUE, "--csr", "<files>/missing.csr"], /--csr.*ENOENT/, { exit: 7 }),
   c("unknown flag", "an unknown issue flag", [...ISSUE_CN, "--common"], /unknown option '--common'/),
   c("unknown flag", "an unknown command", ["isue", "--profile", PROFILE_ID], /unknown command 'isue'.*issue/s),
