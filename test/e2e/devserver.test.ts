@@ -428,7 +428,8 @@ describe.concurrent("approval and external CA", () => {
     const res = await issue(keygen(tuned.profileId), tuned, bearer);
     expect(res.body.status).toBe("pending_approval");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const done = await call(tuned, "GET", `${ISSUE}/certificate-requests/${res.body.certificateRequestId}`, { token: bearer });
+    // This server's tokens live 1 s, so a slow machine needs a fresh one for the status read.
+    const done = await call(tuned, "GET", `${ISSUE}/certificate-requests/${res.body.certificateRequestId}`, { token: await tuned.token() });
     expect(done.body.status).toBe("issued");
   });
 
