@@ -1,5 +1,17 @@
 #!/usr/bin/env node
-// Tiny shim: all behaviour lives in src/main.ts (compiled to dist/).
-import { main } from "../dist/main.js";
+// Tiny shim: all behaviour lives in src/main.ts (bundled into dist/ by scripts/build.js).
+import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+  // Asked often by scripts and tooling: answer without loading the program at all.
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  process.stdout.write(`${pkg.version}\n`);
+} else {
+  // undici parses HTTP with WebAssembly; V8's optimising tier would keep the process alive
+  // ~100 ms after the work is done compiling it. The baseline tier is plenty for a CLI.
+  setFlagsFromString("--liftoff-only");
+  const { main } = await import("../dist/main.js");
+  process.exitCode = await main(argv);
+}

@@ -15,6 +15,8 @@ const bin = join(root, "bin", "certctl.js");
 const node = process.execPath;
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const WARMUP = 2;
+// BENCH_ONLY=startup,issue,keygen,fleet runs a subset (memory runs with issue).
+const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet").split(","));
 const work = mkdtempSync(join(tmpdir(), "certctl-bench-"));
 const rows = [];
 
@@ -90,8 +92,8 @@ function peakRss(args, env) {
 process.stderr.write(`certctl bench: ${RUNS} runs per measurement after ${WARMUP} warm-up runs; work dir ${work}\n`);
 
 // 1. Start-up against the floor, a bare Node process.
-process.stderr.write("start-up\n");
-{
+if (only.has("startup")) {
+  process.stderr.write("start-up\n");
   const [v, n1] = interleave(() => [node, [bin, "--version"]], () => [node, ["-e", "0"]]);
   row("certctl --version", v, "node -e 0", n1, 1.3);
   const [h, n2] = interleave(() => [node, [bin, "--help"]], () => [node, ["-e", "0"]]);
@@ -99,8 +101,8 @@ process.stderr.write("start-up\n");
 }
 
 // 2. Issue: certctl (login + key + CSR + issue + verify + files) against a minimal client.
-process.stderr.write("issue\n");
-{
+if (only.has("issue")) {
+  process.stderr.write("issue\n");
   const server = await startServer([]);
   const [c, m] = interleave(
     (i) => [node, issueArgs(server.info, join(work, `issue-${i}`)), server.env],
@@ -117,8 +119,8 @@ process.stderr.write("issue\n");
 }
 
 // 3. Key generation: certctl's key + CSR + PKCS#8 export against `openssl req -newkey`.
-process.stderr.write("key generation\n");
-for (const [alg, openssl, runs] of [["EC_prime256v1", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], RUNS], ["RSA_2048", ["rsa:2048"], RUNS], ["RSA_4096", ["rsa:4096"], 5]]) {
+if (only.has("keygen")) process.stderr.write("key generation\n");
+for (const [alg, openssl, runs] of [["EC_prime256v1", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"], RUNS], ["RSA_2048", ["rsa:2048"], RUNS], ["RSA_4096", ["rsa:4096"], 5]].filter(() => only.has("keygen"))) {
   const r = spawnSync(node, [join(root, "scripts/bench/keygen.mjs"), alg, String(runs)], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   const ours = median(JSON.parse(r.stdout));
@@ -128,8 +130,8 @@ for (const [alg, openssl, runs] of [["EC_prime256v1", ["ec", "-pkeyopt", "ec_par
 }
 
 // 4. Fleet: 40 due directories over a 50 ms network, one at a time against eight at a time.
-process.stderr.write("fleet\n");
-{
+if (only.has("fleet")) {
+  process.stderr.write("fleet\n");
   const server = await startServer(["--latency", "50ms"]);
   const dirs = await issueMany(server, 40, "fleet40");
   const fleetRuns = Number(process.env.BENCH_FLEET_RUNS ?? 3);

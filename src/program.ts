@@ -2,8 +2,10 @@
 // defined in a light module under src/flags/; the module that runs it (src/commands/) is
 // imported only when that command runs, so --help and --version load nothing heavy.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Command, Option } from "commander";
 import type { CommandContext, GlobalOptions, Io } from "./context.js";
+import { packageRoot } from "./package-root.js";
 import { completionCommand } from "./flags/completion.js";
 import { devServerCommand } from "./flags/dev-server.js";
 import { inspectCommand } from "./flags/inspect.js";
@@ -31,7 +33,7 @@ const REGISTRY: Registration[] = [
 ];
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
   return pkg.version;
 }
 

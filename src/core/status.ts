@@ -9,8 +9,8 @@ import { installFileSet, preflightFileSet, type FilePaths, type InstallOptions, 
 import { writeMetadata, type CertctlMetadata, type IssueMode } from "../store/metadata.js";
 import { discardPending, readPending, type PendingRecord } from "../store/pending.js";
 import { formatDuration } from "./duration.js";
-import { publicKeyDerOfPem, toPkcs8Pem, x509 } from "./keys.js";
-import { verifyIssuedSet } from "./verify.js";
+import { publicKeyDerOfPem, toPkcs8Pem } from "./keys.js";
+import { altNamesOf, oneLine, toPem, validity, verifyIssuedSet } from "./verify.js";
 import { waitForRequest, type RequestPoller } from "./wait.js";
 import { resolve } from "node:path";
 
@@ -133,19 +133,20 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   const paths = recordPaths(record);
   const written = await installFileSet(record.outDir, paths, {
     certificate: verified.certificatePem,
-    chain: chain.map((c) => c.toString("pem")).join("\n"),
+    chain: toPem(chain),
     ...(record.mode !== "csr" && keyPem !== undefined ? { privateKey: keyPem } : {}),
   }, context.installOptions);
   const leaf = verified.leaf;
   const serialNumber = leaf.serialNumber.toLowerCase();
+  const { notBefore, notAfter } = validity(leaf);
   const { createdAt: _createdAt, outDir: _outDir, force: _force, csrPublicKey: _csrPublicKey, ...carried } = record;
   const meta: CertctlMetadata = {
     ...carried,
     files: { cert: record.files.cert, chain: record.files.chain, fullchain: record.files.fullchain, ...(written.key ? { key: record.files.key ?? "key.pem" } : {}) },
     certificateId: issued.certificateId,
     serialNumber,
-    notBefore: leaf.notBefore.toISOString(),
-    notAfter: leaf.notAfter.toISOString(),
+    notBefore: notBefore.toISOString(),
+    notAfter: notAfter.toISOString(),
     issuedAt: (context.now?.() ?? new Date()).toISOString(),
     ...context.extraMetadata,
   };
@@ -153,19 +154,13 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   await writeMetadata(record.outDir, meta);
   const result: IssueResult = {
     status: "issued", certificateId: issued.certificateId, certificateRequestId: record.certificateRequestId, serialNumber,
-    subject: leaf.subject, altNames: altNamesOf(leaf), notBefore: meta.notBefore, notAfter: meta.notAfter, mode: record.mode,
+    subject: oneLine(leaf.subject), altNames: altNamesOf(leaf), notBefore: meta.notBefore, notAfter: meta.notAfter, mode: record.mode,
     files: written, metadataFile: resolve(record.outDir, "certctl.json"),
   };
   if (record.keyAlgorithm) result.keyAlgorithm = record.keyAlgorithm;
   return result;
 }
 
-const SAN_LABELS: Record<string, string> = { dns: "DNS", ip: "IP", email: "email", url: "URI", upn: "UPN", dn: "DirName", guid: "GUID", id: "RID" };
-
-export function altNamesOf(cert: x509.X509Certificate): string[] {
-  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
-  return san ? san.names.items.map((n) => `${SAN_LABELS[n.type] ?? n.type}:${n.value}`) : [];
-}
 
 /**
  * Poll until final, turning a timeout, --no-wait or an interruption into the error that names

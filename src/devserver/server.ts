@@ -1,5 +1,5 @@
 // The node:http server: routing, authentication, --latency, request counting and logging.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { authenticate } from "./auth.js";
 import { errorAnswer, forbidden, HttpError, internalError, isLoopback, notFound, readJsonBody, send, type Answer } from "./http.js";
 import { matchRoute, type Route, type ServerOptions } from "./router.js";

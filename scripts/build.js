@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Build dist/ with esbuild: our code and its dependencies bundled, split into chunks so each
+// command loads only what it uses (--help and --version load commander and the flag
+// definitions only; x509, undici and the dev server arrive with the commands that need them).
+// Type checking is tsc's job (`tsc --noEmit` in `npm run build`); this only emits.
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+
+await build({
+  absWorkingDir: root,
+  entryPoints: {
+    main: "src/main.ts",
+    // Entry points of their own for the scripts that import them (completions, bench).
+    program: "src/program.ts",
+    "core/completion": "src/core/completion.ts",
+    "core/keys": "src/core/keys.ts",
+    "core/csr": "src/core/csr.ts",
+  },
+  outdir: "dist",
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  sourcemap: "linked",
+  // Bundled CommonJS dependencies (commander, undici, ajv…) call require(); give each chunk one.
+  banner: { js: 'import { createRequire as __certctlRequire } from "node:module"; const require = __certctlRequire(import.meta.url);' },
+  logLevel: "warning",
+});

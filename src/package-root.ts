@@ -1,0 +1,15 @@
+// The package's own folder, found by walking up from this module: the same answer from
+// src/ (tests), dist/ (tsc) and dist/chunks/ (the esbuild bundle), whose depths differ.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+let cached: string | undefined;
+
+export function packageRoot(): string {
+  if (cached !== undefined) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  cached = dir;
+  return dir;
+}
