@@ -12,6 +12,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   // undici parses HTTP with WebAssembly; V8's optimising tier would keep the process alive
   // ~100 ms after the work is done compiling it. The baseline tier is plenty for a CLI.
   setFlagsFromString("--liftoff-only");
+  // dist/ is minified; with CERTCTL_DEBUG=1 stack traces point into src/ through the source maps.
+  if (process.env.CERTCTL_DEBUG === "1") process.setSourceMapsEnabled(true);
   const { main } = await import("../dist/main.js");
   process.exitCode = await main(argv);
 }

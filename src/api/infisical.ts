@@ -11,19 +11,8 @@ import type {
   CreateCertificateResponse, RenewBody, RenewResponse, RevocationReason, RevokeResponse,
 } from "./types.js";
 
-export interface ApiOptions {
-  signal?: AbortSignal;
-  debug?: (line: string) => void;
-  userAgent?: string;
-  /** Environment for HTTPS_PROXY / HTTP_PROXY / NO_PROXY (the command's io env). */
-  env?: NodeJS.ProcessEnv;
-  /** Backoff base (default 500 ms); tests pass a few ms. */
-  retryBaseMs?: number;
-  retryCapMs?: number;
-  /** Longest Retry-After honoured (default 120 s). */
-  maxRetryAfterMs?: number;
-  /** Absolute time (ms since epoch) no retry wait may pass. */
-  deadline?: number;
+/** The transport's options (signal, debug sink, proxy env, retry tuning) plus a login hook. */
+export interface ApiOptions extends HttpClientOptions {
   /** Told when a Universal Auth login starts (for a progress line); the returned function when it ends. */
   onLogin?: (host: string) => (() => void) | void;
 }
@@ -50,11 +39,8 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
   const { credentials } = connection;
   // Every value that must never be echoed; access tokens from logins are added as they arrive.
   const secrets: (string | undefined)[] = [credentials.token, credentials.clientSecret];
-  const clientOptions: HttpClientOptions = { secrets };
-  for (const key of ["signal", "debug", "userAgent", "env", "retryBaseMs", "retryCapMs", "maxRetryAfterMs", "deadline"] as const) {
-    if (options[key] !== undefined) (clientOptions as Record<string, unknown>)[key] = options[key];
-  }
-  const http = createHttpClient(connection, clientOptions);
+  const { onLogin: _onLogin, ...transport } = options;
+  const http = createHttpClient(connection, { ...transport, secrets });
   const host = http.host;
   const canLogin = Boolean(credentials.clientId && credentials.clientSecret);
   let token: string | undefined = credentials.token;
