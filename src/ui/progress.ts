@@ -4,6 +4,9 @@ import type { Writable } from "node:stream";
 import type { ChalkInstance } from "chalk";
 
 /** One step of a long operation: "Waiting for approval (pending_approval) · 12s · <detail>". */
+/** cli-spinners' "dots", ora's default. */
+const DOTS = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
 export interface ProgressStep {
   text: string;
   /** Shown after the elapsed time: the server's pendingMessage, say. */
@@ -112,7 +115,10 @@ function spinnerProgress(opts: ProgressOptions): Progress {
       text: renderStep(step, now()),
       stream: opts.stream as NodeJS.WriteStream,
       isEnabled: true,
-      color: opts.style.level > 0 ? "cyan" : false,
+      // Coloured by our own chalk (--no-color, NO_COLOR, FORCE_COLOR, TTY): ora's would also turn
+      // itself off whenever CI is set in the environment, even on a real terminal.
+      spinner: { interval: 80, frames: DOTS.map((frame) => opts.style.cyan(frame)) },
+      color: false,
       // ora would put stdin in raw mode; certctl may be reading a CSR or a confirmation from it,
       // and the terminal's own Ctrl-C handling is what main.ts listens for.
       discardStdin: false,
