@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Tiny shim: all behaviour lives in src/main.ts (bundled into dist/ by scripts/build.js).
 import { readFileSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
@@ -9,9 +8,6 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   process.stdout.write(`${pkg.version}\n`);
 } else {
-  // undici parses HTTP with WebAssembly; V8's optimising tier would keep the process alive
-  // ~100 ms after the work is done compiling it. The baseline tier is plenty for a CLI.
-  setFlagsFromString("--liftoff-only");
   // dist/ is minified; with CERTCTL_DEBUG=1 stack traces point into src/ through the source maps.
   if (process.env.CERTCTL_DEBUG === "1") process.setSourceMapsEnabled(true);
   const { main } = await import("../dist/main.js");

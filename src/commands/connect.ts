@@ -11,6 +11,10 @@ export async function connect(
 ): Promise<{ api: InfisicalApi; connection: Connection }> {
   const connection = await resolveConnection(ctx.globals, ctx.io.env);
   requireCredentials(connection.credentials);
+  // undici parses HTTP with WebAssembly, and V8's optimising tier would keep the process alive
+  // ~100 ms after the work is done compiling it; the baseline tier is plenty for a CLI. Set
+  // here, before undici loads, so commands that never connect don't pay for node:v8 either.
+  (await import("node:v8")).setFlagsFromString("--liftoff-only");
   // Imported here so that flag errors and --help never pay for loading undici.
   const { createApi } = await import("../api/infisical.js");
   const debugOn = ctx.io.env.CERTCTL_DEBUG === "1";
