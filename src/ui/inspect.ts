@@ -5,6 +5,9 @@ import type {
   BasicConstraintsSummary, CertificateSummary, CsrDocument, CertificatesDocument, InspectDocument, PublicKeySummary,
   SubjectAltNames,
 } from "../core/inspect.js";
+import { humanDuration } from "./time-left.js";
+
+export { humanDuration };
 
 const LABEL_WIDTH = 19;
 
@@ -91,17 +94,6 @@ function timeLeft(cert: CertificateSummary, style: ChalkInstance): string {
   }
 }
 
-export function humanDuration(seconds: number): string {
-  const units: Array<[number, string]> = [[86_400, "day"], [3_600, "hour"], [60, "minute"], [1, "second"]];
-  for (const [size, name] of units) {
-    // "36 hours" reads better than "1 day"; switch unit once there are two of the larger one.
-    if (seconds >= 2 * size || size === 1) {
-      const count = Math.floor(seconds / size);
-      return `${count} ${name}${count === 1 ? "" : "s"}`;
-    }
-  }
-  return `${seconds} seconds`;
-}
 
 const SAN_LABELS: Array<[keyof SubjectAltNames, string]> = [
   ["dns_name", "DNS"], ["ip_address", "IP"], ["email", "Email"], ["uri", "URI"], ["other", "Other"],

@@ -5,16 +5,12 @@ import type { CertificateRequestStatus } from "../api/types.js";
 import type { IssueProgress, IssueResult, StatusReport } from "../core/status.js";
 import { progressStep } from "./issue-progress.js";
 import { renderStep } from "./progress.js";
+import { timeLeft } from "./time-left.js";
 
-const DAY = 86_400_000;
 
 /** A progress event as one line of text (the spinner shows the same step with its elapsed time). */
 export function progressText(event: IssueProgress): string {
   return renderStep(progressStep(event), 0, false);
-}
-
-export function daysLeft(notAfter: string, now = Date.now()): number {
-  return Math.floor((Date.parse(notAfter) - now) / DAY);
 }
 
 function when(iso: string): string {
@@ -22,12 +18,11 @@ function when(iso: string): string {
 }
 
 export function issueSummary(result: IssueResult, style: ChalkInstance, now = Date.now()): string[] {
-  const left = daysLeft(result.notAfter, now);
   const rows: Array<[string, string]> = [
     ["subject", result.subject || "(empty)"],
     ["SANs", result.altNames.length ? result.altNames.join(", ") : "(none)"],
     ["serial", result.serialNumber],
-    ["not after", `${when(result.notAfter)} (${left} day${left === 1 ? "" : "s"} left)`],
+    ["not after", `${when(result.notAfter)} (${timeLeft(result.notAfter, now)})`],
     ["certificate", result.certificateId],
     ["request", result.certificateRequestId],
     ["cert", result.files.cert],

@@ -5,6 +5,7 @@ import { formatDuration } from "../core/duration.js";
 import type { DirResult } from "../core/renew.js";
 import type { IssueProgress } from "../core/status.js";
 import type { Output } from "./output.js";
+import { timeLeft } from "./time-left.js";
 
 const LABELS: Record<DirResult["outcome"], string> = {
   "renewed": "renewed",
@@ -23,13 +24,9 @@ const KEY_SOURCES: Record<string, string> = {
   "reused-server-key": "same server-made key",
 };
 
-/** "29 days", or "40m" / "5h" for what is left of a short-lived certificate. */
-function timeLeft(result: DirResult): string {
-  const n = result.daysLeft;
-  if (n === undefined) return "";
-  if (n >= 1) return n === 1 ? "1 day" : `${n} days`;
-  const ms = result.notAfter ? Date.parse(result.notAfter) - Date.now() : 0;
-  return ms > 0 ? formatDuration(ms) : "expired, 0 days";
+/** "29 days left", "19 minutes left" (short-lived certificates), "expired 2 hours ago". */
+function left(result: DirResult): string {
+  return result.notAfter ? timeLeft(result.notAfter) : "";
 }
 
 export function resultLine(result: DirResult, out: Pick<Output, "style">): string {
@@ -42,7 +39,7 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
     case "renewed":
     case "hook-failed":
       if (result.serialNumber) {
-        parts.push(`serial ${result.serialNumber}, not after ${result.notAfter} (${timeLeft(result)} left)`);
+        parts.push(`serial ${result.serialNumber}, not after ${result.notAfter} (${left(result)})`);
         if (result.keySource) parts.push(KEY_SOURCES[result.keySource] ?? result.keySource);
       }
       if (result.fallbackReason) parts.push(`issued fresh: ${result.fallbackReason}`);
@@ -50,11 +47,11 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
       else if (result.hook?.ok) parts.push("deploy hook ok");
       break;
     case "not-due":
-      parts.push(`${timeLeft(result)} left (not after ${result.notAfter}), due from ${result.dueAt}`);
+      parts.push(`${left(result)} (not after ${result.notAfter}), due from ${result.dueAt}`);
       if (result.reason) parts.push(result.reason);
       break;
     case "would-renew":
-      parts.push(`${timeLeft(result)} left (not after ${result.notAfter})`, result.reason ?? "");
+      parts.push(`${left(result)} (not after ${result.notAfter})`, result.reason ?? "");
       break;
     default:
       parts.push(`exit ${result.exitCode}: ${result.reason ?? ""}`);
