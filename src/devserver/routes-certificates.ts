@@ -3,12 +3,12 @@
 import { REVOCATION_REASONS, type CreateCertificateBody, type RenewalKeySource } from "../api/types.js";
 import { generateKeyPair } from "./crypto.js";
 import { badRequest, internalError, notFound, requireUuid, validationFailure } from "./http.js";
-import { cancel, issue, newRequest, submit } from "./lifecycle.js";
+import { cancel, newRequest, submit } from "./lifecycle.js";
 import { keyAlgorithmOf, lifetimeFromTtl, planFromAttributes, planFromCsr } from "./plan.js";
 import { route, type Route, type RouteContext } from "./router.js";
 import type { CertificateRecord, RequestRecord, SigningPlan } from "./state.js";
 import { validateIssueBody } from "./validate.js";
-import { bundle, createAnswer, issuedCertificate, metadata, requestStatus, wantsRootsRemoved, withChain } from "./views.js";
+import { bundle, createAnswer, issuedCertificate, metadata, pendingMessage, requestStatus, wantsRootsRemoved, withChain } from "./views.js";
 
 const BASE = "/v1/cert-manager/certificates";
 
@@ -55,11 +55,23 @@ async function renew(ctx: RouteContext) {
 
   const plan = await renewalPlan(original, source, body.csr as string | undefined);
   const request = newRequest(original.profile, plan, original.id);
-  ctx.state.requests.set(request.id, request);
-  // Renewals are issued at once, whatever the profile's approval (a documented dev-server simplification).
-  const cert = await issue(ctx.state, request, ctx.options);
-  if (!cert) throw internalError();
-  return { status: 200, json: { ...issuedCertificate(cert, wantsRootsRemoved(body.removeRootsFromChain)), certificateRequestId: request.id } };
+  // A renewal goes through its profile's lifecycle like an issue: approval profiles wait for an
+  // approver, the external CA answers `pending` first.
+  await submit(ctx.state, request, ctx.options);
+  const cert = request.certificateId ? ctx.state.certificates.get(request.certificateId) : undefined;
+  if (request.status === "issued" && cert) {
+    return { status: 200, json: { ...issuedCertificate(cert, wantsRootsRemoved(body.removeRootsFromChain)), certificateRequestId: request.id } };
+  }
+  if (request.status === "failed") throw internalError();
+  return { status: 200, json: pendingRenewal(request) };
+}
+
+/** A renewal not issued yet: the certificate fields are null, the request id says what to poll. */
+function pendingRenewal(request: RequestRecord) {
+  return {
+    certificate: null, issuingCaCertificate: null, certificateChain: null, serialNumber: null, certificateId: null,
+    certificateRequestId: request.id, status: request.status, message: pendingMessage(request.status),
+  };
 }
 
 /** The original's subject, extensions and lifetime, with the key the caller asked for. */

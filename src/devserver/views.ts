@@ -34,6 +34,10 @@ const PENDING_MESSAGES: Record<string, string> = {
   pending_validation: "Certificate request is waiting for validation",
 };
 
+export function pendingMessage(status: RequestRecord["status"]): string {
+  return PENDING_MESSAGES[status] ?? status;
+}
+
 export function createAnswer(state: ServerState, request: RequestRecord, removeRoots: boolean): CreateCertificateResponse {
   const cert = request.certificateId ? state.certificates.get(request.certificateId) : undefined;
   if (request.status === "issued" && cert) {

@@ -396,6 +396,18 @@ describe("requests and certificates", () => {
 describe.concurrent("approval and external CA", () => {
   const keygen = (profileId: string) => ({ profileId, attributes: { commonName: "approve.example.com", keyAlgorithm: "EC_prime256v1", signatureAlgorithm: "ECDSA-SHA256", ttl: "1d" } });
 
+  /** Poll a request until issued (5 s at most), noting every status seen. */
+  const waitIssued = async (requestId: string, seen = new Set<string>()) => {
+    const started = Date.now();
+    while (Date.now() - started < 5000) {
+      const last = await call(server, "GET", `${ISSUE}/certificate-requests/${requestId}`);
+      seen.add(last.body.status);
+      if (last.body.status === "issued") return last.body as { certificateId: string; serialNumber: string };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`request ${requestId} not issued within 5 s (saw ${[...seen].join(", ")})`);
+  };
+
   it("pending_approval → issued via the dev approve endpoint", async () => {
     const res = await issue(keygen(server.profile("approval")));
     expect(res.body).toMatchObject({ certificate: null, status: "pending_approval" });
@@ -447,6 +459,39 @@ describe.concurrent("approval and external CA", () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect([...seen]).toEqual(["pending", "pending_validation", "issued"]);
+  });
+
+  it("renewal on the external profile: answered pending (no certificate), then pending_validation, then issued", async () => {
+    const original = await issue(keygen(server.profile("external")));
+    const first = await waitIssued(original.body.certificateRequestId);
+    const res = await call(server, "POST", `${ISSUE}/${first.certificateId}/renew`, { body: { renewalKeySource: "new" } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ certificate: null, certificateId: null, serialNumber: null, status: "pending" });
+    expect(res.body.certificateRequestId).toMatch(/^[0-9a-f-]{36}$/);
+    const seen = new Set<string>();
+    const done = await waitIssued(res.body.certificateRequestId, seen);
+    expect([...seen]).toEqual(["pending", "pending_validation", "issued"]);
+    const renewed = await call(server, "GET", `${ISSUE}/${done.certificateId}/certificate`);
+    expect(renewed.body.serialNumber).not.toBe(first.serialNumber);
+    expect(verifyChain(file("ext-renewed.pem", renewed.body.certificate), file("ext-renewed-chain.pem", renewed.body.certificateChain))).toMatch(/OK$/);
+    expect((await call(server, "GET", `${ISSUE}/${first.certificateId}`)).body.certificate.latestRenewalCertificateId).toBe(done.certificateId);
+  });
+
+  it("renewal on the approval profile: pending_approval until approved; a rejected one leaves the original renewable", async () => {
+    const original = await issue(keygen(server.profile("approval")));
+    await server.approve(original.body.certificateRequestId);
+    const id = (await call(server, "GET", `${ISSUE}/certificate-requests/${original.body.certificateRequestId}`)).body.certificateId;
+    const rejected = await call(server, "POST", `${ISSUE}/${id}/renew`, { body: { renewalKeySource: "new" } });
+    expect(rejected.body).toMatchObject({ certificate: null, status: "pending_approval" });
+    await server.reject(rejected.body.certificateRequestId);
+    expect((await call(server, "GET", `${ISSUE}/certificate-requests/${rejected.body.certificateRequestId}`)).body.status).toBe("rejected");
+    const res = await call(server, "POST", `${ISSUE}/${id}/renew`, { body: { renewalKeySource: "new" } });
+    expect(res.body).toMatchObject({ certificate: null, status: "pending_approval" });
+    expect((await call(server, "GET", `${ISSUE}/certificate-requests/${res.body.certificateRequestId}`)).body.status).toBe("pending_approval");
+    await server.approve(res.body.certificateRequestId);
+    const done = await call(server, "GET", `${ISSUE}/certificate-requests/${res.body.certificateRequestId}`);
+    expect(done.body.status).toBe("issued");
+    expect((await call(server, "GET", `${ISSUE}/${id}`)).body.certificate.latestRenewalCertificateId).toBe(done.body.certificateId);
   });
 });
 
