@@ -167,6 +167,8 @@ async function settle(
     removeRootsFromChain: meta.removeRootsFromChain, certificateRequestId: answer.certificateRequestId, files: meta.files,
     // force: the set being replaced is certctl's own; a later `certctl status` must be able to replace it too.
     createdAt: now.toISOString(), outDir: params.dir, force: true,
+    // Kept with a pending request too, so a later `certctl status` records the lineage (finalizeIssued carries record fields).
+    renewedAt: now.toISOString(), previousCertificateId: meta.certificateId,
   };
   for (const key of ["profile", "projectId", "applicationId"] as const) if (meta[key] !== undefined) record[key] = meta[key];
   const keyAlgorithm = material.keyAlgorithm ?? meta.keyAlgorithm;

@@ -36,8 +36,11 @@ export interface IssueResult {
   metadataFile: string;
 }
 
-/** The pending record as certctl keeps it: with --csr, the CSR's public key (base64 DER) rides along. */
-export type KeptRecord = PendingRecord & { csrPublicKey?: string };
+/**
+ * The pending record as certctl keeps it: with --csr, the CSR's public key (base64 DER) rides along;
+ * a renewal keeps its lineage so a `certctl status` that finishes it writes it to certctl.json too.
+ */
+export type KeptRecord = PendingRecord & { csrPublicKey?: string; renewedAt?: string; previousCertificateId?: string };
 
 /** Everything needed to finish a request; a PendingRecord is the durable form of most of it. */
 export interface FinalizeContext {

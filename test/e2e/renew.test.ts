@@ -1,7 +1,7 @@
 // certctl renew end to end: the real CLI against `certctl dev-server` processes, files checked with openssl.
 // Server "due" backdates every leaf by 25 days (30d ttl → due now); server "fresh" does not.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -193,6 +193,82 @@ describe("certctl renew: renewing", () => {
     expect(result!.fallbackReason).toMatch(/refused to renew .*already been renewed/);
     expect((await stats(due))[CREATE_ROUTE]).toBe((before[CREATE_ROUTE] ?? 0) + 1);
     expectLoadableSet(copy);
+  });
+});
+
+describe.concurrent("certctl renew: a renewal the server leaves pending", () => {
+  /** A directory issued on the `approval` profile of `fresh`: left pending, approved, completed with certctl status. */
+  async function issueApproved(dir: string): Promise<void> {
+    const env = { ...AUTH_ENV, INFISICAL_DOMAIN: fresh.url };
+    const res = await runCli(["issue", "--profile", fresh.profile("approval"), "--cn", "renew.example.com", "--ttl", "30d", "--out-dir", dir, "--no-wait", "--json"], { env });
+    expect(res.code).toBe(5);
+    const id = (JSON.parse(res.stdout) as { error: { certificateRequestId: string } }).error.certificateRequestId;
+    await fresh.approve(id);
+    const done = await runCli(["status", id, "--out-dir", dir, "--quiet"], { env });
+    expect(done.stderr).toBe("");
+    expect(done.code).toBe(0);
+  }
+
+  it("external profile: waits through pending and pending_validation, then writes the renewed set", async () => {
+    const dir = newDir("external");
+    await issue(fresh, dir, ["--profile", fresh.profile("external")]);
+    const oldSerial = serialOf(dir);
+    const oldId = meta(dir).certificateId;
+    const res = await renew([dir, "--force"]);
+    expect(res.stderr).not.toContain("certctl:");
+    expect(res.code).toBe(0);
+    const serial = serialOf(dir);
+    expect(serial).not.toBe(oldSerial);
+    expect(res.stdout).toContain(`renewed     ${dir}  serial ${serial}`);
+    expectLoadableSet(dir);
+    expect(meta(dir)).toMatchObject({ serialNumber: serial, previousCertificateId: oldId });
+    expect(meta(dir).certificateId).not.toBe(oldId);
+    expect(existsSync(join(dir, ".certctl", "pending")) ? readdirSync(join(dir, ".certctl", "pending")) : []).toEqual([]);
+  });
+
+  it("approval profile, --no-wait: exit 5 with the status hint, old set untouched; the hinted status writes the new set", async () => {
+    const dir = newDir("approval");
+    await issueApproved(dir);
+    const oldSerial = serialOf(dir);
+    const oldId = meta(dir).certificateId;
+    const res = await renew([dir, "--force", "--no-wait"]);
+    expect(res.code).toBe(5);
+    const hint = /certctl status ([0-9a-f-]{36}) --out-dir (\S+)/.exec(res.stdout + res.stderr);
+    expect(hint, res.stdout + res.stderr).not.toBeNull();
+    const [command, requestId, outDir] = hint!;
+    expect(outDir).toBe(dir);
+    expect(serialOf(dir)).toBe(oldSerial);
+    expect(meta(dir).certificateId).toBe(oldId);
+    expectLoadableSet(dir);
+
+    await fresh.approve(requestId!);
+    // The printed command as a user would paste it: no INFISICAL_DOMAIN, the domain comes from the kept record.
+    const done = await runCli(command!.split(" ").slice(1), { cwd: work, env: AUTH_ENV });
+    expect(done.stderr).not.toContain("certctl:");
+    expect(done.code).toBe(0);
+    const serial = serialOf(dir);
+    expect(serial).not.toBe(oldSerial);
+    expectLoadableSet(dir);
+    const m = meta(dir);
+    expect(m.certificateId).not.toBe(oldId);
+    // The lineage an immediate renewal records survives the detour through certctl status.
+    expect(m).toMatchObject({ serialNumber: serial, certificateRequestId: requestId, previousCertificateId: oldId });
+    expect(typeof m.renewedAt).toBe("string");
+    expect(readdirSync(join(dir, ".certctl", "pending"))).toEqual([]);
+  });
+
+  it("approval profile, --wait-timeout 1s: exit 5 once the wait runs out", async () => {
+    const dir = newDir("approval-timeout");
+    await issueApproved(dir);
+    const oldSerial = serialOf(dir);
+    const started = Date.now();
+    const res = await renew([dir, "--force", "--wait-timeout", "1s"]);
+    expect(res.code).toBe(5);
+    expect(res.stdout + res.stderr).toMatch(/still pending_approval after waiting 1s/);
+    expect(res.stdout + res.stderr).toMatch(/certctl status [0-9a-f-]{36} --out-dir /);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(serialOf(dir)).toBe(oldSerial);
+    expectLoadableSet(dir);
   });
 });
 
