@@ -94,9 +94,11 @@ process.stderr.write(`certctl bench: ${RUNS} runs per measurement after ${WARMUP
 // 1. Start-up against the floor, a bare Node process.
 if (only.has("startup")) {
   process.stderr.write("start-up\n");
-  const [v, n1] = interleave(() => [node, [bin, "--version"]], () => [node, ["-e", "0"]]);
+  // Start-up runs are cheap and the noisiest: take at least 31 of each.
+  const runs = Math.max(RUNS, 31);
+  const [v, n1] = interleave(() => [node, [bin, "--version"]], () => [node, ["-e", "0"]], runs);
   row("certctl --version", v, "node -e 0", n1, 1.3);
-  const [h, n2] = interleave(() => [node, [bin, "--help"]], () => [node, ["-e", "0"]]);
+  const [h, n2] = interleave(() => [node, [bin, "--help"]], () => [node, ["-e", "0"]], runs);
   row("certctl --help", h, "node -e 0", n2, 1.5);
 }
 
