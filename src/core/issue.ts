@@ -11,7 +11,7 @@ import { savePending } from "../store/pending.js";
 import { storedPaths, type IssueMode } from "../store/metadata.js";
 import { isUuid } from "./attributes.js";
 import { buildCsr, checkCsr, readCsrInput } from "./csr.js";
-import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile } from "./keys.js";
+import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "./keys.js";
 import { fetchIssuedPems, finalizeIssued, refusedForFinalStatus, resumeAfterWait, type FinalizeContext, type IssueProgress, type IssueResult, type KeptRecord } from "./status.js";
 
 export interface IssueParams {
@@ -80,6 +80,11 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
     deps.onProgress?.({ kind: "generating-key", keyAlgorithm });
     key = await generateSigningKey(keyAlgorithm, attributes.signatureAlgorithm);
   }
+  return localKeyMaterial(attributes, key);
+}
+
+/** A local key's CSR (carrying `attributes`, whose algorithms become the key's) and its PEM/DER forms. */
+export async function localKeyMaterial(attributes: CertificateAttributes, key: SigningKey): Promise<IssueMaterial> {
   attributes.keyAlgorithm = key.keyAlgorithm;
   attributes.signatureAlgorithm = key.signatureAlgorithm;
   return {

@@ -11,9 +11,8 @@ import type { FilePaths, InstallOptions } from "../store/layout.js";
 import type { CertctlMetadata } from "../store/metadata.js";
 import { savePending } from "../store/pending.js";
 import { defaultSignatureAlgorithm } from "./attributes.js";
-import { buildCsr } from "./csr.js";
-import { exportPrivateKeyPem, generateSigningKey, importSigningKey, keyAlgorithmOf, publicKeyDer, readKeyFile } from "./keys.js";
-import { createBody, type IssueMaterial } from "./issue.js";
+import { generateSigningKey, importSigningKey, keyAlgorithmOf, readKeyFile } from "./keys.js";
+import { createBody, localKeyMaterial, type IssueMaterial } from "./issue.js";
 import { fetchIssuedPems, finalizeIssued, refusedForFinalStatus, resumeAfterWait, type FinalizeContext, type IssueProgress, type IssueResult, type KeptRecord } from "./status.js";
 
 /** How the new key was obtained, for the result line. */
@@ -68,18 +67,8 @@ async function renewalMaterial(params: RenewRequestParams): Promise<{ material: 
     const keyAlgorithm = meta.keyAlgorithm ?? attributes.keyAlgorithm ?? keyAlgorithmOf(new X509Certificate(params.currentCertPem).publicKey, params.paths.cert);
     key = await generateSigningKey(keyAlgorithm, meta.signatureAlgorithm ?? attributes.signatureAlgorithm ?? defaultSignatureAlgorithm(keyAlgorithm));
   }
-  attributes.keyAlgorithm = key.keyAlgorithm;
-  attributes.signatureAlgorithm = key.signatureAlgorithm;
   return {
-    material: {
-      mode: "local-key",
-      attributes,
-      csrPem: await buildCsr(attributes, key),
-      privateKeyPem: await exportPrivateKeyPem(key.keys.privateKey),
-      publicKeyDer: await publicKeyDer(key.keys.publicKey),
-      keyAlgorithm: key.keyAlgorithm,
-      signatureAlgorithm: key.signatureAlgorithm,
-    },
+    material: await localKeyMaterial(attributes, key),
     keySource: params.reuseKey ? "reused-local-key" : "new-local-key",
   };
 }
