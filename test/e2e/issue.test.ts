@@ -4,7 +4,8 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import type { RunningDevServer } from "../../src/devserver/index.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
 import { startScriptedServer } from "../helpers/scripted-server.js";
 import { certPublicKey, certText, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
@@ -14,13 +15,8 @@ let work: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: { kind: "none" }, latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+  ({ server, env } = await startLocalDevServer());
   work = mkdtempSync(join(tmpdir(), "certctl-issue-e2e-"));
-  env = {
-    INFISICAL_DOMAIN: server.info.url,
-    INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.info.clientId,
-    INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: server.info.clientSecret,
-  };
 });
 afterAll(async () => {
   await server?.close();

@@ -1,0 +1,17 @@
+// The dev server started inside the test process (no child to spawn) on an ephemeral loopback
+// port, with the environment a user would export to point certctl at it.
+import { startDevServer, type DevServerParams, type RunningDevServer } from "../../src/devserver/index.js";
+
+export async function startLocalDevServer(
+  overrides: Partial<DevServerParams> = {},
+): Promise<{ server: RunningDevServer; env: Record<string, string> }> {
+  const server = await startDevServer({
+    host: "127.0.0.1", port: 0, approval: { kind: "none" }, latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000, ...overrides,
+  });
+  const env = {
+    INFISICAL_DOMAIN: server.info.url,
+    INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.info.clientId,
+    INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: server.info.clientSecret,
+  };
+  return { server, env };
+}
