@@ -1,14 +1,16 @@
 // Flag values → validated certificate attributes, checked against the published spec
 // (spec/create-certificate.openapi.yaml) before any request is sent. Every violation is a
 // UsageError naming the flag and the valid values. Pure: no I/O, no crypto.
-import { isIP } from "node:net";
 import {
   EXT_KEY_USAGES, KEY_ALGORITHMS, KEY_USAGES, SIGNATURE_ALGORITHMS,
-  type AltName, type AltNameType, type CertificateAttributes, type ExtKeyUsage, type KeyAlgorithm, type KeyUsage,
+  type CertificateAttributes, type ExtKeyUsage, type KeyAlgorithm, type KeyUsage,
   type SignatureAlgorithm,
 } from "../api/types.js";
 import { UsageError, invalidFlag } from "../errors.js";
+import { parseAltNames, type AltNameFlags } from "./alt-names.js";
 import { toServerTtl } from "./duration.js";
+
+export { detectSanType, isDnsName, isEmail, isUri, parseAltNames, type AltNameFlags } from "./alt-names.js";
 
 /** The published spec's limits for subject fields (the newest server allows 255; every server accepts 100). */
 export const SUBJECT_MAX_LENGTH = 100;
@@ -89,97 +91,6 @@ export function parseKeyUsages(values: readonly string[]): KeyUsage[] {
 
 export function parseExtKeyUsages(values: readonly string[]): ExtKeyUsage[] {
   return parseEnumList("--ext-key-usage", values, EXT_KEY_USAGES);
-}
-
-// ---- names -----------------------------------------------------------------------------
-
-const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
-
-/** A host name, optionally with one leading `*.` wildcard label; IDNs must be given in punycode (xn--). */
-export function isDnsName(value: string): boolean {
-  const name = value.endsWith(".") ? value.slice(0, -1) : value;
-  if (name.length === 0 || name.length > 253) return false;
-  const labels = name.split(".");
-  const rest = labels[0] === "*" ? labels.slice(1) : labels;
-  if (rest.length === 0 || (labels[0] === "*" && rest.length < 2)) return false;
-  return rest.every((label) => DNS_LABEL.test(label)) && !/^\d+$/.test(rest[rest.length - 1] ?? "");
-}
-
-/** addr-spec with a dot-atom local part and a DNS domain: what a SAN rfc822Name holds in practice. */
-export function isEmail(value: string): boolean {
-  const at = value.lastIndexOf("@");
-  if (at <= 0 || at > 64) return false;
-  const local = value.slice(0, at);
-  const domain = value.slice(at + 1);
-  return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local) && isDnsName(domain) && !domain.includes("*");
-}
-
-/** An absolute URI: a scheme, then something; `spiffe://trust.domain/ns/x` and `urn:uuid:…` both qualify. */
-export function isUri(value: string): boolean {
-  if (!/^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(value)) return false;
-  try {
-    new URL(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Which SAN type a bare `--san` value is: IP, email, URI with a scheme, else a DNS name. */
-export function detectSanType(value: string): AltNameType {
-  if (isIP(stripBrackets(value)) !== 0) return "ip_address";
-  if (value.includes("@") && !value.includes("://")) return "email";
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[^:]+:\d+$/.test(value)) return "uri";
-  return "dns_name";
-}
-
-function stripBrackets(value: string): string {
-  return value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
-}
-
-export interface AltNameFlags {
-  dns?: readonly string[];
-  ip?: readonly string[];
-  email?: readonly string[];
-  uri?: readonly string[];
-  san?: readonly string[];
-}
-
-function checkAltName(flag: string, type: AltNameType, raw: string): AltName {
-  const value = raw.trim();
-  if (value === "") throw invalidFlag(flag, raw, "expected a non-empty value");
-  switch (type) {
-    case "dns_name":
-      if (!isDnsName(value)) {
-        throw invalidFlag(flag, raw, "expected a DNS name such as www.example.com or *.example.com (letters, digits, hyphens; punycode for IDNs)");
-      }
-      return { type, value: value.toLowerCase().replace(/\.$/, "") };
-    case "ip_address": {
-      const ip = stripBrackets(value);
-      if (isIP(ip) === 0) throw invalidFlag(flag, raw, "expected an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::1");
-      return { type, value: ip };
-    }
-    case "email":
-      if (!isEmail(value)) throw invalidFlag(flag, raw, "expected an email address such as ops@example.com");
-      return { type, value };
-    case "uri":
-      if (!isUri(value)) throw invalidFlag(flag, raw, "expected a URI with a scheme such as spiffe://example.org/web or https://example.com/");
-      return { type, value };
-  }
-}
-
-/** Every SAN flag, typed and validated, duplicates dropped, in the order given per flag. */
-export function parseAltNames(flags: AltNameFlags): AltName[] {
-  const names: AltName[] = [];
-  const add = (name: AltName) => {
-    if (!names.some((n) => n.type === name.type && n.value === name.value)) names.push(name);
-  };
-  for (const v of flags.dns ?? []) add(checkAltName("--dns", "dns_name", v));
-  for (const v of flags.ip ?? []) add(checkAltName("--ip", "ip_address", v));
-  for (const v of flags.email ?? []) add(checkAltName("--email", "email", v));
-  for (const v of flags.uri ?? []) add(checkAltName("--uri", "uri", v));
-  for (const v of flags.san ?? []) add(checkAltName("--san", detectSanType(v.trim()), v));
-  return names;
 }
 
 // ---- subject, validity, constraints -------------------------------------------------------
