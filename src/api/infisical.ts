@@ -19,6 +19,8 @@ export interface ApiOptions extends HttpClientOptions {
 
 export interface InfisicalApi {
   readonly host: string;
+  /** Logs in now when client credentials are in use and no token is held yet (a token needs no call). */
+  authenticate(): Promise<void>;
   resolveProfileId(slug: string, projectId: string): Promise<string>;
   createCertificate(body: CreateCertificateBody): Promise<CreateCertificateResponse>;
   getCertificateRequest(requestId: string): Promise<CertificateRequestStatus>;
@@ -136,6 +138,9 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
   const id = encodeURIComponent;
   return {
     host,
+    async authenticate() {
+      if (!token && canLogin) await currentToken();
+    },
     resolveProfileId: (slug, projectId) =>
       getJson(`/v1/cert-manager/certificate-profiles/slug/${id(slug)}`, shapes.parseProfileId, { projectId }),
     createCertificate: (body) => postOnce(CERTS, body, shapes.parseCreate),

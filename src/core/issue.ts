@@ -126,6 +126,8 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   const { api, connection } = await deps.connect();
   try {
     const material = await prepareMaterial(params, deps);
+    // Log in as a step of its own (so progress reads login, then request) and before the slug lookup.
+    await api.authenticate();
     const profileId = isUuid(params.profile) ? params.profile.toLowerCase() : await api.resolveProfileId(params.profile, params.projectId ?? "");
     const body = createBody(profileId, material, {
       removeRootsFromChain: params.removeRootsFromChain,

@@ -142,10 +142,10 @@ describe("human text and colour in a pipe", () => {
     const issued = await issueInto(out);
     expect(issued.stdout).toMatch(/^Issued modes\.localhost\n/);
     expect(issued.stdout).not.toMatch(/Requesting|Generating/);
-    // Plain progress lines, one per step (the login comes with the first request).
+    // Plain progress lines, one per step, in the order they happen.
     const host = new URL(server.info.url).host.replaceAll(".", "\\.");
     expect(issued.stderr).toMatch(new RegExp(`^Preparing the request\nGenerating the EC_prime256v1 key locally\n` +
-      `Requesting the certificate from ${host}\nLogging in to ${host}\nVerified key and chain; writing files\n$`));
+      `Logging in to ${host}\nLogged in to ${host}\nRequesting the certificate from ${host}\nVerified key and chain; writing files\n$`));
     const inspected = await certctl(["inspect", join(out, "fullchain.pem")]);
     const renewed = await certctl(["renew", "--dry-run", out]);
     for (const res of [issued, inspected, renewed]) {
