@@ -3,42 +3,15 @@
 // is verified here before it is sent.
 import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import type { AltName, CertificateAttributes, ExtKeyUsage, KeyAlgorithm, KeyUsage } from "../api/types.js";
+import type { CertificateAttributes, KeyAlgorithm } from "../api/types.js";
 import { FileError, UsageError } from "../errors.js";
 import { signatureHash } from "./attributes.js";
 import { keyAlgorithmOf, x509, type SigningKey } from "./keys.js";
+import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES } from "./x509-names.js";
 import { createPublicKey } from "node:crypto";
 
 /** The published spec's limit on the `csr` string. */
 export const CSR_MAX_LENGTH = 4096;
-
-const KEY_USAGE_FLAGS: Record<KeyUsage, x509.KeyUsageFlags> = {
-  digital_signature: x509.KeyUsageFlags.digitalSignature,
-  non_repudiation: x509.KeyUsageFlags.nonRepudiation,
-  key_encipherment: x509.KeyUsageFlags.keyEncipherment,
-  data_encipherment: x509.KeyUsageFlags.dataEncipherment,
-  key_agreement: x509.KeyUsageFlags.keyAgreement,
-  key_cert_sign: x509.KeyUsageFlags.keyCertSign,
-  crl_sign: x509.KeyUsageFlags.cRLSign,
-  encipher_only: x509.KeyUsageFlags.encipherOnly,
-  decipher_only: x509.KeyUsageFlags.decipherOnly,
-};
-
-const EXT_KEY_USAGE_OIDS: Record<ExtKeyUsage, string> = {
-  server_auth: x509.ExtendedKeyUsage.serverAuth,
-  client_auth: x509.ExtendedKeyUsage.clientAuth,
-  code_signing: x509.ExtendedKeyUsage.codeSigning,
-  email_protection: x509.ExtendedKeyUsage.emailProtection,
-  time_stamping: x509.ExtendedKeyUsage.timeStamping,
-  ocsp_signing: x509.ExtendedKeyUsage.ocspSigning,
-};
-
-const SAN_TYPES: Record<AltName["type"], x509.GeneralNameType> = {
-  dns_name: "dns",
-  ip_address: "ip",
-  email: "email",
-  uri: "url",
-};
 
 /** Subject RDNs in the conventional X.500 order (C, ST, L, O, OU, CN), which is how openssl prints them. */
 export function subjectName(attributes: CertificateAttributes): x509.JsonName {

@@ -3,6 +3,7 @@
 import "reflect-metadata"; // @peculiar/x509 (tsyringe) needs it loaded first
 import * as x509 from "@peculiar/x509";
 import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
+import { KEY_USAGE_FLAGS } from "./x509-names.js";
 
 const CURVE_BITS: Record<string, number> = { "P-256": 256, "P-384": 384, "P-521": 521, "K-256": 256 };
 const CURVE_KEY_ALGORITHM: Record<string, string> = { "P-256": "EC_prime256v1", "P-384": "EC_secp384r1", "P-521": "EC_secp521r1" };
@@ -50,17 +51,7 @@ export function altNames(san: x509.SubjectAlternativeNameExtension | undefined):
 }
 
 // Bit order of RFC 5280 (and of `openssl x509 -text`), in the spelling of --key-usage.
-const KEY_USAGE_BITS: Array<[x509.KeyUsageFlags, string]> = [
-  [x509.KeyUsageFlags.digitalSignature, "digital_signature"],
-  [x509.KeyUsageFlags.nonRepudiation, "non_repudiation"],
-  [x509.KeyUsageFlags.keyEncipherment, "key_encipherment"],
-  [x509.KeyUsageFlags.dataEncipherment, "data_encipherment"],
-  [x509.KeyUsageFlags.keyAgreement, "key_agreement"],
-  [x509.KeyUsageFlags.keyCertSign, "key_cert_sign"],
-  [x509.KeyUsageFlags.cRLSign, "crl_sign"],
-  [x509.KeyUsageFlags.encipherOnly, "encipher_only"],
-  [x509.KeyUsageFlags.decipherOnly, "decipher_only"],
-];
+const KEY_USAGE_BITS = Object.entries(KEY_USAGE_FLAGS).map(([name, bit]) => [bit, name] as const);
 
 export function keyUsages(ext: x509.KeyUsagesExtension | undefined): string[] {
   if (!ext) return [];

@@ -2,38 +2,16 @@
 // are read from attributes) or from attributes with a server-generated key. Policy refusals
 // use the real server's wording (infisical-api.md, "Observed on a real Infisical backend").
 import { isIP } from "node:net";
-import type { CertificateAttributes, ExtKeyUsage, KeyAlgorithm, KeyUsage, SignatureAlgorithm } from "../api/types.js";
+import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../api/types.js";
 import { signatureFamily, signatureHash, signatureName, x509, type HashName, type KeyFamily } from "./crypto.js";
 import { badRequest, internalError } from "./http.js";
 import type { Profile, SigningPlan } from "./state.js";
 import { readTtl } from "./validate.js";
+import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES } from "../core/x509-names.js";
 
 /** The extensions a CSR may ask for and the certificate then carries as they are. */
 const CSR_EXTENSIONS = new Set(["2.5.29.17", "2.5.29.15", "2.5.29.37", "2.5.29.19"]);
 const BASIC_CONSTRAINTS = "2.5.29.19";
-
-const KEY_USAGE_FLAGS: Record<KeyUsage, x509.KeyUsageFlags> = {
-  digital_signature: x509.KeyUsageFlags.digitalSignature,
-  key_encipherment: x509.KeyUsageFlags.keyEncipherment,
-  non_repudiation: x509.KeyUsageFlags.nonRepudiation,
-  data_encipherment: x509.KeyUsageFlags.dataEncipherment,
-  key_agreement: x509.KeyUsageFlags.keyAgreement,
-  key_cert_sign: x509.KeyUsageFlags.keyCertSign,
-  crl_sign: x509.KeyUsageFlags.cRLSign,
-  encipher_only: x509.KeyUsageFlags.encipherOnly,
-  decipher_only: x509.KeyUsageFlags.decipherOnly,
-};
-
-const EKU_OIDS: Record<ExtKeyUsage, string> = {
-  server_auth: x509.ExtendedKeyUsage.serverAuth,
-  client_auth: x509.ExtendedKeyUsage.clientAuth,
-  code_signing: x509.ExtendedKeyUsage.codeSigning,
-  email_protection: x509.ExtendedKeyUsage.emailProtection,
-  ocsp_signing: x509.ExtendedKeyUsage.ocspSigning,
-  time_stamping: x509.ExtendedKeyUsage.timeStamping,
-};
-
-const SAN_TYPES = { dns_name: "dns", ip_address: "ip", email: "email", uri: "url" } as const;
 
 /** The lifetime a ttl asks for, checked against the profile's maximum. */
 export function lifetimeFromTtl(profile: Profile, ttl: string | undefined): number {
@@ -131,7 +109,7 @@ function extensionsFromAttributes(attrs: CertificateAttributes): x509.Extension[
     extensions.push(new x509.KeyUsagesExtension(flags, true));
   }
   if (attrs.extendedKeyUsages && attrs.extendedKeyUsages.length > 0) {
-    extensions.push(new x509.ExtendedKeyUsageExtension(attrs.extendedKeyUsages.map((usage) => EKU_OIDS[usage])));
+    extensions.push(new x509.ExtendedKeyUsageExtension(attrs.extendedKeyUsages.map((usage) => EXT_KEY_USAGE_OIDS[usage])));
   }
   if (attrs.basicConstraints) extensions.push(basicConstraints(attrs.basicConstraints));
   return extensions;
