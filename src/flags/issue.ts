@@ -1,32 +1,17 @@
 // Flags of `certctl issue`. Light module: commander only, so --help stays cheap.
 import { Command, Option } from "commander";
+import type { AttributeFlags } from "../core/attributes.js";
 
-/** Raw values as commander collects them; src/commands/issue.ts turns them into IssueParams. */
-export interface IssueFlags {
+/**
+ * Raw values as commander collects them; src/commands/issue.ts turns them into IssueParams.
+ * The subject, SAN, usage, algorithm and validity flags are the ones core/attributes.ts reads
+ * (a type-only import: nothing is loaded at run time).
+ */
+export interface IssueFlags extends AttributeFlags {
   profile?: string;
   project?: string;
   application?: string;
-  cn?: string;
   commonName?: string;
-  dns?: string[];
-  ip?: string[];
-  email?: string[];
-  uri?: string[];
-  san?: string[];
-  org?: string;
-  ou?: string;
-  country?: string;
-  state?: string;
-  locality?: string;
-  keyUsage?: string[];
-  extKeyUsage?: string[];
-  keyAlgorithm?: string;
-  signatureAlgorithm?: string;
-  ttl?: string;
-  notBefore?: string;
-  notAfter?: string;
-  ca?: boolean;
-  pathLength?: string;
   removeRootsFromChain?: boolean;
   csr?: string;
   key?: string;

@@ -4,7 +4,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { HTML_PAGE, type ScriptedRequest } from "./scripted-server.js";
+import { perform, type ScriptedRequest } from "./scripted-server.js";
 
 export interface CountingServer {
   readonly url: string;
@@ -65,14 +65,9 @@ export async function startFaultProxy(upstream: string, options: { tls?: { key: 
     const fault = next(req);
     switch (fault.kind) {
       case "hang":
-        return;
       case "reset":
-        res.socket?.destroy();
-        return;
       case "html":
-        res.writeHead(fault.status ?? 200, { "content-type": "text/html; charset=utf-8" });
-        res.end(HTML_PAGE);
-        return;
+        return void perform(fault, res);
       case "answer":
         res.writeHead(fault.status, { "content-type": "application/json; charset=utf-8", ...fault.headers });
         res.end(fault.body === undefined ? "" : typeof fault.body === "string" ? fault.body : JSON.stringify(fault.body));

@@ -122,7 +122,8 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
   return scripted;
 }
 
-async function perform(behaviour: Behaviour, res: ServerResponse): Promise<void> {
+/** Answer one request as `behaviour` says (also used by the fault proxy for its local faults). */
+export async function perform(behaviour: Behaviour, res: ServerResponse): Promise<void> {
   switch (behaviour.kind) {
     case "hang":
       return;
