@@ -1,7 +1,6 @@
 // Decoders of certificate fields into certctl's vocabulary: key usages and EKUs in the spelling of
 // --key-usage/--ext-key-usage, signature algorithms as --signature-algorithm, keys as --key-algorithm.
-import "reflect-metadata"; // @peculiar/x509 (tsyringe) needs it loaded first
-import * as x509 from "@peculiar/x509";
+import { x509 } from "./x509.js";
 import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
 import { KEY_USAGE_FLAGS } from "./x509-names.js";
 

@@ -1,7 +1,6 @@
 // Certificate, chain and CSR summaries as data. src/ui/inspect.ts turns them into text; --json
 // prints them as they are. Nothing here prints, and the clock and crypto provider are injected.
-import "reflect-metadata"; // @peculiar/x509 (tsyringe) needs it loaded first
-import * as x509 from "@peculiar/x509";
+import { x509 } from "./x509.js";
 import { UsageError } from "../errors.js";
 import {
   altNames, basicConstraints, colonHex, extKeyUsages, extension, keyUsages, safeList, signatureName, summarizeKey,

@@ -1,18 +1,11 @@
 // Key generation, import and export. This is the one place certctl's client side picks its
 // crypto provider: Node's native WebCrypto, which generates keys off the main thread (the
 // @peculiar/webcrypto polyfill blocks the event loop for ~1 s on RSA-4096, freezing a spinner).
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../api/types.js";
 import { FileError, UsageError } from "../errors.js";
 import { defaultSignatureAlgorithm, keyFamily, signatureHash } from "./attributes.js";
-
-x509.cryptoProvider.set(globalThis.crypto);
-
-/** The x509 module with the provider set; other core modules take it from here so the order is guaranteed. */
-export { x509 };
 
 const subtle = globalThis.crypto.subtle;
 
@@ -110,8 +103,8 @@ export async function readKeyFile(path: string, flag = "--key"): Promise<string>
 
 /** PKCS#8 PEM, the form key.pem always has, whatever form the key came in. */
 export async function exportPrivateKeyPem(key: CryptoKey): Promise<string> {
-  const der = await subtle.exportKey("pkcs8", key);
-  return x509.PemConverter.encode(der, "PRIVATE KEY");
+  // KeyObject.from shares the native key: no WebCrypto export round trip, no JavaScript PEM encoder.
+  return KeyObject.from(key).export({ type: "pkcs8", format: "pem" }).toString();
 }
 
 /** Any private key PEM (e.g. one the server generated) normalised to PKCS#8. */
@@ -129,5 +122,5 @@ export function publicKeyDerOfPem(pem: string): Buffer {
 }
 
 export async function publicKeyDer(key: CryptoKey): Promise<Buffer> {
-  return Buffer.from(await subtle.exportKey("spki", key));
+  return KeyObject.from(key).export({ type: "spki", format: "der" });
 }

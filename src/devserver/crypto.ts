@@ -1,10 +1,7 @@
 // The one place the dev server picks its crypto provider (Node's native WebCrypto, which
 // generates keys off the main thread) and maps the API's algorithm names onto WebCrypto.
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../api/types.js";
-
-x509.cryptoProvider.set(globalThis.crypto);
+import { x509 } from "../core/x509.js";
 
 export { x509 };
 export const subtle = globalThis.crypto.subtle;

@@ -9,6 +9,7 @@ import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/program.js";
 import { BIN, runCli } from "../helpers/cli.js";
+import { loadedSources } from "../helpers/loaded-sources.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHELLS = ["bash", "zsh", "fish"] as const;
@@ -149,27 +150,14 @@ describe("certctl completion", () => {
   });
 
   // The command runs on every Tab, so it must stay cheap: it may not load x509, undici, ora or
-  // the dev server. dist/ is an esbuild bundle split into chunks; each chunk's source map lists
-  // the source modules it holds, so the maps of the loaded chunks tell what a run brought in.
+  // the dev server.
   it.each([
     [["completion", "bash"], "src/core/completion.ts"],
     [["--help"], "src/flags/issue.ts"],
-  ])("certctl %j loads nothing heavy", (args, expected) => {
-    const dir = mkdtempSync(join(home, "hooks-"));
-    const log = join(dir, "loaded.txt");
-    writeFileSync(join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(${JSON.stringify(log)}, result.url + "\\n");
-  return result;
-}
-`);
-    writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(new URL(`file://${join(dir, "hooks.mjs")}`).href)});\n`);
-    const result = spawnSync(process.execPath, ["--import", join(dir, "register.mjs"), BIN, ...args], { encoding: "utf8" });
-    expect(result.status, result.stderr).toBe(0);
-    const files = readFileSync(log, "utf8").split("\n").filter((url) => url.startsWith("file:") && url.includes("/dist/"));
-    const sources = files.flatMap((url) => (JSON.parse(readFileSync(new URL(`${url}.map`), "utf8")) as { sources: string[] }).sources);
-    expect(sources.some((source) => source.endsWith(expected))).toBe(true); // the hook did see the modules that ran
-    expect(sources.filter((source) => /node_modules\/(@peculiar|reflect-metadata|undici|ora|ajv|yaml)\/|src\/devserver\//.test(source))).toEqual([]);
+  ])("certctl %j loads nothing heavy", async (args, expected) => {
+    const run = await loadedSources(args);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.sources.some((source) => source.endsWith(expected))).toBe(true); // the hook did see the modules that ran
+    expect(run.sources.filter((source) => /node_modules\/(@peculiar|reflect-metadata|undici|ora|ajv|yaml)\/|src\/devserver\//.test(source))).toEqual([]);
   });
 });

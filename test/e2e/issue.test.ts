@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { loadedSources } from "../helpers/loaded-sources.js";
 import { startScriptedServer } from "../helpers/scripted-server.js";
 import { certPublicKey, certText, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
@@ -340,6 +341,34 @@ describe("output", () => {
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe("");
     expect(quiet.stderr).toBe("");
+  });
+});
+
+// issue and renew with a local key build their CSRs from the ASN.1 schemas and verify with
+// node:crypto: @peculiar/x509 (and the reflect-metadata it needs) is for inspect, --csr and the
+// dev server only. Loading it costs every issue and every fleet renewal ~50 ms.
+describe("what a local-key issue and renew load", () => {
+  it("neither loads @peculiar/x509 nor reflect-metadata; --csr does", async () => {
+    const out = dir("light");
+    const issued = await loadedSources(["issue", "--profile", profile("default"), "--cn", "light.localhost", "--dns", "light.localhost", "--ttl", "1d", "--out-dir", out, "--quiet"], { env: { ...env }, cwd: work });
+    expect(issued.status, issued.stderr).toBe(0);
+    expect(issued.sources.some((source) => source.endsWith("src/core/csr.ts"))).toBe(true);
+    expect(issued.sources.filter((source) => /node_modules\/(@peculiar\/x509|reflect-metadata|tsyringe)\//.test(source))).toEqual([]);
+    expectVerifiedSet(out);
+
+    const renewed = await loadedSources(["renew", "--force", "--quiet", out], { env: { ...env }, cwd: work });
+    expect(renewed.status, renewed.stderr).toBe(0);
+    expect(renewed.sources.some((source) => source.endsWith("src/core/renew-request.ts"))).toBe(true);
+    expect(renewed.sources.filter((source) => /node_modules\/(@peculiar\/x509|reflect-metadata|tsyringe)\//.test(source))).toEqual([]);
+    expectVerifiedSet(out);
+
+    // The probe can see x509 when it is loaded: --csr checks the user's CSR with it.
+    const csrDir = dir("light-csr");
+    const csrFile = join(work, "light.csr");
+    openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=light.localhost", "-out", csrFile]);
+    const fromCsr = await loadedSources(["issue", "--profile", profile("default"), "--csr", csrFile, "--ttl", "1d", "--out-dir", csrDir, "--quiet"], { env: { ...env }, cwd: work });
+    expect(fromCsr.status, fromCsr.stderr).toBe(0);
+    expect(fromCsr.sources.some((source) => /node_modules\/@peculiar\/x509\//.test(source))).toBe(true);
   });
 });
 

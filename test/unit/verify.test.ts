@@ -1,6 +1,7 @@
 // What is checked before anything is written: PEMs parse, the key is ours, the chain links.
 import { describe, expect, it, beforeAll } from "vitest";
-import { generateSigningKey, publicKeyDer, x509 } from "../../src/core/keys.js";
+import { generateSigningKey, publicKeyDer } from "../../src/core/keys.js";
+import { x509 } from "../../src/core/x509.js";
 import { parseCertificates, verifyIssuedSet } from "../../src/core/verify.js";
 import { RefusedError } from "../../src/errors.js";
 
