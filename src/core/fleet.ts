@@ -6,8 +6,9 @@ import { resolve } from "node:path";
 import type { InfisicalApi } from "../api/infisical.js";
 import { isSignalReason } from "../context.js";
 import { ExitCode, mostSevere } from "../errors.js";
-import { sleep } from "../store/lock.js";
-import { failedResult, planDirectory, planResult, renewDirectory, type DirPlan, type DirResult, type RenewDirDeps, type RenewOptions } from "./renew.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewOptions } from "./renew.js";
+import type { RenewDirDeps } from "./renew-dir.js";
 import type { IssueProgress } from "./status.js";
 
 export interface FleetOptions<I, R> {
@@ -99,12 +100,15 @@ export async function renewDirectories(params: RenewRunParams, deps: RenewRunDep
   for (const result of results) if (result) deps.onResult?.(result);
   if (due.length === 0) return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)) };
 
+  // Something is due: load the renewing half now, so that it loads while the login is on the wire.
+  const renewer = import("./renew-dir.js");
+  renewer.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
   const clients = new Map<string, Promise<{ api: InfisicalApi; apiUrl: string }>>();
   try {
     if (params.randomDelayMs > 0) {
       const ms = Math.floor((deps.random ?? Math.random)() * params.randomDelayMs);
       deps.onProgress?.(due[0]!.plan.input, { kind: "delay", ms });
-      await sleep(ms, deps.signal).catch(() => undefined);
+      await sleep(ms, undefined, { signal: deps.signal }).catch(() => undefined);
     }
     const notStarted = (item: { plan: DirPlan }): DirResult => ({
       input: item.plan.input, dir: item.plan.dir, outcome: "interrupted", exitCode: interruptCode(deps.signal),
@@ -113,7 +117,7 @@ export async function renewDirectories(params: RenewRunParams, deps: RenewRunDep
     const renewed = await runFleet(due, async ({ plan }) => {
       const domain = plan.meta.domain;
       if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
-      const { api, apiUrl } = await clients.get(domain)!;
+      const [{ api, apiUrl }, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
       return renewDirectory(plan, params, {
         ...deps, api, apiUrl,
         onProgress: (event) => deps.onProgress?.(plan.input, event),

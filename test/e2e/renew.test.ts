@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
 import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import { loadedSources } from "../helpers/loaded-sources.js";
 import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
 const CREDENTIALS = { clientId: "renew-e2e-client", clientSecret: "renew-e2e-secret-0123456789abcdef" };
@@ -89,6 +90,25 @@ describe("certctl renew: deciding", () => {
     expect(res.stdout).toMatch(/^not due\s+\S+\s+(29|30) days left/m);
     expect(await stats(fresh)).toEqual(before);
     expect(serialOf(dir)).toBe(serial);
+  });
+
+  // cron runs certctl renew twice a day and nearly always finds nothing due: that run reads
+  // files and loads nothing for keys, CSRs, HTTP or locks.
+  it("a run with nothing due loads no key, CSR, HTTP or lock code; a due one does", async () => {
+    const heavy = /node_modules\/(asn1js|@peculiar|undici|proper-lockfile|reflect-metadata)\/|src\/core\/renew-dir\.ts/;
+    const notDue = newDir("light-fresh");
+    await issue(fresh, notDue);
+    const quiet = await loadedSources(["renew", notDue], { env: { ...cleanEnv(), ...AUTH_ENV }, cwd: work });
+    expect(quiet.status, quiet.stderr).toBe(0);
+    expect(quiet.sources.some((source) => source.endsWith("src/core/renew.ts"))).toBe(true);
+    expect(quiet.sources.filter((source) => heavy.test(source))).toEqual([]);
+
+    const dueDir = newDir("light-due");
+    await issue(due, dueDir);
+    const busy = await loadedSources(["renew", dueDir], { env: { ...cleanEnv(), ...AUTH_ENV }, cwd: work });
+    expect(busy.status, busy.stderr).toBe(0);
+    expect(busy.sources.filter((source) => heavy.test(source)).length).toBeGreaterThan(0);
+    expect(verifyChain(join(dueDir, "cert.pem"), join(dueDir, "chain.pem"))).toMatch(/OK$/);
   });
 
   it("--dry-run names what would be renewed and sends nothing", async () => {
