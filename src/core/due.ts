@@ -77,7 +77,9 @@ export function decideDue(validity: Validity, now: Date, rule: RenewBefore): Due
 }
 
 /** notBefore/notAfter of the first certificate in a PEM (node:crypto: no x509 library needed for dates). */
-export function certificateValidity(pem: string): Validity & { serialNumber: string } {
+export type CertificateValidity = Validity & { serialNumber: string };
+
+export function certificateValidity(pem: string): CertificateValidity {
   const cert = new X509Certificate(pem);
   return {
     notBefore: new Date(cert.validFrom),

@@ -38,7 +38,7 @@ export async function renewDirectory(plan: DirPlan, opts: RenewOptions, deps: Re
   }
   try {
     // What we read may be stale: another run may have renewed it while we waited for the lock.
-    const current = { ...(await planDirectory(plan.dir, plan.dir, deps.now(), opts)), input: plan.input };
+    const current = { ...(await planDirectory(plan.dir, plan.dir, deps.now(), opts, plan)), input: plan.input };
     if (current.meta.certificateId !== plan.meta.certificateId || !current.renew) {
       const result = planResult({ ...current, renew: false }, false);
       result.reason = "renewed by another certctl run meanwhile";

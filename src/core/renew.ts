@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CertctlError, ExitCode, FileError } from "../errors.js";
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../store/metadata.js";
-import { certificateValidity, decideDue, wholeDays, type DueDecision, type RenewBefore } from "./due.js";
+import { certificateValidity, decideDue, wholeDays, type CertificateValidity, type DueDecision, type RenewBefore } from "./due.js";
 import { formatDuration } from "./duration.js";
 import type { KeySource } from "./renew-request.js";
 
@@ -55,6 +55,7 @@ export interface DirPlan {
   dir: string;
   meta: CertctlMetadata;
   certPem: string;
+  validity: CertificateValidity;
   serialNumber: string;
   notAfter: Date;
   decision: DueDecision;
@@ -74,7 +75,11 @@ export function failedResult(input: string, dir: string, error: unknown): DirRes
 }
 
 /** Read certctl.json and the certificate it names; decide from the certificate's own dates. */
-export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewOptions, "renewBefore" | "force">): Promise<DirPlan> {
+/**
+ * `previous`: the plan made before the lock was taken; when the certificate file is still the
+ * same text its dates are reused rather than parsed again.
+ */
+export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewOptions, "renewBefore" | "force">, previous?: DirPlan): Promise<DirPlan> {
   const dir = resolve(cwd, input);
   const meta = await readMetadata(dir).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new FileError(`${dir} is not a directory`);
@@ -92,14 +97,14 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
   } catch (error) {
     throw new FileError(`cannot read the certificate ${certFile}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
   }
-  let validity;
+  let validity = previous?.certPem === certPem ? previous.validity : undefined;
   try {
-    validity = certificateValidity(certPem);
+    validity ??= certificateValidity(certPem);
   } catch {
     throw new FileError(`${certFile} is not a readable PEM certificate`);
   }
   const decision = decideDue(validity, now, opts.renewBefore);
-  return { input, dir, meta, certPem, serialNumber: validity.serialNumber, notAfter: validity.notAfter, decision, renew: decision.due || opts.force };
+  return { input, dir, meta, certPem, validity, serialNumber: validity.serialNumber, notAfter: validity.notAfter, decision, renew: decision.due || opts.force };
 }
 
 /** The result for a directory that is not renewed in this run (not due, or --dry-run). */
