@@ -36,6 +36,16 @@ export function isUri(value: string): boolean {
   }
 }
 
+/**
+ * RFC 5952 form through the WHATWG URL parser: lowercase, zeros compressed, and an embedded IPv4
+ * tail (::ffff:192.0.2.1) written in hex (::ffff:c000:201). The x509 libraries (certctl's CSR
+ * builder, and the server's, which uses the same one) read a dotted tail as one hex group and
+ * would put the wrong address into the certificate.
+ */
+export function canonicalIPv6(ip: string): string {
+  return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+}
+
 /** Which SAN type a bare `--san` value is: IP, email, URI with a scheme, else a DNS name. */
 export function detectSanType(value: string): AltNameType {
   if (isIP(stripBrackets(value)) !== 0) return "ip_address";
@@ -67,8 +77,11 @@ function checkAltName(flag: string, type: AltNameType, raw: string): AltName {
       return { type, value: value.toLowerCase().replace(/\.$/, "") };
     case "ip_address": {
       const ip = stripBrackets(value);
+      if (ip.includes("%")) {
+        throw invalidFlag(flag, raw, "a zone index (the %… part) cannot go into a certificate; expected an address such as fe80::1 or 2001:db8::1");
+      }
       if (isIP(ip) === 0) throw invalidFlag(flag, raw, "expected an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::1");
-      return { type, value: ip };
+      return { type, value: isIP(ip) === 6 ? canonicalIPv6(ip) : ip };
     }
     case "email":
       if (!isEmail(value)) throw invalidFlag(flag, raw, "expected an email address such as ops@example.com");

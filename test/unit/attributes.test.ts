@@ -82,6 +82,13 @@ describe("SANs", () => {
     ["ex_ample.com", false], ["bücher.example", false], ["a..b", false], ["", false], [`${"a".repeat(64)}.com`, false], ["1.2.3.999", false],
   ])("isDnsName(%j) = %s", (value, ok) => expect(isDnsName(value)).toBe(ok));
 
+  it("writes IPv6 in RFC 5952 form, an embedded IPv4 tail in hex, so the certificate gets the address asked for", () => {
+    expect(parseAltNames({ ip: ["::FFFF:192.0.2.1", "2001:DB8:0:0:0:0:0:1", "[::ffff:c000:201]"] })).toEqual([
+      { type: "ip_address", value: "::ffff:c000:201" },
+      { type: "ip_address", value: "2001:db8::1" },
+    ]);
+  });
+
   it("types each flag, normalises and drops duplicates", () => {
     expect(parseAltNames({ dns: ["WWW.Example.com", "www.example.com"], ip: ["[::1]"], san: ["10.0.0.1", "a@example.com", "spiffe://x/y", "api.local"] })).toEqual([
       { type: "dns_name", value: "www.example.com" },
@@ -101,6 +108,8 @@ describe("SANs", () => {
     [{ ip: ["10.0.0"] }, /--ip/],
     [{ ip: ["example.com"] }, /--ip/],
     [{ ip: ["2001:db8:::1"] }, /--ip/],
+    [{ ip: ["fe80::1%eth0"] }, /fe80::1%eth0.*--ip.*zone index/],
+    [{ san: ["[fe80::1%25eth0]"] }, /--san.*zone index/],
     [{ email: ["no-at-sign"] }, /--email.*email address/],
     [{ email: ["a@-b.com"] }, /--email/],
     [{ email: ["a b@example.com"] }, /--email/],

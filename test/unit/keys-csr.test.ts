@@ -51,6 +51,12 @@ describe("generated keys sign CSRs openssl accepts", () => {
     expect(text).toMatch(/Extended Key Usage:\s+TLS Web Server Authentication, TLS Web Client Authentication/);
   });
 
+  it("puts an IPv4-mapped IPv6 address into the CSR as the address it is", async () => {
+    const attributes = buildAttributes({ cn: "mapped.example", ip: ["::ffff:192.0.2.1", "64:ff9b::192.0.2.33"] }, { mode: "local-key", keyFromFile: false });
+    const text = csrText(await buildCsr(attributes, await generateSigningKey("EC_prime256v1")));
+    expect(text).toContain("IP Address:0:0:0:0:0:FFFF:C000:201, IP Address:64:FF9B:0:0:0:0:C000:221");
+  });
+
   it("carries basic constraints for a CA request", async () => {
     const text = csrText(await buildCsr({ commonName: "Sub CA", basicConstraints: { isCA: true, pathLength: 0 } }, await generateSigningKey("EC_prime256v1")));
     expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE, pathlen:0/);

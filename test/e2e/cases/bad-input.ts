@@ -56,6 +56,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("bad syntax", "--cn with a control character", [...ISSUE, "--cn", "evil\nname"], /--cn.*control characters/),
   // ---- issue: SAN syntax ----
   c("bad syntax", "--ip 300.1.1.1", [...ISSUE_CN, "--ip", "300.1.1.1"], /--ip.*IPv4 or IPv6/),
+  c("bad syntax", "--ip with a zone index", [...ISSUE_CN, "--ip", "fe80::1%eth0"], /--ip.*zone index/),
   c("bad syntax", "--email without @", [...ISSUE_CN, "--email", "ops.example.com"], /--email.*email address/),
   c("bad syntax", "--uri without a scheme", [...ISSUE_CN, "--uri", "example.org/web"], /--uri.*scheme/),
   c("bad syntax", "--dns with a space", [...ISSUE_CN, "--dns", "bad name.example.com"], /--dns.*DNS name/),
