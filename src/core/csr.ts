@@ -11,6 +11,8 @@ import {
   EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, GENERAL_NAME_FIELDS, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, type SubjectField,
 } from "./x509-names.js";
 import { createPublicKey, KeyObject, sign } from "node:crypto";
+import { isIP } from "node:net";
+import { canonicalIPv6 } from "./alt-names.js";
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
@@ -55,7 +57,11 @@ export function csrExtensions(attributes: CertificateAttributes): Extension[] {
   if (attributes.altNames?.length) {
     // Critical when the subject is empty, as RFC 5280 4.2.1.6 asks.
     const critical = subjectFields(attributes).length === 0;
-    const names = attributes.altNames.map((n) => new GeneralName({ [GENERAL_NAME_FIELDS[n.type]]: n.value }));
+    // Canonical IPv6 here too: certctl.json files written before --ip normalised its values may hold
+    // a dotted IPv4 tail, which the encoder would misread (see canonicalIPv6).
+    const names = attributes.altNames.map((n) => new GeneralName({
+      [GENERAL_NAME_FIELDS[n.type]]: n.type === "ip_address" && isIP(n.value) === 6 ? canonicalIPv6(n.value) : n.value,
+    }));
     extensions.push(extension(id_ce_subjectAltName, critical, new SubjectAlternativeName(names)));
   }
   if (attributes.keyUsages?.length) {

@@ -55,6 +55,9 @@ describe("generated keys sign CSRs openssl accepts", () => {
     const attributes = buildAttributes({ cn: "mapped.example", ip: ["::ffff:192.0.2.1", "64:ff9b::192.0.2.33"] }, { mode: "local-key", keyFromFile: false });
     const text = csrText(await buildCsr(attributes, await generateSigningKey("EC_prime256v1")));
     expect(text).toContain("IP Address:0:0:0:0:0:FFFF:C000:201, IP Address:64:FF9B:0:0:0:0:C000:221");
+    // Attributes recorded before --ip normalised (a renewal reads them from certctl.json) come out right too.
+    const recorded = csrText(await buildCsr({ commonName: "mapped.example", altNames: [{ type: "ip_address", value: "::ffff:192.0.2.1" }] }, await generateSigningKey("EC_prime256v1")));
+    expect(recorded).toContain("IP Address:0:0:0:0:0:FFFF:C000:201");
   });
 
   it("carries basic constraints for a CA request", async () => {
