@@ -1,16 +1,13 @@
-// PKCS#10 requests: built from validated attributes and a key (the default mode), or read and
-// checked from a file (--csr). A real server answers a bare 500 to a garbage CSR, so every CSR
-// is verified here before it is sent.
-import { readFile } from "node:fs/promises";
-import type { Readable } from "node:stream";
-import type { CertificateAttributes, KeyAlgorithm } from "../api/types.js";
-import { FileError, UsageError } from "../errors.js";
+// PKCS#10 requests built from validated attributes and a key (the default mode). A CSR the user
+// brings (--csr) is read and checked in csr-input.ts.
+import type { CertificateAttributes } from "../api/types.js";
+import { UsageError } from "../errors.js";
 import { signatureHash } from "./attributes.js";
-import { keyAlgorithmOf, publicKeyDer, type SigningKey } from "./keys.js";
+import { publicKeyDer, type SigningKey } from "./keys.js";
 import {
   EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, GENERAL_NAME_FIELDS, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, type SubjectField,
 } from "./x509-names.js";
-import { createPublicKey, KeyObject, sign } from "node:crypto";
+import { KeyObject, sign } from "node:crypto";
 import { isIP } from "node:net";
 import { canonicalIPv6 } from "./alt-names.js";
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
@@ -21,7 +18,7 @@ import {
   id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName,
 } from "@peculiar/asn1-x509";
 
-/** The published spec's limit on the `csr` string. */
+/** The published spec's limit on the `csr` string; a longer one is refused with a 422. */
 export const CSR_MAX_LENGTH = 4096;
 
 /** Subject fields in the conventional X.500 order (C, ST, L, O, OU, CN), which is how openssl prints them. */
@@ -105,70 +102,18 @@ export async function buildCsr(attributes: CertificateAttributes, key: SigningKe
     signatureAlgorithm: new AlgorithmIdentifier(ec ? { algorithm: SIGNATURE_OIDS[key.signatureAlgorithm] } : { algorithm: SIGNATURE_OIDS[key.signatureAlgorithm], parameters: null }),
     signature: new Uint8Array(signature).buffer,
   });
-  return pemEncode(Buffer.from(AsnConvert.serialize(request)), "CERTIFICATE REQUEST");
+  const pem = pemEncode(Buffer.from(AsnConvert.serialize(request)), "CERTIFICATE REQUEST");
+  if (pem.length > CSR_MAX_LENGTH) {
+    const sans = attributes.altNames?.length ?? 0;
+    throw new UsageError(`the CSR for these names is ${pem.length} characters as PEM (${sans} SANs, ${key.keyAlgorithm} key); the API accepts at most ${CSR_MAX_LENGTH}`, {
+      hint: `Spread the --dns/--ip/--email/--uri/--san names over more than one certificate${ec ? "" : ", or use an EC key (--key-algorithm p256), whose CSR is smaller"}.`,
+    });
+  }
+  return pem;
 }
 
 /** RFC 7468 PEM: 64-character lines, no trailing newline (as @peculiar/x509 wrote it). */
 function pemEncode(der: Buffer, label: string): string {
   const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
   return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`].join("\n");
-}
-
-export interface CheckedCsr {
-  pem: string;
-  subject: string;
-  keyAlgorithm: KeyAlgorithm;
-  /** DER SubjectPublicKeyInfo, to check the issued certificate against. */
-  publicKeyDer: Buffer;
-}
-
-/** Parse a PEM or DER CSR, check the spec's size limit, its key type and its signature. */
-export async function checkCsr(input: Buffer, source: string): Promise<CheckedCsr> {
-  // @peculiar/x509 parses and verifies a CSR from the user; only `--csr` loads it.
-  const { x509 } = await import("./x509.js");
-  const text = input.toString("latin1");
-  let csr: InstanceType<typeof x509.Pkcs10CertificateRequest>;
-  try {
-    if (text.includes("-----BEGIN")) {
-      const match = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----[\s\S]*?-----END (NEW )?CERTIFICATE REQUEST-----/.exec(text);
-      if (!match) throw new UsageError(`${source} holds no complete PEM certificate request (expected -----BEGIN CERTIFICATE REQUEST-----)`);
-      csr = new x509.Pkcs10CertificateRequest(match[0].replace(/NEW CERTIFICATE REQUEST/g, "CERTIFICATE REQUEST"));
-    } else {
-      csr = new x509.Pkcs10CertificateRequest(new Uint8Array(input));
-    }
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${source} is not a valid certificate request (PEM or DER PKCS#10): it may be truncated`);
-  }
-  const pem = csr.toString("pem");
-  if (pem.length > CSR_MAX_LENGTH) {
-    throw new UsageError(`${source} is ${pem.length} characters as PEM; the API accepts at most ${CSR_MAX_LENGTH}`);
-  }
-  const publicKeyDer = Buffer.from(csr.publicKey.rawData);
-  let keyAlgorithm: KeyAlgorithm;
-  try {
-    keyAlgorithm = keyAlgorithmOf(createPublicKey({ key: publicKeyDer, format: "der", type: "spki" }), `the key in ${source}`);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${source} carries a public key certctl cannot read`);
-  }
-  const valid = await csr.verify().catch(() => false);
-  if (!valid) throw new UsageError(`${source}: the CSR's signature does not verify; it was altered or is corrupt`);
-  return { pem, subject: csr.subject, keyAlgorithm, publicKeyDer };
-}
-
-/** Read --csr from a file or `-` (stdin). */
-export async function readCsrInput(path: string, stdin: Readable): Promise<Buffer> {
-  if (path === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-    const data = Buffer.concat(chunks);
-    if (data.length === 0) throw new UsageError("--csr -: nothing was read from standard input");
-    return data;
-  }
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new FileError(`cannot read --csr ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
-  }
 }

@@ -10,7 +10,8 @@ import { preflightFileSet, type FilePaths } from "../store/layout.js";
 import { savePending } from "../store/pending.js";
 import { storedPaths, type IssueMode } from "../store/metadata.js";
 import { isUuid } from "./attributes.js";
-import { buildCsr, checkCsr, readCsrInput } from "./csr.js";
+import { buildCsr } from "./csr.js";
+import { checkCsr, readCsrInput } from "./csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "./keys.js";
 import { fetchIssuedPems, finalizeIssued, refusedForFinalStatus, resumeAfterWait, type FinalizeContext, type IssueProgress, type IssueResult, type KeptRecord } from "./status.js";
 

@@ -1,13 +1,14 @@
 // Keys and CSRs, checked with openssl rather than with the library that made them.
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../../src/api/types.js";
 import { buildAttributes } from "../../src/core/attributes.js";
-import { buildCsr, checkCsr, readCsrInput } from "../../src/core/csr.js";
+import { buildCsr } from "../../src/core/csr.js";
+import { checkCsr, readCsrInput } from "../../src/core/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, readKeyFile } from "../../src/core/keys.js";
 import { FileError, UsageError } from "../../src/errors.js";
 import { openssl } from "../helpers/openssl.js";
@@ -151,11 +152,24 @@ describe("checkCsr", () => {
   });
 
   it("refuses a CSR over the spec's 4096 characters", async () => {
-    const key = await generateSigningKey("EC_prime256v1");
-    const many = { commonName: "big.example.com", altNames: Array.from({ length: 200 }, (_, i) => ({ type: "dns_name" as const, value: `host-${i}.example.com` })) };
-    const big = await buildCsr(many, key);
+    const file = join(dir, "big.csr");
+    const sans = Array.from({ length: 200 }, (_, i) => `DNS:host-${i}.example.com`).join(",");
+    openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=big.example.com", "-addext", `subjectAltName=${sans}`, "-out", file]);
+    const big = readFileSync(file);
     expect(big.length).toBeGreaterThan(4096);
-    await expect(checkCsr(Buffer.from(big), "--csr big.csr")).rejects.toThrowError(/at most 4096/);
+    await expect(checkCsr(big, "--csr big.csr")).rejects.toThrowError(/at most 4096/);
+  });
+
+  it("refuses to build a CSR over the spec's 4096 characters, naming the SAN count and suggesting an EC key for RSA", async () => {
+    const many = { commonName: "big.example.com", altNames: Array.from({ length: 150 }, (_, i) => ({ type: "dns_name" as const, value: `host-${i}.example.com` })) };
+    const ec = buildCsr(many, await generateSigningKey("EC_prime256v1"));
+    await expect(ec).rejects.toBeInstanceOf(UsageError);
+    await expect(ec).rejects.toThrowError(/CSR for these names is \d+ characters as PEM \(150 SANs, EC_prime256v1 key\); the API accepts at most 4096/);
+    const rsa = await buildCsr({ ...many, altNames: many.altNames.slice(0, 120) }, await generateSigningKey("RSA_2048")).catch((error: unknown) => error);
+    expect(rsa).toBeInstanceOf(UsageError);
+    expect((rsa as UsageError).hint).toMatch(/EC key/);
+    // Just under the limit still builds.
+    expect((await buildCsr({ ...many, altNames: many.altNames.slice(0, 60) }, await generateSigningKey("EC_prime256v1"))).length).toBeLessThanOrEqual(4096);
   });
 
   it("reports a missing file as a file error", async () => {
