@@ -88,6 +88,11 @@ function checkAltName(flag: string, type: AltNameType, raw: string): AltName {
       return { type, value };
     case "uri":
       if (!isUri(value)) throw invalidFlag(flag, raw, "expected a URI with a scheme such as spiffe://example.org/web or https://example.com/");
+      // A certificate's URI is an IA5String: ASCII only (RFC 5280 4.2.1.6). Suggest the encoded form
+      // rather than encoding silently, so the certificate says exactly what was typed.
+      if (/[^\x20-\x7e]/.test(value)) {
+        throw invalidFlag(flag, raw, `a certificate's URI must be ASCII; use the encoded form ${new URL(value).href}`);
+      }
       return { type, value };
   }
 }

@@ -116,6 +116,8 @@ describe("SANs", () => {
     [{ email: ["@example.com"] }, /--email/],
     [{ uri: ["example.com/path"] }, /--uri.*scheme/],
     [{ uri: ["spiffe://with space"] }, /--uri/],
+    [{ uri: ["https://exämple.com/ä"] }, /--uri.*must be ASCII.*https:\/\/xn--exmple-cua\.com\/%C3%A4/],
+    [{ san: ["spiffe://example.org/wörk"] }, /--san.*must be ASCII.*spiffe:\/\/example\.org\/w%C3%B6rk/],
     [{ san: ["exa mple.com"] }, /--san/],
     [{ san: ["a@b@c"] }, /--san/],
   ] as Array<[AttributeFlags, RegExp]>)("refuses %j", (flags, message) => {

@@ -60,6 +60,7 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
   c("bad syntax", "150 SANs: a CSR over the API's 4096 characters", [...ISSUE_CN, ...Array.from({ length: 150 }, (_, i) => ["--dns", `host-${i}.example.com`]).flat()], /CSR for these names is \d+ characters.*150 SANs.*at most 4096/),
   c("bad syntax", "--email without @", [...ISSUE_CN, "--email", "ops.example.com"], /--email.*email address/),
   c("bad syntax", "--uri without a scheme", [...ISSUE_CN, "--uri", "example.org/web"], /--uri.*scheme/),
+  c("bad syntax", "--uri with non-ASCII characters", [...ISSUE_CN, "--uri", "spiffe://example.org/wörk"], /--uri.*must be ASCII.*w%C3%B6rk/),
   c("bad syntax", "--dns with a space", [...ISSUE_CN, "--dns", "bad name.example.com"], /--dns.*DNS name/),
   c("bad syntax", "--dns empty", [...ISSUE_CN, "--dns", ""], /--dns.*non-empty/),
   c("bad syntax", "--san that is no name", [...ISSUE_CN, "--san", "not a name!"], /--san/),
