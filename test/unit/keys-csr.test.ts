@@ -61,6 +61,13 @@ describe("generated keys sign CSRs openssl accepts", () => {
     expect(recorded).toContain("IP Address:0:0:0:0:0:FFFF:C000:201");
   });
 
+  it("takes subject values literally: quotes, backslashes and a leading # are text", async () => {
+    const attributes = buildAttributes({ cn: 'a\\b "q"', org: "#1 Corp", dns: ["lit.example"] }, { mode: "local-key", keyFromFile: false });
+    const file = join(dir, "literal.csr");
+    writeFileSync(file, await buildCsr(attributes, await generateSigningKey("EC_prime256v1")));
+    expect(openssl(["req", "-in", file, "-noout", "-subject", "-nameopt", "RFC2253"]).trim()).toBe('subject=CN=a\\\\b \\"q\\",O=\\#1 Corp');
+  });
+
   it("carries basic constraints for a CA request", async () => {
     const text = csrText(await buildCsr({ commonName: "Sub CA", basicConstraints: { isCA: true, pathLength: 0 } }, await generateSigningKey("EC_prime256v1")));
     expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
