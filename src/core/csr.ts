@@ -22,7 +22,7 @@ import {
 export const CSR_MAX_LENGTH = 4096;
 
 /** Subject fields in the conventional X.500 order (C, ST, L, O, OU, CN), which is how openssl prints them. */
-export function subjectFields(attributes: CertificateAttributes): Array<[SubjectField, string]> {
+function subjectFields(attributes: CertificateAttributes): Array<[SubjectField, string]> {
   const fields: Array<[SubjectField, string | undefined]> = [
     ["C", attributes.country], ["ST", attributes.state], ["L", attributes.locality],
     ["O", attributes.organization], ["OU", attributes.organizationalUnit], ["CN", attributes.commonName],
@@ -49,7 +49,7 @@ function extension(extnID: string, critical: boolean, value: object): Extension 
 }
 
 /** SANs, key usage, EKU and basic constraints, as the server copies them into the certificate. */
-export function csrExtensions(attributes: CertificateAttributes): Extension[] {
+function csrExtensions(attributes: CertificateAttributes): Extension[] {
   const extensions: Extension[] = [];
   if (attributes.altNames?.length) {
     // Critical when the subject is empty, as RFC 5280 4.2.1.6 asks.

@@ -54,7 +54,7 @@ export async function renewDirectory(plan: DirPlan, opts: RenewOptions, deps: Re
       input: plan.input, dir: plan.dir, outcome: "renewed", exitCode: ExitCode.ok,
       certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,
       daysLeft: wholeDays(Date.parse(issued.notAfter) - deps.now().getTime()),
-      previousCertificateId: current.meta.certificateId, previousSerialNumber: current.serialNumber,
+      previousCertificateId: current.meta.certificateId, previousSerialNumber: current.validity.serialNumber,
       method: renewed.method, keySource: renewed.keySource,
     };
     if (renewed.fallbackReason !== undefined) result.fallbackReason = renewed.fallbackReason;

@@ -55,9 +55,8 @@ export interface DirPlan {
   dir: string;
   meta: CertctlMetadata;
   certPem: string;
+  /** Serial number and dates of the certificate on disk. */
   validity: CertificateValidity;
-  serialNumber: string;
-  notAfter: Date;
   decision: DueDecision;
   /** Due, or --force. */
   renew: boolean;
@@ -74,8 +73,8 @@ export function failedResult(input: string, dir: string, error: unknown): DirRes
   return { input, dir, outcome: "failed", exitCode: ExitCode.internal, reason: `internal error: ${message} (a bug in certctl; please report it)` };
 }
 
-/** Read certctl.json and the certificate it names; decide from the certificate's own dates. */
 /**
+ * Read certctl.json and the certificate it names; decide from the certificate's own dates.
  * `previous`: the plan made before the lock was taken; when the certificate file is still the
  * same text its dates are reused rather than parsed again.
  */
@@ -104,14 +103,14 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
     throw new FileError(`${certFile} is not a readable PEM certificate`);
   }
   const decision = decideDue(validity, now, opts.renewBefore);
-  return { input, dir, meta, certPem, validity, serialNumber: validity.serialNumber, notAfter: validity.notAfter, decision, renew: decision.due || opts.force };
+  return { input, dir, meta, certPem, validity, decision, renew: decision.due || opts.force };
 }
 
 /** The result for a directory that is not renewed in this run (not due, or --dry-run). */
 export function planResult(plan: DirPlan, dryRun: boolean): DirResult {
   const result: DirResult = {
     input: plan.input, dir: plan.dir, outcome: plan.renew ? "would-renew" : "not-due", exitCode: ExitCode.ok,
-    certificateId: plan.meta.certificateId, serialNumber: plan.serialNumber, notAfter: plan.notAfter.toISOString(),
+    certificateId: plan.meta.certificateId, serialNumber: plan.validity.serialNumber, notAfter: plan.validity.notAfter.toISOString(),
     daysLeft: wholeDays(plan.decision.remainingMs), dueAt: plan.decision.dueAt.toISOString(),
   };
   if (plan.renew && dryRun) {

@@ -1,5 +1,5 @@
-// The one place the dev server picks its crypto provider (Node's native WebCrypto, which
-// generates keys off the main thread) and maps the API's algorithm names onto WebCrypto.
+// The dev server's crypto: @peculiar/x509 on Node's native WebCrypto (set in core/x509.ts; it
+// generates keys off the main thread), and the API's algorithm names mapped onto WebCrypto.
 import type { KeyAlgorithm, SignatureAlgorithm } from "../api/types.js";
 import { x509 } from "../core/x509.js";
 

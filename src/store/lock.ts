@@ -72,7 +72,7 @@ export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): P
 }
 
 /** A sleep that ends early (throwing the abort reason) when the signal fires. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {

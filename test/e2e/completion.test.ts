@@ -1,14 +1,14 @@
 // `certctl completion <shell>`: the scripts come from the command tree, the committed copies in
 // completions/ are what the command prints today, and each shell really loads and uses them.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/program.js";
-import { BIN, runCli } from "../helpers/cli.js";
+import { runCli } from "../helpers/cli.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -156,7 +156,7 @@ describe("certctl completion", () => {
     [["--help"], "src/flags/issue.ts"],
   ])("certctl %j loads nothing heavy", async (args, expected) => {
     const run = await loadedSources(args);
-    expect(run.status, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.sources.some((source) => source.endsWith(expected))).toBe(true); // the hook did see the modules that ran
     expect(run.sources.filter((source) => /node_modules\/(@peculiar|reflect-metadata|undici|ora|ajv|yaml)\/|src\/devserver\//.test(source))).toEqual([]);
   });

@@ -350,14 +350,14 @@ describe("output", () => {
 describe("what a local-key issue and renew load", () => {
   it("neither loads @peculiar/x509 nor reflect-metadata; --csr does", async () => {
     const out = dir("light");
-    const issued = await loadedSources(["issue", "--profile", profile("default"), "--cn", "light.localhost", "--dns", "light.localhost", "--ttl", "1d", "--out-dir", out, "--quiet"], { env: { ...env }, cwd: work });
-    expect(issued.status, issued.stderr).toBe(0);
+    const issued = await loadedSources(["issue", "--profile", profile("default"), "--cn", "light.localhost", "--dns", "light.localhost", "--ttl", "1d", "--out-dir", out, "--quiet"], { env, cwd: work });
+    expect(issued.code, issued.stderr).toBe(0);
     expect(issued.sources.some((source) => source.endsWith("src/core/csr.ts"))).toBe(true);
     expect(issued.sources.filter((source) => /node_modules\/(@peculiar\/x509|reflect-metadata|tsyringe)\//.test(source))).toEqual([]);
     expectVerifiedSet(out);
 
-    const renewed = await loadedSources(["renew", "--force", "--quiet", out], { env: { ...env }, cwd: work });
-    expect(renewed.status, renewed.stderr).toBe(0);
+    const renewed = await loadedSources(["renew", "--force", "--quiet", out], { env, cwd: work });
+    expect(renewed.code, renewed.stderr).toBe(0);
     expect(renewed.sources.some((source) => source.endsWith("src/core/renew-request.ts"))).toBe(true);
     expect(renewed.sources.filter((source) => /node_modules\/(@peculiar\/x509|reflect-metadata|tsyringe)\//.test(source))).toEqual([]);
     expectVerifiedSet(out);
@@ -366,8 +366,8 @@ describe("what a local-key issue and renew load", () => {
     const csrDir = dir("light-csr");
     const csrFile = join(work, "light.csr");
     openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=light.localhost", "-out", csrFile]);
-    const fromCsr = await loadedSources(["issue", "--profile", profile("default"), "--csr", csrFile, "--ttl", "1d", "--out-dir", csrDir, "--quiet"], { env: { ...env }, cwd: work });
-    expect(fromCsr.status, fromCsr.stderr).toBe(0);
+    const fromCsr = await loadedSources(["issue", "--profile", profile("default"), "--csr", csrFile, "--ttl", "1d", "--out-dir", csrDir, "--quiet"], { env, cwd: work });
+    expect(fromCsr.code, fromCsr.stderr).toBe(0);
     expect(fromCsr.sources.some((source) => /node_modules\/@peculiar\/x509\//.test(source))).toBe(true);
   });
 });

@@ -98,15 +98,15 @@ describe("certctl renew: deciding", () => {
     const heavy = /node_modules\/(asn1js|@peculiar|undici|proper-lockfile|reflect-metadata)\/|src\/core\/renew-dir\.ts/;
     const notDue = newDir("light-fresh");
     await issue(fresh, notDue);
-    const quiet = await loadedSources(["renew", notDue], { env: { ...cleanEnv(), ...AUTH_ENV }, cwd: work });
-    expect(quiet.status, quiet.stderr).toBe(0);
+    const quiet = await loadedSources(["renew", notDue], { env: AUTH_ENV, cwd: work });
+    expect(quiet.code, quiet.stderr).toBe(0);
     expect(quiet.sources.some((source) => source.endsWith("src/core/renew.ts"))).toBe(true);
     expect(quiet.sources.filter((source) => heavy.test(source))).toEqual([]);
 
     const dueDir = newDir("light-due");
     await issue(due, dueDir);
-    const busy = await loadedSources(["renew", dueDir], { env: { ...cleanEnv(), ...AUTH_ENV }, cwd: work });
-    expect(busy.status, busy.stderr).toBe(0);
+    const busy = await loadedSources(["renew", dueDir], { env: AUTH_ENV, cwd: work });
+    expect(busy.code, busy.stderr).toBe(0);
     expect(busy.sources.filter((source) => heavy.test(source)).length).toBeGreaterThan(0);
     expect(verifyChain(join(dueDir, "cert.pem"), join(dueDir, "chain.pem"))).toMatch(/OK$/);
   });

@@ -17,6 +17,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   input?: string;
   timeoutMs?: number;
+  /** Options for node itself, before the script (e.g. --import of a loader hook). */
+  nodeArgs?: string[];
 }
 
 /** Environment without any INFISICAL_* / CERTCTL_* variables of the machine running the tests. */
@@ -34,7 +36,7 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
 
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
       cwd: opts.cwd ?? process.cwd(),
       env: cleanEnv(opts.env),
       stdio: ["pipe", "pipe", "pipe"],
