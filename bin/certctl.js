@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Tiny shim: all behaviour lives in src/main.ts (bundled into dist/ by scripts/build.js).
+// Tiny shim: all behaviour lives in src/cli/main.ts (bundled into dist/ by scripts/build.js).
 // CommonJS on purpose (bin/package.json): `--version` is answered without starting Node's ESM
 // loader at all, which is most of what it would otherwise cost over a bare `node`.
 "use strict";

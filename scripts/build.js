@@ -13,12 +13,12 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: {
-    main: "src/main.ts",
+    main: "src/cli/main.ts",
     // Entry points of their own for the scripts that import them (completions, bench).
-    program: "src/program.ts",
-    "core/completion": "src/core/completion.ts",
-    "core/keys": "src/core/keys.ts",
-    "core/csr": "src/core/csr.ts",
+    program: "src/cli/program.ts",
+    "completion": "src/cli/completion/spec.ts",
+    "keys": "src/core/crypto/keys.ts",
+    "csr": "src/core/crypto/csr.ts",
   },
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Writable, Readable } from "node:stream";
 import { buildProgram } from "../dist/program.js";
-import { generateCompletion } from "../dist/core/completion.js";
+import { generateCompletion } from "../dist/completion.js";
 
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 const io = {

@@ -3,9 +3,9 @@
 // trust — and hands the final answer back; infisical.ts turns answers into typed results.
 import { rootCertificates } from "node:tls";
 import { EnvHttpProxyAgent } from "undici";
-import type { Connection } from "../core/connection.js";
-import { isSignalReason } from "../context.js";
-import { InterruptedError } from "../errors.js";
+import type { Connection } from "./config.js";
+import { isSignalReason } from "../model/errors.js";
+import { InterruptedError } from "../model/errors.js";
 import { errorForNetwork, redact } from "./errors.js";
 import {
   DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS, decideRetry, isConnectPhaseCode,

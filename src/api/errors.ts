@@ -1,7 +1,7 @@
-// Infisical error bodies → the typed errors of src/errors.ts, and the redaction applied to
+// Infisical error bodies → the typed errors of src/model/errors.ts, and the redaction applied to
 // anything a server says before we echo it (a misbehaving server or proxy could reflect
 // our own request back at us, secrets included).
-import { AuthError, CertctlError, RefusedError, UnavailableError } from "../errors.js";
+import { AuthError, CertctlError, RefusedError, UnavailableError } from "../model/errors.js";
 import { isConnectPhaseCode } from "./retry.js";
 
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;

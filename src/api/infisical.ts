@@ -1,15 +1,15 @@
 // One typed function per Infisical endpoint certctl uses (../shared/infisical-api.md), plus
 // authentication: a token as `Bearer <token>`, or a Universal Auth login made lazily on the
 // first call, once per run, and repeated once when the server says the token is no good.
-import type { Connection } from "../core/connection.js";
-import { AuthError, UnavailableError } from "../errors.js";
+import type { Connection } from "./config.js";
+import { AuthError, UnavailableError } from "../model/errors.js";
 import { createHttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from "./client.js";
 import { describeBody, errorForResponse, isTokenError, type ErrorResponse } from "./errors.js";
 import * as shapes from "./shapes.js";
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateBody,
   CreateCertificateResponse, RenewBody, RenewResponse, RevocationReason, RevokeResponse,
-} from "./types.js";
+} from "../model/types.js";
 
 /** The transport's options (signal, debug sink, proxy env, retry tuning) plus a login hook. */
 export interface ApiOptions extends HttpClientOptions {

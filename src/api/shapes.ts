@@ -5,7 +5,7 @@
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateResponse,
   IssuedCertificate, LoginResponse, RenewResponse, RequestStatus, RevokeResponse,
-} from "./types.js";
+} from "../model/types.js";
 
 /** A field is missing or has the wrong type; `problem` reads "missing certificateRequestId". */
 export class ShapeError extends Error {

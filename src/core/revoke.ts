@@ -1,8 +1,8 @@
 // Revocation: the certificate comes from a directory's certctl.json or straight from an id,
 // and the reason is one of the server's enum values, however the user spelt it.
 import type { InfisicalApi } from "../api/infisical.js";
-import { REVOCATION_REASONS, type RevocationReason } from "../api/types.js";
-import { FileError, invalidFlag } from "../errors.js";
+import { REVOCATION_REASONS, friendlyReason, type RevocationReason } from "../model/types.js";
+import { FileError, invalidFlag } from "../model/errors.js";
 import { readMetadata, type CertctlMetadata } from "../store/metadata.js";
 
 export type RevokeTarget = { kind: "dir"; dir: string } | { kind: "id"; certificateId: string };
@@ -40,10 +40,6 @@ export function parseRevocationReason(value: string, flag = "--reason"): Revocat
     throw invalidFlag(flag, value, `options are ${REVOCATION_REASONS.map(friendlyReason).join(", ")} (or the same in UPPER_SNAKE_CASE)`);
   }
   return found;
-}
-
-export function friendlyReason(reason: RevocationReason): string {
-  return reason.toLowerCase().replace(/_/g, "-");
 }
 
 /** Everything known before a request: the id to revoke and what it is. */

@@ -2,7 +2,7 @@
 // with a lifetime (--token-ttl), 401 when missing, 403 TokenError when unknown or expired.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { LoginResponse } from "../api/types.js";
+import type { LoginResponse } from "../model/types.js";
 import { tokenError, unauthorized, validationFailure } from "./http.js";
 import type { ServerState } from "./state.js";
 

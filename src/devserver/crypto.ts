@@ -1,7 +1,7 @@
-// The dev server's crypto: @peculiar/x509 on Node's native WebCrypto (set in core/x509.ts; it
+// The dev server's crypto: @peculiar/x509 on Node's native WebCrypto (set in core/crypto/x509.ts; it
 // generates keys off the main thread), and the API's algorithm names mapped onto WebCrypto.
-import type { KeyAlgorithm, SignatureAlgorithm } from "../api/types.js";
-import { x509 } from "../core/x509.js";
+import type { KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
+import { x509 } from "../core/crypto/x509.js";
 
 export { x509 };
 export const subtle = globalThis.crypto.subtle;

@@ -2,12 +2,12 @@
 // are read from attributes) or from attributes with a server-generated key. Policy refusals
 // use the real server's wording (infisical-api.md, "Observed on a real Infisical backend").
 import { isIP } from "node:net";
-import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../api/types.js";
+import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
 import { signatureFamily, signatureHash, signatureName, x509, type HashName, type KeyFamily } from "./crypto.js";
 import { badRequest, internalError } from "./http.js";
 import type { Profile, SigningPlan } from "./state.js";
 import { readTtl } from "./validate.js";
-import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES } from "../core/x509-names.js";
+import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES } from "../model/x509-names.js";
 
 /** The extensions a CSR may ask for and the certificate then carries as they are. */
 const CSR_EXTENSIONS = new Set(["2.5.29.17", "2.5.29.15", "2.5.29.37", "2.5.29.19"]);

@@ -1,6 +1,6 @@
 // /api/v1/cert-manager/certificates: issue, poll and cancel requests; read, renew and revoke
 // certificates. Checks run in the order a real server runs them (schema, profile, policy, CSR).
-import { REVOCATION_REASONS, type CreateCertificateBody, type RenewalKeySource } from "../api/types.js";
+import { REVOCATION_REASONS, type CreateCertificateBody, type RenewalKeySource } from "../model/types.js";
 import { generateKeyPair } from "./crypto.js";
 import { badRequest, internalError, notFound, requireUuid, validationFailure } from "./http.js";
 import { cancel, newRequest, submit } from "./lifecycle.js";

@@ -1,7 +1,7 @@
 // Everything the dev server remembers, in memory only: profiles, tokens, requests and
 // certificates. Nothing is ever written to disk.
 import { randomUUID } from "node:crypto";
-import type { KeyAlgorithm, RequestStatus } from "../api/types.js";
+import type { KeyAlgorithm, RequestStatus } from "../model/types.js";
 import type { CertificateAuthorities, IssuingCa } from "./ca.js";
 import type { HashName, x509 } from "./crypto.js";
 

@@ -3,12 +3,12 @@
 // the ttl rules a real server applies (see infisical-api.md, "Observed on a real Infisical backend").
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../package-root.js";
+import { packageRoot } from "../util/package-root.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 import ms from "ms";
 import { parse } from "yaml";
-import type { CreateCertificateBody } from "../api/types.js";
+import type { CreateCertificateBody } from "../model/types.js";
 
 export interface Issue {
   code: string;

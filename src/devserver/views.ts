@@ -1,7 +1,7 @@
 // Answer bodies, shaped exactly as infisical-api.md describes a real server's.
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateResponse, IssuedCertificate,
-} from "../api/types.js";
+} from "../model/types.js";
 import type { IssuingCa } from "./ca.js";
 import { x509 } from "./crypto.js";
 import type { CertificateRecord, RequestRecord, ServerState } from "./state.js";

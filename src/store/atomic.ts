@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, symlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { FileError } from "../errors.js";
+import { FileError } from "../model/errors.js";
 
 export const KEY_MODE = 0o600;
 export const PUBLIC_MODE = 0o644;

@@ -9,7 +9,7 @@
 import { constants } from "node:fs";
 import { access, lstat, mkdir, readdir, readlink, realpath, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
-import { FileError } from "../errors.js";
+import { FileError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, fileError, replaceWithSymlink, syncDirectory, writeNewFile } from "./atomic.js";
 
 export interface FilePaths {

@@ -2,8 +2,8 @@
 // or a key. Written last, so it only ever describes a set that is already in place.
 import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../api/types.js";
-import { FileError } from "../errors.js";
+import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
+import { FileError } from "../model/errors.js";
 import { PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
 import type { FilePaths, WrittenFiles } from "./layout.js";
 

@@ -4,7 +4,7 @@
 // replaces a live key before the matching certificate has arrived.
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
 import { stateDir } from "./layout.js";
 import type { CertctlMetadata } from "./metadata.js";

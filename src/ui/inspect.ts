@@ -1,10 +1,10 @@
-// An inspect document (src/core/inspect.ts) as text for a person. The data stays the single
+// An inspect document (src/core/inspect/inspect.ts) as text for a person. The data stays the single
 // source: --json prints the same document, so nothing here computes a fact of its own.
 import type { ChalkInstance } from "chalk";
 import type {
   BasicConstraintsSummary, CertificateSummary, CsrDocument, CertificatesDocument, InspectDocument, PublicKeySummary,
   SubjectAltNames,
-} from "../core/inspect.js";
+} from "../core/inspect/inspect.js";
 import { humanDuration } from "./time-left.js";
 
 export { humanDuration };

@@ -1,7 +1,7 @@
 // What `certctl issue` and `certctl status` show while they work: each IssueProgress event from
 // the core becomes one step of the spinner (or one plain line), and a wait shows its status, the
 // time spent waiting so far and the server's pendingMessage.
-import type { IssueProgress } from "../core/status.js";
+import type { IssueProgress } from "../core/request/finalize.js";
 import type { Progress, ProgressStep } from "./progress.js";
 
 const WAITING_FOR: Record<string, string> = {

@@ -1,8 +1,8 @@
 // How an issued set, a pending request and a status report read: a short human summary on
 // stdout, or one JSON document.
 import type { ChalkInstance } from "chalk";
-import type { CertificateRequestStatus } from "../api/types.js";
-import type { IssueProgress, IssueResult, StatusReport } from "../core/status.js";
+import type { CertificateRequestStatus } from "../model/types.js";
+import type { IssueProgress, IssueResult, StatusReport } from "../core/request/finalize.js";
 import { progressStep } from "./issue-progress.js";
 import { renderStep } from "./progress.js";
 import { timeLeft } from "./time-left.js";

@@ -1,11 +1,17 @@
 // Results on stdout, progress and warnings on stderr. Under --json stdout holds exactly
 // one JSON document; under --quiet stdout holds nothing.
 import type { ChalkInstance } from "chalk";
-import type { CommandContext } from "../context.js";
+import type { Io } from "../util/io.js";
 import { colorLevel, makeChalk } from "./color.js";
 import { startProgress, type Progress, type ProgressStep } from "./progress.js";
 
 export type OutputMode = "human" | "json" | "quiet";
+
+/** What output needs of a command's context: the streams and the output flags. */
+export interface OutputContext {
+  io: Io;
+  globals: { json?: boolean; quiet?: boolean; color: boolean };
+}
 
 export interface Output {
   readonly mode: OutputMode;
@@ -23,7 +29,7 @@ export interface Output {
   progress(text: string | ProgressStep): Progress;
 }
 
-export function createOutput(ctx: CommandContext): Output {
+export function createOutput(ctx: OutputContext): Output {
   const { io, globals } = ctx;
   const mode: OutputMode = globals.json ? "json" : globals.quiet ? "quiet" : "human";
   const style = makeChalk(colorLevel({ color: globals.color, isTTY: io.stdoutIsTTY, env: io.env }));

@@ -1,9 +1,9 @@
 // What `certctl renew` shows: one line per directory on stdout as each one finishes (a cron
 // log reads top to bottom), progress on stderr, or one JSON array under --json.
-import type { CommandContext } from "../context.js";
-import { formatDuration } from "../core/duration.js";
-import type { DirResult } from "../core/renew.js";
-import type { IssueProgress } from "../core/status.js";
+import type { OutputContext } from "./output.js";
+import { formatDuration } from "../model/duration.js";
+import type { DirResult } from "../core/renew/plan.js";
+import type { IssueProgress } from "../core/request/finalize.js";
 import type { Output } from "./output.js";
 import { timeLeft } from "./time-left.js";
 
@@ -70,7 +70,7 @@ export interface RenewReporter {
   finish(results: DirResult[]): void;
 }
 
-export function renewReporter(ctx: CommandContext, out: Output): RenewReporter {
+export function renewReporter(ctx: OutputContext, out: Output): RenewReporter {
   const printed = new Set<DirResult>();
   return {
     onResult(result) {

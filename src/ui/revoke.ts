@@ -1,12 +1,12 @@
 // What `certctl revoke` shows: the confirmation question on a terminal and the result.
 import { createInterface } from "node:readline/promises";
-import type { CommandContext } from "../context.js";
-import { friendlyReason, type RevokePlan, type RevokeResult } from "../core/revoke.js";
-import type { RevocationReason } from "../api/types.js";
+import type { RevokePlan, RevokeResult } from "../core/revoke.js";
+import { friendlyReason, type RevocationReason } from "../model/types.js";
+import type { Io } from "../util/io.js";
 import type { Output } from "./output.js";
 
 /** Asks on stderr, reads one line from stdin; only "y" or "yes" confirms. */
-export async function confirmRevocation(ctx: CommandContext, plan: RevokePlan, reason: RevocationReason): Promise<boolean> {
+export async function confirmRevocation(ctx: { io: Io; signal: AbortSignal }, plan: RevokePlan, reason: RevocationReason): Promise<boolean> {
   const what = [
     `certificate ${plan.certificateId}`,
     plan.serialNumber ? `serial ${plan.serialNumber}` : undefined,

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildProgram } from "../../src/program.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { runCli } from "../helpers/cli.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
 
@@ -152,8 +152,8 @@ describe("certctl completion", () => {
   // The command runs on every Tab, so it must stay cheap: it may not load x509, undici, ora or
   // the dev server.
   it.each([
-    [["completion", "bash"], "src/core/completion.ts"],
-    [["--help"], "src/flags/issue.ts"],
+    [["completion", "bash"], "src/cli/completion/spec.ts"],
+    [["--help"], "src/cli/issue/define.ts"],
   ])("certctl %j loads nothing heavy", async (args, expected) => {
     const run = await loadedSources(args);
     expect(run.code, run.stderr).toBe(0);

@@ -352,13 +352,13 @@ describe("what a local-key issue and renew load", () => {
     const out = dir("light");
     const issued = await loadedSources(["issue", "--profile", profile("default"), "--cn", "light.localhost", "--dns", "light.localhost", "--ttl", "1d", "--out-dir", out, "--quiet"], { env, cwd: work });
     expect(issued.code, issued.stderr).toBe(0);
-    expect(issued.sources.some((source) => source.endsWith("src/core/csr.ts"))).toBe(true);
+    expect(issued.sources.some((source) => source.endsWith("src/core/crypto/csr.ts"))).toBe(true);
     expect(issued.sources.filter((source) => /node_modules\/(@peculiar\/x509|reflect-metadata|tsyringe)\//.test(source))).toEqual([]);
     expectVerifiedSet(out);
 
     const renewed = await loadedSources(["renew", "--force", "--quiet", out], { env, cwd: work });
     expect(renewed.code, renewed.stderr).toBe(0);
-    expect(renewed.sources.some((source) => source.endsWith("src/core/renew-request.ts"))).toBe(true);
+    expect(renewed.sources.some((source) => source.endsWith("src/core/renew/request.ts"))).toBe(true);
     expect(renewed.sources.filter((source) => /node_modules\/(@peculiar\/x509|reflect-metadata|tsyringe)\//.test(source))).toEqual([]);
     expectVerifiedSet(out);
 

@@ -100,7 +100,7 @@ describe("certctl renew: deciding", () => {
     await issue(fresh, notDue);
     const quiet = await loadedSources(["renew", notDue], { env: AUTH_ENV, cwd: work });
     expect(quiet.code, quiet.stderr).toBe(0);
-    expect(quiet.sources.some((source) => source.endsWith("src/core/renew.ts"))).toBe(true);
+    expect(quiet.sources.some((source) => source.endsWith("src/core/renew/plan.ts"))).toBe(true);
     expect(quiet.sources.filter((source) => heavy.test(source))).toEqual([]);
 
     const dueDir = newDir("light-due");

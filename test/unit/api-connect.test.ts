@@ -1,9 +1,9 @@
 // connect(ctx): flags + environment → an API bound to the run's signal, env and debug sink.
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect } from "../../src/commands/connect.js";
-import type { CommandContext, GlobalOptions } from "../../src/context.js";
-import { UsageError } from "../../src/errors.js";
+import { connect } from "../../src/cli/connect.js";
+import type { CommandContext, GlobalOptions } from "../../src/cli/context.js";
+import { UsageError } from "../../src/model/errors.js";
 import { apiError, startScriptedServer, type ScriptedServer } from "../helpers/scripted-server.js";
 
 const TOKEN = "tok-connect-secret-123456";

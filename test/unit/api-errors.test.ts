@@ -1,7 +1,7 @@
 // Error bodies → typed errors, and redaction of anything echoed, on fixed vectors.
 import { describe, expect, it } from "vitest";
 import { errorForResponse, issueLines, redact } from "../../src/api/errors.js";
-import { AuthError, RefusedError, UnavailableError } from "../../src/errors.js";
+import { AuthError, RefusedError, UnavailableError } from "../../src/model/errors.js";
 
 const ctx = { host: "example.test", operation: "POST /v1/cert-manager/certificates", attempts: 1, secrets: ["s3cr3t-value"] };
 

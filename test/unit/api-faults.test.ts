@@ -2,8 +2,8 @@
 // waits, timeouts, resets, HTML pages, refusals, re-login, and the secret scan.
 import { afterEach, describe, expect, it } from "vitest";
 import { createApi, type ApiOptions } from "../../src/api/infisical.js";
-import type { Connection, Credentials } from "../../src/core/connection.js";
-import { AuthError, CertctlError, InterruptedError, RefusedError, UnavailableError } from "../../src/errors.js";
+import type { Connection, Credentials } from "../../src/api/config.js";
+import { AuthError, CertctlError, InterruptedError, RefusedError, UnavailableError } from "../../src/model/errors.js";
 import { apiError, startScriptedServer, type ScriptedServer } from "../helpers/scripted-server.js";
 
 const TOKEN = "tok-secret-0123456789abcdef";

@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 import { createProxy } from "proxy";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApi, type ApiOptions } from "../../src/api/infisical.js";
-import type { Connection } from "../../src/core/connection.js";
-import { UnavailableError } from "../../src/errors.js";
+import type { Connection } from "../../src/api/config.js";
+import { UnavailableError } from "../../src/model/errors.js";
 import { startScriptedServer, type ScriptedServer } from "../helpers/scripted-server.js";
 
 const GET_CERT = "GET /api/v1/cert-manager/certificates/c1/certificate";

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import {
   buildAttributes, detectSanType, isDnsName, parseAltNames, parseExtKeyUsages, parseIsoDate, parseKeyAlgorithm,
   parseKeyUsages, parseSignatureAlgorithm, type AttributeFlags, type KeyMode,
-} from "../../src/core/attributes.js";
-import { parseIssueFlags } from "../../src/commands/issue.js";
-import type { IssueFlags } from "../../src/flags/issue.js";
-import { UsageError } from "../../src/errors.js";
+} from "../../src/core/attributes/attributes.js";
+import { parseIssueFlags } from "../../src/cli/issue/run.js";
+import type { IssueFlags } from "../../src/cli/issue/define.js";
+import { UsageError } from "../../src/model/errors.js";
 
 const NOW = new Date("2026-01-15T00:00:00Z");
 const PROFILE = "3f2c6a1e-8d4b-4f7a-9c2e-1b5d7e9f0a11";

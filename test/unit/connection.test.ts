@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { apiUrlFromDomain, isLoopbackHost, resolveConnection, requireCredentials } from "../../src/core/connection.js";
-import { UsageError } from "../../src/errors.js";
+import { apiUrlFromDomain, isLoopbackHost, resolveConnection, requireCredentials } from "../../src/cli/connection.js";
+import { UsageError } from "../../src/model/errors.js";
 
 describe("apiUrlFromDomain", () => {
   it.each([

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { certificateValidity, decideDue, parseRenewBefore, type RenewBefore } from "../../src/core/due.js";
-import { UsageError } from "../../src/errors.js";
+import { certificateValidity, decideDue, parseRenewBefore, type RenewBefore } from "../../src/core/renew/due.js";
+import { UsageError } from "../../src/model/errors.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseDuration, toServerTtl } from "../../src/core/duration.js";
+import { parseDuration, toServerTtl } from "../../src/model/duration.js";
 
 describe("toServerTtl", () => {
   it.each([

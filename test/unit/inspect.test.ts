@@ -3,8 +3,8 @@
 import { readFileSync } from "node:fs";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
-import { inspect, validityState, type CertificatesDocument, type CsrDocument, type InspectDocument } from "../../src/core/inspect.js";
-import { UsageError } from "../../src/errors.js";
+import { inspect, validityState, type CertificatesDocument, type CsrDocument, type InspectDocument } from "../../src/core/inspect/inspect.js";
+import { UsageError } from "../../src/model/errors.js";
 import { humanDuration, renderInspect } from "../../src/ui/inspect.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url));

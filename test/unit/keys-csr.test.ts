@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../../src/api/types.js";
-import { buildAttributes } from "../../src/core/attributes.js";
-import { buildCsr } from "../../src/core/csr.js";
-import { checkCsr, readCsrInput } from "../../src/core/csr-input.js";
-import { exportPrivateKeyPem, generateSigningKey, importSigningKey, readKeyFile } from "../../src/core/keys.js";
-import { FileError, UsageError } from "../../src/errors.js";
+import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../../src/model/types.js";
+import { buildAttributes } from "../../src/core/attributes/attributes.js";
+import { buildCsr } from "../../src/core/crypto/csr.js";
+import { checkCsr, readCsrInput } from "../../src/core/crypto/csr-input.js";
+import { exportPrivateKeyPem, generateSigningKey, importSigningKey, readKeyFile } from "../../src/core/crypto/keys.js";
+import { FileError, UsageError } from "../../src/model/errors.js";
 import { openssl } from "../helpers/openssl.js";
 
 const dir = mkdtempSync(join(tmpdir(), "certctl-keys-"));

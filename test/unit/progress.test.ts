@@ -3,7 +3,7 @@
 import { PassThrough } from "node:stream";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
-import type { IssueProgress } from "../../src/core/status.js";
+import type { IssueProgress } from "../../src/core/request/finalize.js";
 import { trackIssueProgress } from "../../src/ui/issue-progress.js";
 import { formatElapsed, startProgress, type Progress } from "../../src/ui/progress.js";
 import { usageMessage } from "../../src/ui/usage.js";

@@ -2,7 +2,7 @@ import { chmodSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, readdirS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { FileError } from "../../src/errors.js";
+import { FileError } from "../../src/model/errors.js";
 import { installFileSet, preflightFileSet, resolveFilePaths, type PemSet } from "../../src/store/layout.js";
 import { metadataPaths, readMetadata, storedPaths, writeMetadata, type CertctlMetadata } from "../../src/store/metadata.js";
 import { discardPending, readPending, savePending, type PendingRecord } from "../../src/store/pending.js";

@@ -1,9 +1,9 @@
 // What is checked before anything is written: PEMs parse, the key is ours, the chain links.
 import { describe, expect, it, beforeAll } from "vitest";
-import { generateSigningKey, publicKeyDer } from "../../src/core/keys.js";
-import { x509 } from "../../src/core/x509.js";
-import { parseCertificates, verifyIssuedSet } from "../../src/core/verify.js";
-import { RefusedError } from "../../src/errors.js";
+import { generateSigningKey, publicKeyDer } from "../../src/core/crypto/keys.js";
+import { x509 } from "../../src/core/crypto/x509.js";
+import { parseCertificates, verifyIssuedSet } from "../../src/core/crypto/verify.js";
+import { RefusedError } from "../../src/model/errors.js";
 
 const NOT_BEFORE = new Date("2026-01-01T00:00:00Z");
 const NOT_AFTER = new Date("2027-01-01T00:00:00Z");

@@ -1,0 +1,109 @@
+// certctl dev-server: parse the flags, start the server (lazy-loaded: it pulls in x509 and
+// ajv), print how to reach it, and run until SIGINT/SIGTERM, which is a clean stop (exit 0).
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import type { CommandContext } from "../context.js";
+import { parseDuration } from "../../model/duration.js";
+import { FileError, invalidFlag, UsageError } from "../../model/errors.js";
+import { createOutput } from "../../ui/output.js";
+import type { DevServerInfo, DevServerParams } from "../../devserver/index.js";
+// state.js is light (no x509, no ajv); the server itself is imported only once the flags are valid.
+import { parseApproval, type Approval } from "../../devserver/state.js";
+
+interface DevServerFlags {
+  port: string;
+  host: string;
+  approval: string;
+  latency: string;
+  backdate: string;
+  tokenTtl: string;
+}
+
+export async function run(ctx: CommandContext, command: Command): Promise<number> {
+  const params = await paramsFromFlags(ctx, command.opts<DevServerFlags>());
+  const output = createOutput(ctx);
+  if (output.mode === "human") params.log = (line) => ctx.io.stderr.write(`${line}\n`);
+  const { startDevServer } = await import("../../devserver/index.js");
+  const server = await startDevServer(params).catch((error: unknown) => {
+    throw listenError(error, params);
+  });
+  if (output.mode === "json") ctx.io.stdout.write(JSON.stringify(server.info) + "\n"); // one line, for scripts
+  else output.result(server.info, () => banner(server.info));
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    else ctx.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  await server.close();
+  output.info("dev server stopped");
+  // Being stopped is how a dev server ends, so a signal here is success, not an interruption.
+  return 0;
+}
+
+async function paramsFromFlags(ctx: CommandContext, flags: DevServerFlags): Promise<DevServerParams> {
+  const port = Number(flags.port);
+  if (!/^\d+$/.test(flags.port) || port > 65535) throw invalidFlag("--port", flags.port, "expected 0-65535 (0 picks a free port)");
+  if (flags.host.trim() === "") throw invalidFlag("--host", flags.host, "expected an address such as 127.0.0.1 or ::1");
+  const params: DevServerParams = {
+    host: flags.host,
+    port,
+    approval: approvalFlag(flags.approval),
+    latencyMs: parseDuration("--latency", flags.latency, { allowZero: true }),
+    backdateMs: parseDuration("--backdate", flags.backdate, { allowZero: true }),
+    tokenTtlMs: parseDuration("--token-ttl", flags.tokenTtl),
+  };
+  const { clientId, clientSecretFile } = ctx.globals;
+  if (clientId !== undefined || clientSecretFile !== undefined) {
+    params.credentials = {};
+    if (clientId !== undefined) params.credentials.clientId = clientId;
+    if (clientSecretFile !== undefined) params.credentials.clientSecret = await readSecret(clientSecretFile);
+  }
+  return params;
+}
+
+function approvalFlag(value: string): Approval {
+  const approval = parseApproval(value, (text) => parseDuration("--approval", text, { allowZero: true }));
+  if (!approval) throw invalidFlag("--approval", value, "options are none, manual, auto=<duration> (e.g. auto=2s)");
+  return approval;
+}
+
+async function readSecret(file: string): Promise<string> {
+  try {
+    const secret = (await readFile(file, "utf8")).trim();
+    if (secret === "") throw new FileError(`--client-secret-file ${file} is empty`);
+    return secret;
+  } catch (error) {
+    if (error instanceof FileError) throw error;
+    throw new FileError(`cannot read --client-secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/** A port in use or not ours to take is the user's to fix, not a bug. */
+function listenError(error: unknown, params: DevServerParams): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${params.host}:${params.port}`;
+  if (code === "EADDRINUSE") return new UsageError(`cannot listen on ${where}: the address is already in use`, { hint: "Pick another --port, or --port 0 for a free one." });
+  if (code === "EACCES") return new UsageError(`cannot listen on ${where}: permission denied`, { hint: "Use a port above 1023, or --port 0 for a free one." });
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return invalidFlag("--host", params.host, "expected an address of this machine, such as 127.0.0.1 or ::1");
+  return error;
+}
+
+function banner(info: DevServerInfo): string[] {
+  const width = Math.max(...info.profiles.map((p) => p.slug.length));
+  return [
+    `certctl dev-server listening on ${info.url}`,
+    "",
+    `  project id     ${info.projectId}`,
+    `  client id      ${info.clientId}`,
+    `  client secret  ${info.clientSecret}`,
+    "  profiles:",
+    ...info.profiles.map((p) => `    ${p.slug.padEnd(width)}  ${p.id}  approval ${p.approval}`),
+    "",
+    "Try it:",
+    `  export INFISICAL_DOMAIN=${info.url}`,
+    `  export INFISICAL_UNIVERSAL_AUTH_CLIENT_ID=${info.clientId}`,
+    `  export INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET=${info.clientSecret}`,
+    `  certctl issue --profile ${info.profileId} --cn demo.localhost --dns demo.localhost --ttl 30d`,
+    "",
+    "Roots to trust: GET /api/v1/dev/ca. Press Ctrl-C to stop.",
+  ];
+}

@@ -1,0 +1,57 @@
+// certctl status <certificateRequestId>: report a request; once issued, finish the file set that
+// `certctl issue` left pending in --out-dir.
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import type { CommandContext } from "../context.js";
+import { invalidFlag } from "../../model/errors.js";
+import { parseDuration } from "../../model/duration.js";
+import type { StatusParams } from "../../core/request/finalize.js";
+import type { StatusFlags } from "./define.js";
+import { readPending } from "../../store/pending.js";
+import { createOutput } from "../../ui/output.js";
+import { statusJson, statusSummary } from "../../ui/issue.js";
+import { trackIssueProgress } from "../../ui/issue-progress.js";
+
+export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
+  const id = requestId.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) {
+    throw invalidFlag("<certificateRequestId>", requestId, "expected the request id certctl issue printed (a UUID)");
+  }
+  if ((flags.outDir ?? ".").trim() === "") throw invalidFlag("--out-dir", flags.outDir ?? "", "expected a directory path");
+  return {
+    requestId: id,
+    outDir: resolve(cwd, flags.outDir ?? "."),
+    wait: flags.wait === true,
+    waitTimeoutMs: parseDuration("--wait-timeout", flags.waitTimeout ?? "10m"),
+  };
+}
+
+export async function run(ctx: CommandContext, command: Command): Promise<number> {
+  const params = parseStatusArgs(String(command.args[0] ?? ""), command.opts<StatusFlags>(), ctx.io.cwd);
+  if (ctx.globals.domain !== undefined) params.domainFlag = ctx.globals.domain;
+  // A kept request remembers its server: `certctl status <id>` then works without repeating --domain.
+  let runCtx = ctx;
+  const env = ctx.io.env;
+  if (ctx.globals.domain === undefined && !env.INFISICAL_DOMAIN && !env.INFISICAL_API_URL) {
+    const kept = await readPending(params.outDir, params.requestId);
+    if (kept) runCtx = { ...ctx, globals: { ...ctx.globals, domain: kept.record.domain } };
+  }
+  const output = createOutput(ctx);
+  const [{ checkRequestStatus }, { connect }] = await Promise.all([import("../../core/request/finalize.js"), import("../connect.js")]);
+  // connect() only resolves settings (the login comes with the first request), so a missing
+  // credential fails before any progress is shown.
+  const { api } = await connect(runCtx, { onLogin: (host) => view.onLogin(host) });
+  const progress = output.progress(`Checking request ${params.requestId}`);
+  const view = trackIssueProgress(progress);
+  try {
+    const report = await checkRequestStatus(params, { api, signal: ctx.signal, onProgress: view.onProgress });
+    progress.stop();
+    output.result(statusJson(report), () => statusSummary(report, output.style, params.outDir));
+    return 0;
+  } catch (error) {
+    progress.stop();
+    throw error;
+  } finally {
+    await api.close();
+  }
+}

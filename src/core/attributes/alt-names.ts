@@ -1,0 +1,112 @@
+// Subject alternative names from --dns, --ip, --email, --uri and --san: syntax checks that match
+// what a certificate can carry, and type detection for --san. Pure: no I/O.
+import { isIP } from "node:net";
+import type { AltName, AltNameType } from "../../model/types.js";
+import { invalidFlag } from "../../model/errors.js";
+
+const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
+
+/** A host name, optionally with one leading `*.` wildcard label; IDNs must be given in punycode (xn--). */
+export function isDnsName(value: string): boolean {
+  const name = value.endsWith(".") ? value.slice(0, -1) : value;
+  if (name.length === 0 || name.length > 253) return false;
+  const labels = name.split(".");
+  const rest = labels[0] === "*" ? labels.slice(1) : labels;
+  if (rest.length === 0 || (labels[0] === "*" && rest.length < 2)) return false;
+  return rest.every((label) => DNS_LABEL.test(label)) && !/^\d+$/.test(rest[rest.length - 1] ?? "");
+}
+
+/** addr-spec with a dot-atom local part and a DNS domain: what a SAN rfc822Name holds in practice. */
+export function isEmail(value: string): boolean {
+  const at = value.lastIndexOf("@");
+  if (at <= 0 || at > 64) return false;
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  return /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local) && isDnsName(domain) && !domain.includes("*");
+}
+
+/** An absolute URI: a scheme, then something; `spiffe://trust.domain/ns/x` and `urn:uuid:…` both qualify. */
+export function isUri(value: string): boolean {
+  if (!/^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(value)) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * RFC 5952 form through the WHATWG URL parser: lowercase, zeros compressed, and an embedded IPv4
+ * tail (::ffff:192.0.2.1) written in hex (::ffff:c000:201). The x509 libraries (certctl's CSR
+ * builder, and the server's, which uses the same one) read a dotted tail as one hex group and
+ * would put the wrong address into the certificate.
+ */
+export function canonicalIPv6(ip: string): string {
+  return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+}
+
+/** Which SAN type a bare `--san` value is: IP, email, URI with a scheme, else a DNS name. */
+export function detectSanType(value: string): AltNameType {
+  if (isIP(stripBrackets(value)) !== 0) return "ip_address";
+  if (value.includes("@") && !value.includes("://")) return "email";
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[^:]+:\d+$/.test(value)) return "uri";
+  return "dns_name";
+}
+
+function stripBrackets(value: string): string {
+  return value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
+}
+
+export interface AltNameFlags {
+  dns?: readonly string[];
+  ip?: readonly string[];
+  email?: readonly string[];
+  uri?: readonly string[];
+  san?: readonly string[];
+}
+
+function checkAltName(flag: string, type: AltNameType, raw: string): AltName {
+  const value = raw.trim();
+  if (value === "") throw invalidFlag(flag, raw, "expected a non-empty value");
+  switch (type) {
+    case "dns_name":
+      if (!isDnsName(value)) {
+        throw invalidFlag(flag, raw, "expected a DNS name such as www.example.com or *.example.com (letters, digits, hyphens; punycode for IDNs)");
+      }
+      return { type, value: value.toLowerCase().replace(/\.$/, "") };
+    case "ip_address": {
+      const ip = stripBrackets(value);
+      if (ip.includes("%")) {
+        throw invalidFlag(flag, raw, "a zone index (the %… part) cannot go into a certificate; expected an address such as fe80::1 or 2001:db8::1");
+      }
+      if (isIP(ip) === 0) throw invalidFlag(flag, raw, "expected an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::1");
+      return { type, value: isIP(ip) === 6 ? canonicalIPv6(ip) : ip };
+    }
+    case "email":
+      if (!isEmail(value)) throw invalidFlag(flag, raw, "expected an email address such as ops@example.com");
+      return { type, value };
+    case "uri":
+      if (!isUri(value)) throw invalidFlag(flag, raw, "expected a URI with a scheme such as spiffe://example.org/web or https://example.com/");
+      // A certificate's URI is an IA5String: ASCII only (RFC 5280 4.2.1.6). Suggest the encoded form
+      // rather than encoding silently, so the certificate says exactly what was typed.
+      if (/[^\x20-\x7e]/.test(value)) {
+        throw invalidFlag(flag, raw, `a certificate's URI must be ASCII; use the encoded form ${new URL(value).href}`);
+      }
+      return { type, value };
+  }
+}
+
+/** Every SAN flag, typed and validated, duplicates dropped, in the order given per flag. */
+export function parseAltNames(flags: AltNameFlags): AltName[] {
+  const names: AltName[] = [];
+  const add = (name: AltName) => {
+    if (!names.some((n) => n.type === name.type && n.value === name.value)) names.push(name);
+  };
+  for (const v of flags.dns ?? []) add(checkAltName("--dns", "dns_name", v));
+  for (const v of flags.ip ?? []) add(checkAltName("--ip", "ip_address", v));
+  for (const v of flags.email ?? []) add(checkAltName("--email", "email", v));
+  for (const v of flags.uri ?? []) add(checkAltName("--uri", "uri", v));
+  for (const v of flags.san ?? []) add(checkAltName("--san", detectSanType(v.trim()), v));
+  return names;
+}

@@ -1,0 +1,94 @@
+// Decoders of certificate fields into certctl's vocabulary: key usages and EKUs in the spelling of
+// --key-usage/--ext-key-usage, signature algorithms as --signature-algorithm, keys as --key-algorithm.
+import { x509 } from "../crypto/x509.js";
+import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
+import { KEY_USAGE_FLAGS } from "../../model/x509-names.js";
+
+const CURVE_BITS: Record<string, number> = { "P-256": 256, "P-384": 384, "P-521": 521, "K-256": 256 };
+const CURVE_KEY_ALGORITHM: Record<string, string> = { "P-256": "EC_prime256v1", "P-384": "EC_secp384r1", "P-521": "EC_secp521r1" };
+const RSA_NAMES = new Set(["RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP"]);
+
+export async function summarizeKey(key: x509.PublicKey, crypto: Crypto): Promise<PublicKeySummary> {
+  const algorithm = key.algorithm as Algorithm & { modulusLength?: number; namedCurve?: string };
+  const sha256 = colonHex(await key.getThumbprint("SHA-256", crypto));
+  if (RSA_NAMES.has(algorithm.name)) {
+    const bits = algorithm.modulusLength ?? null;
+    const type = algorithm.name === "RSA-PSS" ? "RSA-PSS" : "RSA";
+    const keyAlgorithm = bits === 2048 || bits === 3072 || bits === 4096 ? `RSA_${bits}` : undefined;
+    return keyAlgorithm ? { type, bits, keyAlgorithm, sha256 } : { type, bits, sha256 };
+  }
+  if (algorithm.namedCurve !== undefined) {
+    const curve = algorithm.namedCurve;
+    const type = algorithm.name === "ECDSA" || algorithm.name === "ECDH" ? "EC" : algorithm.name;
+    const bits = CURVE_BITS[curve] ?? null;
+    const keyAlgorithm = CURVE_KEY_ALGORITHM[curve];
+    return keyAlgorithm ? { type, bits, curve, keyAlgorithm, sha256 } : { type, bits, curve, sha256 };
+  }
+  const bits = ({ Ed25519: 256, X25519: 256, Ed448: 456, X448: 448 } as Record<string, number>)[algorithm.name] ?? null;
+  return { type: algorithm.name, bits, sha256 };
+}
+
+/** Names in the spelling of --signature-algorithm (RSA-SHA256, ECDSA-SHA384, …). */
+export function signatureName(algorithm: Algorithm & { hash?: Algorithm }): string {
+  const hash = algorithm.hash?.name.replace("-", "");
+  if (algorithm.name === "RSASSA-PKCS1-v1_5") return hash ? `RSA-${hash}` : "RSA";
+  if (algorithm.name === "ECDSA") return hash ? `ECDSA-${hash}` : "ECDSA";
+  if (algorithm.name === "RSA-PSS") return hash ? `RSA-PSS-${hash}` : "RSA-PSS";
+  return algorithm.name;
+}
+
+const SAN_KEYS: Record<string, keyof SubjectAltNames> = { dns: "dns_name", ip: "ip_address", email: "email", url: "uri" };
+
+export function altNames(san: x509.SubjectAlternativeNameExtension | undefined): SubjectAltNames {
+  const names: SubjectAltNames = { dns_name: [], ip_address: [], email: [], uri: [], other: [] };
+  for (const name of safeList(() => san?.names.items ?? [])) {
+    const key = SAN_KEYS[name.type];
+    if (key && key !== "other") names[key].push(name.value);
+    else names.other.push(`${name.type}:${name.value}`);
+  }
+  return names;
+}
+
+// Bit order of RFC 5280 (and of `openssl x509 -text`), in the spelling of --key-usage.
+const KEY_USAGE_BITS = Object.entries(KEY_USAGE_FLAGS).map(([name, bit]) => [bit, name] as const);
+
+export function keyUsages(ext: x509.KeyUsagesExtension | undefined): string[] {
+  if (!ext) return [];
+  return KEY_USAGE_BITS.filter(([bit]) => (ext.usages & bit) !== 0).map(([, name]) => name);
+}
+
+const EKU_NAMES: Record<string, string> = {
+  [x509.ExtendedKeyUsage.serverAuth]: "server_auth",
+  [x509.ExtendedKeyUsage.clientAuth]: "client_auth",
+  [x509.ExtendedKeyUsage.codeSigning]: "code_signing",
+  [x509.ExtendedKeyUsage.emailProtection]: "email_protection",
+  [x509.ExtendedKeyUsage.timeStamping]: "time_stamping",
+  [x509.ExtendedKeyUsage.ocspSigning]: "ocsp_signing",
+  "2.5.29.37.0": "any",
+};
+
+export function extKeyUsages(ext: x509.ExtendedKeyUsageExtension | undefined): string[] {
+  return (ext?.usages ?? []).map((oid) => EKU_NAMES[String(oid)] ?? String(oid));
+}
+
+export function basicConstraints(ext: x509.BasicConstraintsExtension | undefined): BasicConstraintsSummary | null {
+  if (!ext) return null;
+  return ext.pathLength === undefined ? { isCA: ext.ca } : { isCA: ext.ca, pathLength: ext.pathLength };
+}
+
+export function extension<T extends x509.Extension>(list: readonly x509.Extension[], type: abstract new (...args: never[]) => T): T | undefined {
+  return list.find((ext): ext is T => ext instanceof type);
+}
+
+// x509 throws on SAN kinds it cannot represent (otherName, X.400); show what it can instead of failing.
+export function safeList<T>(read: () => readonly T[]): readonly T[] {
+  try {
+    return read();
+  } catch {
+    return [];
+  }
+}
+
+export function colonHex(buffer: ArrayBuffer): string {
+  return Buffer.from(buffer).toString("hex").toUpperCase().replace(/(..)(?!$)/g, "$1:");
+}

@@ -1,0 +1,265 @@
+// Certificate, chain and CSR summaries as data. src/ui/inspect.ts turns them into text; --json
+// prints them as they are. Nothing here prints, and the clock and crypto provider are injected.
+import { x509 } from "../crypto/x509.js";
+import { UsageError } from "../../model/errors.js";
+import {
+  altNames, basicConstraints, colonHex, extKeyUsages, extension, keyUsages, safeList, signatureName, summarizeKey,
+} from "./fields.js";
+
+export interface SubjectAltNames {
+  dns_name: string[];
+  ip_address: string[];
+  email: string[];
+  uri: string[];
+  /** Directory names, UPNs, GUIDs, registered ids: "<type>:<value>". */
+  other: string[];
+}
+
+export interface PublicKeySummary {
+  /** "RSA", "EC", "Ed25519", … or the algorithm name x509 reports. */
+  type: string;
+  bits: number | null;
+  curve?: string;
+  /** The matching --key-algorithm value (e.g. "EC_prime256v1"), when there is one. */
+  keyAlgorithm?: string;
+  /** SHA-256 of the SubjectPublicKeyInfo: equal for a certificate and the CSR or key it came from. */
+  sha256: string;
+}
+
+export interface BasicConstraintsSummary {
+  isCA: boolean;
+  pathLength?: number;
+}
+
+/** "expiring": less than a third of the lifetime left, the point at which `certctl renew` renews. */
+export type ValidityState = "not_yet_valid" | "valid" | "expiring" | "expired";
+
+export interface CertificateSummary {
+  index: number;
+  subject: string;
+  issuer: string;
+  /** Lowercase hex without leading zero bytes (as Infisical's serialNumber). */
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  lifetimeSeconds: number;
+  /** Negative once expired. */
+  secondsLeft: number;
+  validity: ValidityState;
+  subjectAltNames: SubjectAltNames;
+  publicKey: PublicKeySummary;
+  signatureAlgorithm: string;
+  keyUsages: string[];
+  extendedKeyUsages: string[];
+  basicConstraints: BasicConstraintsSummary | null;
+  selfSigned: boolean;
+  /** Colon-separated uppercase hex, as `openssl x509 -fingerprint` prints it. */
+  fingerprints: { sha256: string; sha1: string };
+  /** Issuer equals the next certificate's subject and its key verifies this signature; null for the last. */
+  linksToNext: boolean | null;
+  linkProblem?: string;
+}
+
+export interface CsrSummary {
+  subject: string;
+  subjectAltNames: SubjectAltNames;
+  publicKey: PublicKeySummary;
+  signatureAlgorithm: string;
+  signatureValid: boolean;
+  keyUsages: string[];
+  extendedKeyUsages: string[];
+  basicConstraints: BasicConstraintsSummary | null;
+}
+
+interface DocumentBase {
+  format: "pem" | "der";
+  /** Labels of PEM blocks that were skipped (e.g. a key in a combined file); never their content. */
+  skippedBlocks: string[];
+}
+export interface CertificatesDocument extends DocumentBase {
+  kind: "certificate" | "chain";
+  /** True when every certificate links to the next one. */
+  chainLinked: boolean;
+  certificates: CertificateSummary[];
+}
+export interface CsrDocument extends DocumentBase {
+  kind: "csr";
+  csr: CsrSummary;
+}
+export type InspectDocument = CertificatesDocument | CsrDocument;
+
+export interface InspectParams {
+  bytes: Uint8Array;
+  /** How to name the input in messages: a path, or "standard input". */
+  source: string;
+  now: Date;
+}
+
+const CERT_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
+const CSR_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
+
+export async function inspect(params: InspectParams, crypto: Crypto = globalThis.crypto): Promise<InspectDocument> {
+  const parsed = parseInput(params);
+  if ("csr" in parsed) {
+    return { kind: "csr", format: parsed.format, skippedBlocks: parsed.skipped, csr: await summarizeCsr(parsed.csr, crypto) };
+  }
+  const certificates = await Promise.all(parsed.certs.map((cert, index) => summarizeCertificate(cert, index, params.now, crypto)));
+  for (let i = 0; i + 1 < parsed.certs.length; i++) {
+    const problem = await linkProblem(parsed.certs[i]!, parsed.certs[i + 1]!, crypto);
+    certificates[i]!.linksToNext = problem === undefined;
+    if (problem !== undefined) certificates[i]!.linkProblem = problem;
+  }
+  return {
+    kind: certificates.length === 1 ? "certificate" : "chain",
+    format: parsed.format,
+    skippedBlocks: parsed.skipped,
+    chainLinked: certificates.every((c) => c.linksToNext !== false),
+    certificates,
+  };
+}
+
+type Parsed =
+  | { format: "pem" | "der"; skipped: string[]; certs: x509.X509Certificate[] }
+  | { format: "pem" | "der"; skipped: string[]; csr: x509.Pkcs10CertificateRequest };
+
+function notInspectable(source: string, found: string): UsageError {
+  return new UsageError(`'${source}' is not a certificate, chain or certificate request: ${found}`, {
+    hint: "certctl inspect reads PEM (one or more CERTIFICATE blocks, or a CERTIFICATE REQUEST) or DER of one certificate or CSR.",
+  });
+}
+
+function parseInput({ bytes, source }: InspectParams): Parsed {
+  const text = Buffer.from(bytes).toString("latin1");
+  if (text.trim() === "") throw notInspectable(source, "it is empty");
+  const blocks = findBlocks(text);
+  if (blocks.length === 0) {
+    if (text.includes("-----BEGIN ")) throw notInspectable(source, "found a PEM BEGIN line without its END line");
+    return parseDer(bytes, source);
+  }
+  const certBlocks = blocks.filter((b) => CERT_LABELS.has(b.label));
+  const csrBlocks = blocks.filter((b) => CSR_LABELS.has(b.label));
+  const skipped = blocks.filter((b) => !CERT_LABELS.has(b.label) && !CSR_LABELS.has(b.label)).map((b) => b.label);
+  if (certBlocks.length === 0 && csrBlocks.length === 0) throw notInspectable(source, describeFound(skipped));
+  if (csrBlocks.length > 0 && (certBlocks.length > 0 || csrBlocks.length > 1)) {
+    throw new UsageError(`'${source}' holds ${describeFound(blocks.map((b) => b.label)).replace(/^found /, "")}; inspect a certificate request on its own`);
+  }
+  if (csrBlocks.length === 1) return { format: "pem", skipped, csr: decodeBlock(csrBlocks[0]!, source, "csr") };
+  return { format: "pem", skipped, certs: certBlocks.map((b) => decodeBlock(b, source, "cert")) };
+}
+
+function decodeBlock(block: PemBlock, source: string, as: "cert"): x509.X509Certificate;
+function decodeBlock(block: PemBlock, source: string, as: "csr"): x509.Pkcs10CertificateRequest;
+function decodeBlock(block: PemBlock, source: string, as: "cert" | "csr") {
+  try {
+    const der = Buffer.from(block.base64, "base64");
+    return as === "cert" ? new x509.X509Certificate(der) : new x509.Pkcs10CertificateRequest(der);
+  } catch (error) {
+    throw new UsageError(`'${source}': PEM block ${block.index + 1} (${block.label}) does not decode: ${reason(error)}`);
+  }
+}
+
+function parseDer(bytes: Uint8Array, source: string): Parsed {
+  // Every certificate and CSR is a DER SEQUENCE; anything else cannot be one.
+  if (bytes[0] !== 0x30) throw notInspectable(source, "found no PEM block and the bytes are not DER");
+  const der = new Uint8Array(bytes); // a copy backed by a plain ArrayBuffer, as x509's types want
+  try {
+    return { format: "der", skipped: [], certs: [new x509.X509Certificate(der)] };
+  } catch {
+    // not a certificate; try a CSR next
+  }
+  try {
+    return { format: "der", skipped: [], csr: new x509.Pkcs10CertificateRequest(der) };
+  } catch {
+    // A key or another DER structure: do not guess further, and never echo its bytes.
+    throw notInspectable(source, "found DER data that is neither a certificate nor a certificate request");
+  }
+}
+
+async function summarizeCertificate(cert: x509.X509Certificate, index: number, now: Date, crypto: Crypto): Promise<CertificateSummary> {
+  const notBefore = cert.notBefore.getTime();
+  const notAfter = cert.notAfter.getTime();
+  const lifetimeSeconds = Math.round((notAfter - notBefore) / 1000);
+  const secondsLeft = Math.floor((notAfter - now.getTime()) / 1000);
+  return {
+    index,
+    subject: cert.subject,
+    issuer: cert.issuer,
+    serialNumber: cert.serialNumber.toLowerCase().replace(/^(00)+(?=[0-9a-f]{2})/, ""),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    lifetimeSeconds,
+    secondsLeft,
+    validity: validityState(now.getTime(), notBefore, notAfter),
+    subjectAltNames: altNames(extension(cert.extensions, x509.SubjectAlternativeNameExtension)),
+    publicKey: await summarizeKey(cert.publicKey, crypto),
+    signatureAlgorithm: signatureName(cert.signatureAlgorithm),
+    keyUsages: keyUsages(extension(cert.extensions, x509.KeyUsagesExtension)),
+    extendedKeyUsages: extKeyUsages(extension(cert.extensions, x509.ExtendedKeyUsageExtension)),
+    basicConstraints: basicConstraints(extension(cert.extensions, x509.BasicConstraintsExtension)),
+    selfSigned: await cert.isSelfSigned(crypto).catch(() => false),
+    fingerprints: {
+      sha256: colonHex(await cert.getThumbprint("SHA-256", crypto)),
+      sha1: colonHex(await cert.getThumbprint("SHA-1", crypto)),
+    },
+    linksToNext: null,
+  };
+}
+
+async function summarizeCsr(csr: x509.Pkcs10CertificateRequest, crypto: Crypto): Promise<CsrSummary> {
+  const extensions = safeList(() => csr.extensions);
+  return {
+    subject: csr.subject,
+    subjectAltNames: altNames(extension(extensions, x509.SubjectAlternativeNameExtension)),
+    publicKey: await summarizeKey(csr.publicKey, crypto),
+    signatureAlgorithm: signatureName(csr.signatureAlgorithm),
+    signatureValid: await csr.verify(crypto).catch(() => false),
+    keyUsages: keyUsages(extension(extensions, x509.KeyUsagesExtension)),
+    extendedKeyUsages: extKeyUsages(extension(extensions, x509.ExtendedKeyUsageExtension)),
+    basicConstraints: basicConstraints(extension(extensions, x509.BasicConstraintsExtension)),
+  };
+}
+
+async function linkProblem(cert: x509.X509Certificate, next: x509.X509Certificate, crypto: Crypto): Promise<string | undefined> {
+  if (cert.issuer !== next.subject) return "its issuer is not the next certificate's subject";
+  const verified = await cert.verify({ publicKey: next.publicKey, signatureOnly: true }, crypto).catch(() => false);
+  return verified ? undefined : "its signature does not verify with the next certificate's key";
+}
+
+export function validityState(now: number, notBefore: number, notAfter: number): ValidityState {
+  if (now < notBefore) return "not_yet_valid";
+  if (now >= notAfter) return "expired";
+  return notAfter - now < (notAfter - notBefore) / 3 ? "expiring" : "valid";
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface PemBlock {
+  index: number;
+  label: string;
+  base64: string;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #-]+)-----([\s\S]*?)-----END \1-----/g;
+
+/** Complete PEM blocks in order. The body is kept only for blocks we decode; a key's is never read into a message. */
+function findBlocks(text: string): PemBlock[] {
+  return [...text.matchAll(PEM_BLOCK)].map((match, index) => ({
+    index,
+    label: match[1]!,
+    // RFC 7468 allows headers (Proc-Type: …) before the base64; drop them and all whitespace.
+    base64: match[2]!.replace(/^[^\n]*:[^\n]*$/gm, "").replace(/\s+/g, ""),
+  }));
+}
+
+/** "found a PRIVATE KEY block", "found CERTIFICATE and CERTIFICATE REQUEST blocks". */
+function describeFound(labels: readonly string[]): string {
+  const unique = [...new Set(labels)];
+  if (labels.length === 1) return `found ${/^[AEIOU]/.test(unique[0]!) ? "an" : "a"} ${unique[0]} block`;
+  const counted = unique.map((label) => {
+    const count = labels.filter((l) => l === label).length;
+    return count > 1 ? `${count} ${label}` : label;
+  });
+  return `found ${counted.slice(0, -1).join(", ")}${counted.length > 1 ? " and " : ""}${counted[counted.length - 1]} blocks`;
+}

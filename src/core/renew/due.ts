@@ -1,0 +1,94 @@
+// When is a certificate due for renewal? The certificate on disk is the source of truth for
+// the dates (certctl.json could be stale or edited); the clock is injected so the rule can be
+// tested on fixed dates.
+import { X509Certificate } from "node:crypto";
+import { invalidFlag } from "../../model/errors.js";
+import { parseDuration } from "../../model/duration.js";
+
+const DAY = 86_400_000;
+/** Below this lifetime the default margin grows from a third to a half: a 6-hour certificate
+ *  renewed with 2 hours left leaves too little room for one failed cron run. */
+const SHORT_LIFETIME_MS = 10 * DAY;
+
+/** `--renew-before`: the default rule, a fixed time before expiry, or a fraction of the lifetime. */
+export type RenewBefore =
+  | { kind: "default" }
+  | { kind: "duration"; ms: number }
+  | { kind: "fraction"; fraction: number };
+
+export interface Validity {
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface DueDecision {
+  due: boolean;
+  lifetimeMs: number;
+  /** Time left until notAfter; negative once expired. */
+  remainingMs: number;
+  /** Renewal starts when less than this is left. */
+  marginMs: number;
+  /** The moment the certificate becomes due (notAfter − margin). */
+  dueAt: Date;
+  expired: boolean;
+}
+
+/** `30d`, `12h`, `2w` (a time before expiry) or `25%` (of the lifetime). */
+export function parseRenewBefore(value: string | undefined, flag = "--renew-before"): RenewBefore {
+  if (value === undefined) return { kind: "default" };
+  const text = value.trim();
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+  if (percent) {
+    const fraction = Number(percent[1]) / 100;
+    if (!(fraction > 0 && fraction < 1)) throw invalidFlag(flag, value, "a percentage must be between 0% and 100% (exclusive), e.g. 25%");
+    return { kind: "fraction", fraction };
+  }
+  try {
+    return { kind: "duration", ms: parseDuration(flag, text) };
+  } catch {
+    throw invalidFlag(flag, value, "expected a duration before expiry such as 30d, 12h, 2w, or a share of the lifetime such as 25%");
+  }
+}
+
+export function renewalMargin(lifetimeMs: number, rule: RenewBefore): number {
+  switch (rule.kind) {
+    case "duration":
+      return rule.ms;
+    case "fraction":
+      return lifetimeMs * rule.fraction;
+    case "default":
+      return lifetimeMs < SHORT_LIFETIME_MS ? lifetimeMs / 2 : lifetimeMs / 3;
+  }
+}
+
+/** Due when strictly less than the margin is left (an expired certificate is always due). */
+export function decideDue(validity: Validity, now: Date, rule: RenewBefore): DueDecision {
+  const lifetimeMs = validity.notAfter.getTime() - validity.notBefore.getTime();
+  const remainingMs = validity.notAfter.getTime() - now.getTime();
+  const marginMs = renewalMargin(lifetimeMs, rule);
+  return {
+    due: remainingMs < marginMs || remainingMs <= 0,
+    lifetimeMs,
+    remainingMs,
+    marginMs,
+    dueAt: new Date(validity.notAfter.getTime() - marginMs),
+    expired: remainingMs <= 0,
+  };
+}
+
+/** notBefore/notAfter of the first certificate in a PEM (node:crypto: no x509 library needed for dates). */
+export type CertificateValidity = Validity & { serialNumber: string };
+
+export function certificateValidity(pem: string): CertificateValidity {
+  const cert = new X509Certificate(pem);
+  return {
+    notBefore: new Date(cert.validFrom),
+    notAfter: new Date(cert.validTo),
+    serialNumber: cert.serialNumber.toLowerCase(),
+  };
+}
+
+/** Whole days, rounded down, for "25 days left" lines. */
+export function wholeDays(ms: number): number {
+  return Math.floor(ms / DAY);
+}

@@ -1,0 +1,143 @@
+// Work over many directories with a bounded number in flight: a fleet run must pace itself
+// rather than trip Infisical's per-minute rate limits. Every directory is tried (one failure
+// does not stop the others); an interruption stops new ones from starting while the ones in
+// flight finish their current step.
+import { resolve } from "node:path";
+import type { InfisicalApi } from "../../api/infisical.js";
+import { isSignalReason } from "../../model/errors.js";
+import { ExitCode, mostSevere } from "../../model/errors.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewOptions } from "./plan.js";
+import type { RenewDirDeps } from "./directory.js";
+import type { IssueProgress } from "../request/finalize.js";
+
+export interface FleetOptions<I, R> {
+  concurrency: number;
+  signal: AbortSignal;
+  /** The result for an item never started because the run was interrupted. */
+  notStarted: (item: I) => R;
+  /** The result for an item whose worker threw (workers should return failures, not throw). */
+  failed: (item: I, error: unknown) => R;
+  /** Called as each item finishes, in completion order (for streaming lines). */
+  onResult?: (result: R, index: number) => void;
+}
+
+/** Results in the order of `items`. */
+export async function runFleet<I, R>(items: readonly I[], worker: (item: I, index: number) => Promise<R>, opts: FleetOptions<I, R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (;;) {
+      const index = next++;
+      if (index >= items.length) return;
+      const item = items[index] as I;
+      let result: R;
+      if (opts.signal.aborted) result = opts.notStarted(item);
+      else {
+        try {
+          result = await worker(item, index);
+        } catch (error) {
+          result = opts.failed(item, error);
+        }
+      }
+      results[index] = result;
+      opts.onResult?.(result, index);
+    }
+  };
+  const lanes = Math.max(1, Math.min(opts.concurrency, items.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return results;
+}
+
+/** 0 when every code is 0; otherwise the most severe code, and 130/143 when the run was interrupted. */
+export function fleetExitCode(codes: Iterable<number>, signal?: AbortSignal): number {
+  const all = [...codes];
+  if (signal?.aborted) {
+    const reason: unknown = signal.reason;
+    all.push(isSignalReason(reason) && reason.signal === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint);
+  }
+  return mostSevere(all);
+}
+
+// ---- certctl renew over many directories -------------------------------------------------
+
+export interface RenewRunParams extends RenewOptions {
+  dirs: string[];
+  concurrency: number;
+  /** Sleep a random time up to this before the first request (0: none). */
+  randomDelayMs: number;
+}
+
+export interface RenewRunDeps extends Omit<RenewDirDeps, "api" | "apiUrl" | "onProgress" | "onWaitingForLock"> {
+  cwd: string;
+  /** A client for the server a directory's certificate came from (its recorded API root). */
+  connect(recordedDomain: string): Promise<{ api: InfisicalApi; apiUrl: string }>;
+  random?: () => number;
+  onProgress?: (input: string, event: IssueProgress | { kind: "waiting-for-lock" } | { kind: "delay"; ms: number }) => void;
+  onResult?: (result: DirResult) => void;
+}
+
+export interface RenewRunResult {
+  results: DirResult[];
+  exitCode: number;
+}
+
+/**
+ * Plan every directory from local files; if anything is due (and this is not a dry run), wait
+ * the random delay, then renew the due ones with bounded concurrency. Every directory is tried.
+ */
+export async function renewDirectories(params: RenewRunParams, deps: RenewRunDeps): Promise<RenewRunResult> {
+  const now = deps.now();
+  const planned = await Promise.all(params.dirs.map(async (input) => {
+    try {
+      return await planDirectory(input, deps.cwd, now, params);
+    } catch (error) {
+      return failedResult(input, resolve(deps.cwd, input), error);
+    }
+  }));
+  const results: DirResult[] = planned.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun)) : p)) as DirResult[];
+  const due = planned.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
+  for (const result of results) if (result) deps.onResult?.(result);
+  if (due.length === 0) return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)) };
+
+  // Something is due: load the renewing half now, so that it loads while the login is on the wire.
+  const renewer = import("./directory.js");
+  renewer.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+  const clients = new Map<string, Promise<{ api: InfisicalApi; apiUrl: string }>>();
+  try {
+    if (params.randomDelayMs > 0) {
+      const ms = Math.floor((deps.random ?? Math.random)() * params.randomDelayMs);
+      deps.onProgress?.(due[0]!.plan.input, { kind: "delay", ms });
+      await sleep(ms, undefined, { signal: deps.signal }).catch(() => undefined);
+    }
+    const notStarted = (item: { plan: DirPlan }): DirResult => ({
+      input: item.plan.input, dir: item.plan.dir, outcome: "interrupted", exitCode: interruptCode(deps.signal),
+      reason: "not started: certctl was interrupted",
+    });
+    const renewed = await runFleet(due, async ({ plan }) => {
+      const domain = plan.meta.domain;
+      if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
+      const [{ api, apiUrl }, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
+      return renewDirectory(plan, params, {
+        ...deps, api, apiUrl,
+        onProgress: (event) => deps.onProgress?.(plan.input, event),
+        onWaitingForLock: () => deps.onProgress?.(plan.input, { kind: "waiting-for-lock" }),
+      });
+    }, {
+      concurrency: params.concurrency,
+      signal: deps.signal,
+      notStarted,
+      failed: (item, error) => failedResult(item.plan.input, item.plan.dir, error),
+      onResult: (result) => deps.onResult?.(result),
+    });
+    due.forEach(({ index }, i) => (results[index] = renewed[i]!));
+  } finally {
+    for (const client of clients.values()) await client.then((c) => c.api.close(), () => undefined);
+  }
+  return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode), deps.signal) };
+}
+
+function interruptCode(signal: AbortSignal): number {
+  const reason: unknown = signal.reason;
+  return isSignalReason(reason) && reason.signal === "SIGTERM" ? ExitCode.sigterm : ExitCode.sigint;
+}

@@ -1,0 +1,122 @@
+// `certctl renew` for one directory, the planning half: read certctl.json and the certificate on
+// disk and decide whether it is due. Planning reads only local files and loads nothing heavy, so a
+// run where nothing is due sends no request and stays cheap; renewing is directory.ts.
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { CertctlError, ExitCode, FileError } from "../../model/errors.js";
+import { metadataPaths, readMetadata, type CertctlMetadata } from "../../store/metadata.js";
+import { certificateValidity, decideDue, wholeDays, type CertificateValidity, type DueDecision, type RenewBefore } from "./due.js";
+import { formatDuration } from "../../model/duration.js";
+import type { KeySource } from "./request.js";
+
+export interface RenewOptions {
+  renewBefore: RenewBefore;
+  /** Renew even when not due. */
+  force: boolean;
+  dryRun: boolean;
+  reuseKey: boolean;
+  deployHook?: string;
+  hookTimeoutMs: number;
+  /** How long to wait for another run's lock on a directory before skipping it. */
+  lockWaitMs: number;
+  wait: boolean;
+  waitTimeoutMs: number;
+}
+
+export type DirOutcome = "renewed" | "not-due" | "would-renew" | "skipped" | "failed" | "hook-failed" | "interrupted";
+
+export interface DirResult {
+  /** The directory as the user named it. */
+  input: string;
+  dir: string;
+  outcome: DirOutcome;
+  exitCode: number;
+  /** Why it failed or was skipped, or why a not-due directory was left alone. */
+  reason?: string;
+  hint?: string;
+  certificateId?: string;
+  serialNumber?: string;
+  notAfter?: string;
+  daysLeft?: number;
+  /** When a not-due certificate becomes due. */
+  dueAt?: string;
+  previousCertificateId?: string;
+  previousSerialNumber?: string;
+  method?: "renew" | "reissue";
+  keySource?: KeySource;
+  /** Set when the server refused to renew and a fresh certificate was issued instead. */
+  fallbackReason?: string;
+  hook?: { ok: boolean; exitCode: number | null; reason?: string };
+}
+
+/** A directory read and judged, with nothing sent. */
+export interface DirPlan {
+  input: string;
+  dir: string;
+  meta: CertctlMetadata;
+  certPem: string;
+  /** Serial number and dates of the certificate on disk. */
+  validity: CertificateValidity;
+  decision: DueDecision;
+  /** Due, or --force. */
+  renew: boolean;
+}
+
+export function failedResult(input: string, dir: string, error: unknown): DirResult {
+  if (error instanceof CertctlError) {
+    const result: DirResult = { input, dir, outcome: "failed", exitCode: error.exitCode, reason: [error.message, ...error.lines].join("; ") };
+    if (error.hint) result.hint = error.hint;
+    if (error.exitCode === ExitCode.sigint || error.exitCode === ExitCode.sigterm) result.outcome = "interrupted";
+    return result;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { input, dir, outcome: "failed", exitCode: ExitCode.internal, reason: `internal error: ${message} (a bug in certctl; please report it)` };
+}
+
+/**
+ * Read certctl.json and the certificate it names; decide from the certificate's own dates.
+ * `previous`: the plan made before the lock was taken; when the certificate file is still the
+ * same text its dates are reused rather than parsed again.
+ */
+export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewOptions, "renewBefore" | "force">, previous?: DirPlan): Promise<DirPlan> {
+  const dir = resolve(cwd, input);
+  const meta = await readMetadata(dir).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new FileError(`${dir} is not a directory`);
+    throw error;
+  });
+  if (!meta) {
+    throw new FileError(`no certctl.json in ${dir}: not a directory certctl issue wrote to`, {
+      hint: "Run certctl issue --out-dir <dir> first, or name the directory that holds certctl.json.",
+    });
+  }
+  const certFile = metadataPaths(dir, meta).cert;
+  let certPem: string;
+  try {
+    certPem = await readFile(certFile, "utf8");
+  } catch (error) {
+    throw new FileError(`cannot read the certificate ${certFile}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+  let validity = previous?.certPem === certPem ? previous.validity : undefined;
+  try {
+    validity ??= certificateValidity(certPem);
+  } catch {
+    throw new FileError(`${certFile} is not a readable PEM certificate`);
+  }
+  const decision = decideDue(validity, now, opts.renewBefore);
+  return { input, dir, meta, certPem, validity, decision, renew: decision.due || opts.force };
+}
+
+/** The result for a directory that is not renewed in this run (not due, or --dry-run). */
+export function planResult(plan: DirPlan, dryRun: boolean): DirResult {
+  const result: DirResult = {
+    input: plan.input, dir: plan.dir, outcome: plan.renew ? "would-renew" : "not-due", exitCode: ExitCode.ok,
+    certificateId: plan.meta.certificateId, serialNumber: plan.validity.serialNumber, notAfter: plan.validity.notAfter.toISOString(),
+    daysLeft: wholeDays(plan.decision.remainingMs), dueAt: plan.decision.dueAt.toISOString(),
+  };
+  if (plan.renew && dryRun) {
+    const why = plan.decision.expired ? "expired" : plan.decision.due ? `due: less than ${formatDuration(plan.decision.marginMs)} left` : "not due, but --force";
+    result.reason = `${why}; dry run, nothing sent`;
+  }
+  return result;
+}
+

@@ -1,0 +1,209 @@
+// certctl issue: plan → create → wait → fetch chain → verified set on disk. Nothing is written
+// unless the set is complete and verified; a pending request keeps its key aside so that
+// `certctl status` can finish the set later exactly as this would have.
+import type { Readable } from "node:stream";
+import type { InfisicalApi } from "../../api/infisical.js";
+import { isPendingStatus, type CertificateAttributes, type CreateCertificateBody, type CreateCertificateResponse, type KeyAlgorithm, type SignatureAlgorithm } from "../../model/types.js";
+import type { Connection } from "../../api/config.js";
+import { RefusedError } from "../../model/errors.js";
+import { preflightFileSet, type FilePaths } from "../../store/layout.js";
+import { savePending } from "../../store/pending.js";
+import { storedPaths, type IssueMode } from "../../store/metadata.js";
+import { isUuid } from "../attributes/attributes.js";
+import { buildCsr } from "../crypto/csr.js";
+import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
+import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
+import { fetchIssuedPems, finalizeIssued, refusedForFinalStatus, resumeAfterWait, type FinalizeContext, type IssueProgress, type IssueResult, type KeptRecord } from "./finalize.js";
+
+export interface IssueParams {
+  /** A profile UUID, or a slug resolved with projectId. */
+  profile: string;
+  projectId?: string;
+  applicationId?: string;
+  mode: IssueMode;
+  attributes: CertificateAttributes;
+  /** --key (local-key mode with an existing key). */
+  keyFile?: string;
+  /** --csr path or "-" (csr mode). */
+  csrFile?: string;
+  removeRootsFromChain: boolean;
+  /** Absolute. */
+  outDir: string;
+  files: FilePaths;
+  force: boolean;
+  wait: boolean;
+  waitTimeoutMs: number;
+  /** --domain as typed, repeated in the resume command. */
+  domainFlag?: string;
+}
+
+export interface IssueDeps {
+  connect(): Promise<{ api: InfisicalApi; connection: Connection }>;
+  stdin: Readable;
+  signal: AbortSignal;
+  onProgress?: (event: IssueProgress) => void;
+  now?: () => Date;
+}
+
+/** What certctl holds before it sends anything: the CSR (or attributes only) and the key it keeps. */
+export interface IssueMaterial {
+  mode: IssueMode;
+  attributes: CertificateAttributes;
+  csrPem?: string;
+  /** PKCS#8 PEM of a key certctl generated or read; never sent. */
+  privateKeyPem?: string;
+  /** DER SubjectPublicKeyInfo the issued certificate must carry (unknown until the server makes the key). */
+  publicKeyDer?: Buffer;
+  keyAlgorithm?: KeyAlgorithm;
+  signatureAlgorithm?: SignatureAlgorithm;
+}
+
+/** Read --key/--csr or generate a key, then build the CSR. Sends nothing. */
+export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps, "stdin" | "onProgress">): Promise<IssueMaterial> {
+  const attributes = { ...params.attributes };
+  if (params.mode === "server-keygen") {
+    const material: IssueMaterial = { mode: "server-keygen", attributes };
+    if (attributes.keyAlgorithm) material.keyAlgorithm = attributes.keyAlgorithm;
+    if (attributes.signatureAlgorithm) material.signatureAlgorithm = attributes.signatureAlgorithm;
+    return material;
+  }
+  if (params.mode === "csr") {
+    const source = params.csrFile === "-" ? "--csr - (stdin)" : `--csr ${params.csrFile ?? ""}`;
+    const csr = await checkCsr(await readCsrInput(params.csrFile ?? "-", deps.stdin), source);
+    return { mode: "csr", attributes, csrPem: csr.pem, publicKeyDer: csr.publicKeyDer, keyAlgorithm: csr.keyAlgorithm };
+  }
+  let key;
+  if (params.keyFile !== undefined) {
+    const pem = await readKeyFile(params.keyFile);
+    key = await importSigningKey(pem, `--key ${params.keyFile}`, attributes.signatureAlgorithm);
+  } else {
+    const keyAlgorithm = attributes.keyAlgorithm ?? "EC_prime256v1";
+    deps.onProgress?.({ kind: "generating-key", keyAlgorithm });
+    key = await generateSigningKey(keyAlgorithm, attributes.signatureAlgorithm);
+  }
+  return localKeyMaterial(attributes, key);
+}
+
+/** A local key's CSR (carrying `attributes`, whose algorithms become the key's) and its PEM/DER forms. */
+export async function localKeyMaterial(attributes: CertificateAttributes, key: SigningKey): Promise<IssueMaterial> {
+  attributes.keyAlgorithm = key.keyAlgorithm;
+  attributes.signatureAlgorithm = key.signatureAlgorithm;
+  return {
+    mode: "local-key",
+    attributes,
+    csrPem: await buildCsr(attributes, key),
+    privateKeyPem: await exportPrivateKeyPem(key.keys.privateKey),
+    publicKeyDer: await publicKeyDer(key.keys.publicKey),
+    keyAlgorithm: key.keyAlgorithm,
+    signatureAlgorithm: key.signatureAlgorithm,
+  };
+}
+
+/** The create body. Alongside a CSR the server reads only validity and basic constraints. Never key material. */
+export function createBody(profileId: string, material: IssueMaterial, opts: { applicationId?: string; removeRootsFromChain: boolean }): CreateCertificateBody {
+  const body: CreateCertificateBody = { profileId };
+  if (material.csrPem !== undefined) {
+    body.csr = material.csrPem;
+    const { ttl, notBefore, notAfter, basicConstraints } = material.attributes;
+    const attributes: CertificateAttributes = {};
+    if (ttl !== undefined) attributes.ttl = ttl;
+    if (notBefore !== undefined) attributes.notBefore = notBefore;
+    if (notAfter !== undefined) attributes.notAfter = notAfter;
+    if (basicConstraints !== undefined) attributes.basicConstraints = basicConstraints;
+    body.attributes = attributes;
+  } else {
+    body.attributes = material.attributes;
+  }
+  if (opts.removeRootsFromChain) body.removeRootsFromChain = true;
+  if (opts.applicationId !== undefined) body.applicationId = opts.applicationId;
+  return body;
+}
+
+export async function issueCertificate(params: IssueParams, deps: IssueDeps): Promise<IssueResult> {
+  // Everything that can fail locally fails before the first request, cheapest first: the
+  // connection settings (--domain, --timeout, credentials, --cacert) are checked before a key is
+  // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
+  await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr" });
+  const { api, connection } = await deps.connect();
+  try {
+    const material = await prepareMaterial(params, deps);
+    // Log in as a step of its own (so progress reads login, then request) and before the slug lookup.
+    await api.authenticate();
+    const profileId = isUuid(params.profile) ? params.profile.toLowerCase() : await api.resolveProfileId(params.profile, params.projectId ?? "");
+    const body = createBody(profileId, material, {
+      removeRootsFromChain: params.removeRootsFromChain,
+      ...(params.applicationId !== undefined ? { applicationId: params.applicationId } : {}),
+    });
+    deps.onProgress?.({ kind: "requesting", host: api.host });
+    const answer = await api.createCertificate(body).catch((error: unknown) => {
+      throw withServerHint(error, material);
+    });
+    const record = pendingRecord(params, material, profileId, connection.apiUrl, answer.certificateRequestId, deps.now?.() ?? new Date());
+    const context: FinalizeContext = {
+      api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer,
+      signal: deps.signal, domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
+    };
+    return await settleAnswer(answer, params, context);
+  } finally {
+    await api.close();
+  }
+}
+
+async function settleAnswer(answer: CreateCertificateResponse, params: IssueParams, context: FinalizeContext): Promise<IssueResult> {
+  const requestId = answer.certificateRequestId;
+  if (answer.certificate) {
+    const issued = answer.certificate;
+    const pems = context.record.mode === "server-keygen"
+      ? await fetchIssuedPems(context.api, issued.certificateId, "server-keygen", issued)
+      : { certificate: issued.certificate, chain: issued.certificateChain, privateKey: undefined };
+    return finalizeIssued(context, { certificateId: issued.certificateId, ...pems, chainHasRootsRemoved: true });
+  }
+  const status = answer.status ?? "pending";
+  if (status === "failed" || status === "rejected") throw refusedForFinalStatus(requestId, status, answer.message ?? null);
+  if (!isPendingStatus(status) && status !== "issued") {
+    throw new RefusedError(`the server answered request ${requestId} with an unknown status '${status}'`);
+  }
+  // Kept before waiting, so an interruption or a timeout can always be resumed with `status`.
+  await savePending(params.outDir, requestId, context.record, context.privateKeyPem);
+  context.onProgress?.({ kind: "pending", requestId, status, pendingMessage: answer.message ?? null, waiting: params.wait });
+  return resumeAfterWait(context, { wait: params.wait, timeoutMs: params.waitTimeoutMs, initialStatus: status });
+}
+
+function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): KeptRecord {
+  const written = { cert: params.files.cert, chain: params.files.chain, fullchain: params.files.fullchain, ...(material.mode === "csr" ? {} : { key: params.files.key }) };
+  const record: KeptRecord = {
+    version: 1, domain, profileId, profile: params.profile, mode: material.mode, attributes: material.attributes,
+    removeRootsFromChain: params.removeRootsFromChain, certificateRequestId: requestId,
+    files: storedPaths(params.outDir, written), createdAt: now.toISOString(), outDir: params.outDir, force: params.force,
+  };
+  if (params.projectId !== undefined) record.projectId = params.projectId;
+  if (params.applicationId !== undefined) record.applicationId = params.applicationId;
+  if (material.keyAlgorithm !== undefined) record.keyAlgorithm = material.keyAlgorithm;
+  if (material.signatureAlgorithm !== undefined) record.signatureAlgorithm = material.signatureAlgorithm;
+  // With --csr there is no key to keep: `status` checks the certificate against the CSR's public key.
+  if (material.mode === "csr" && material.publicKeyDer) record.csrPublicKey = material.publicKeyDer.toString("base64");
+  return record;
+}
+
+/** The server's words stay; a next step is added where the server's answer has a known cause. */
+export function withServerHint(error: unknown, material: Pick<IssueMaterial, "mode" | "attributes">): unknown {
+  if (!(error instanceof RefusedError)) return error;
+  const text = [error.message, ...error.lines].join(" ");
+  let hint: string | undefined;
+  const caAlgorithm = /not compatible with CA key algorithm (\w+)/i.exec(text)?.[1];
+  if (caAlgorithm) {
+    const ec = caAlgorithm.startsWith("EC");
+    hint = material.mode === "server-keygen"
+      ? `The CA's key is ${caAlgorithm}: pass --key-algorithm ${ec ? "p256" : "rsa2048"} (or another ${ec ? "EC" : "RSA"} algorithm) and a matching --signature-algorithm.`
+      : `The CA's key is ${caAlgorithm}, so the CSR must be signed with ${ec ? "ECDSA" : "RSA"}: use --key-algorithm ${ec ? "p256, p384 or p521" : "rsa2048, rsa3072 or rsa4096"}` +
+        `${material.mode === "csr" ? " for a new CSR" : ""}, or --server-keygen.`;
+  } else if (/self-signed certificates are not supported for CSR signing/i.test(text)) {
+    hint = "This profile's CA is self-signed and cannot sign CSRs: use --server-keygen.";
+  } else if (/requires a valid TTL/i.test(text) && material.attributes.ttl === undefined) {
+    hint = "This server requires a lifetime: use --ttl (e.g. --ttl 90d) instead of --not-before/--not-after.";
+  } else if (/profile not found/i.test(text)) {
+    hint = "Check --profile (a profile id, or a slug with --project).";
+  }
+  if (!hint) return error;
+  return new RefusedError(error.message, { hint, lines: error.lines, cause: error, ...(error.status !== undefined ? { status: error.status } : {}) });
+}

@@ -1,0 +1,74 @@
+// Poll a certificate request until it reaches a final status, the wait budget runs out, or
+// the user interrupts. Backoff starts at 2 s and grows ×1.5 to a minute: approvals take
+// minutes to hours, and a fleet polling every 2 s would trip Infisical's rate limits.
+import { isPendingStatus, type CertificateRequestStatus } from "../../model/types.js";
+
+export const POLL_INITIAL_MS = 2_000;
+export const POLL_MAX_MS = 60_000;
+export const POLL_FACTOR = 1.5;
+
+export interface RequestPoller {
+  getCertificateRequest(id: string): Promise<CertificateRequestStatus>;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Called with every answer, so the UI can show status and pendingMessage. */
+  onStatus?: (status: CertificateRequestStatus) => void;
+  /** Seams for tests. */
+  now?: () => number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  initialDelayMs?: number;
+}
+
+export type WaitOutcome =
+  | { kind: "final"; request: CertificateRequestStatus }
+  | { kind: "timeout"; request: CertificateRequestStatus | undefined }
+  | { kind: "interrupted"; request: CertificateRequestStatus | undefined };
+
+/** Delays before each poll: 2, 3, 4.5, … capped at 60 s. */
+export function pollDelays(count: number, initial = POLL_INITIAL_MS): number[] {
+  const delays: number[] = [];
+  let next = initial;
+  for (let i = 0; i < count; i++) {
+    delays.push(Math.round(next));
+    next = Math.min(next * POLL_FACTOR, POLL_MAX_MS);
+  }
+  return delays;
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
+
+/**
+ * Never throws for timing reasons: the caller turns timeout and interruption into the right
+ * error with the resume command. API errors (auth, refused, unavailable) propagate as they are.
+ */
+export async function waitForRequest(api: RequestPoller, requestId: string, opts: WaitOptions): Promise<WaitOutcome> {
+  const now = opts.now ?? Date.now;
+  const pause = opts.sleep ?? sleep;
+  const deadline = now() + opts.timeoutMs;
+  let delay = opts.initialDelayMs ?? POLL_INITIAL_MS;
+  let last: CertificateRequestStatus | undefined;
+  for (;;) {
+    const remaining = deadline - now();
+    if (remaining <= 0) return { kind: "timeout", request: last };
+    await pause(Math.min(delay, remaining), opts.signal);
+    if (opts.signal.aborted) return { kind: "interrupted", request: last };
+    last = await api.getCertificateRequest(requestId);
+    opts.onStatus?.(last);
+    if (!isPendingStatus(last.status)) return { kind: "final", request: last };
+    delay = Math.min(delay * POLL_FACTOR, POLL_MAX_MS);
+  }
+}
