@@ -17,6 +17,7 @@ await build({
     // Entry points of their own for the scripts that import them (completions, bench).
     program: "src/cli/program.ts",
     "completion": "src/cli/completion/spec.ts",
+    man: "src/cli/man-page.ts",
     "keys": "src/core/crypto/keys.ts",
     "csr": "src/core/crypto/csr.ts",
   },
