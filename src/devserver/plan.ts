@@ -3,7 +3,8 @@
 // use the real server's wording (infisical-api.md, "Observed on a real Infisical backend").
 import { isIP } from "node:net";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
-import { signatureFamily, signatureHash, signatureName, x509, type HashName, type KeyFamily } from "./crypto.js";
+import { x509 } from "./crypto.js";
+import { DEFAULT_KEY_ALGORITHM, curveNamed, signatureAlgorithmFor, signatureFamily, signatureHash, type HashName, type KeyFamily } from "../model/algorithms.js";
 import { badRequest, internalError } from "./http.js";
 import type { Profile, SigningPlan } from "./state.js";
 import { readTtl } from "./validate.js";
@@ -39,7 +40,7 @@ export async function planFromCsr(profile: Profile, pem: string, attrs: Certific
   const family: KeyFamily = algorithm.name === "ECDSA" ? "EC" : "RSA";
   const hashName = typeof algorithm.hash === "string" ? algorithm.hash : algorithm.hash?.name;
   const hash = (["SHA-256", "SHA-384", "SHA-512"].includes(hashName ?? "") ? hashName : "SHA-256") as HashName;
-  requireCaFamily(profile, signatureName(family, hash));
+  requireCaFamily(profile, signatureAlgorithmFor(family, hash));
   if (!(await csr.verify())) throw badRequest("Certificate request validation failed: the CSR signature is invalid");
 
   const extensions = csr.extensions.filter((ext) => CSR_EXTENSIONS.has(ext.type));
@@ -78,8 +79,7 @@ export function requireCaFamily(profile: Profile, requested: SignatureAlgorithm)
 /** The API key algorithm of an existing public key, for a renewal with a new server-made key. */
 export function keyAlgorithmOf(publicKey: x509.PublicKey): KeyAlgorithm {
   const algorithm = publicKey.algorithm as { name: string; namedCurve?: string; modulusLength?: number };
-  const curves: Record<string, KeyAlgorithm> = { "P-256": "EC_prime256v1", "P-384": "EC_secp384r1", "P-521": "EC_secp521r1" };
-  if (algorithm.namedCurve) return curves[algorithm.namedCurve] ?? "EC_prime256v1";
+  if (algorithm.namedCurve) return curveNamed(algorithm.namedCurve)?.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
   const bits = algorithm.modulusLength ?? 2048;
   return bits >= 4096 ? "RSA_4096" : bits >= 3072 ? "RSA_3072" : "RSA_2048";
 }

@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
-import { inspect, validityState, type CertificatesDocument, type CsrDocument, type InspectDocument } from "../../src/core/inspect/inspect.js";
+import { validityState } from "../../src/model/renewal.js";
+import { inspect, type CertificatesDocument, type CsrDocument, type InspectDocument } from "../../src/core/inspect/inspect.js";
 import { UsageError } from "../../src/model/errors.js";
 import { humanDuration, renderInspect } from "../../src/ui/inspect.js";
 

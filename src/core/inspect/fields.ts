@@ -3,9 +3,10 @@
 import { x509 } from "../crypto/x509.js";
 import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
 import { KEY_USAGE_FLAGS } from "../../model/x509-names.js";
+import { curveNamed, rsaKeyAlgorithm } from "../../model/algorithms.js";
 
-const CURVE_BITS: Record<string, number> = { "P-256": 256, "P-384": 384, "P-521": 521, "K-256": 256 };
-const CURVE_KEY_ALGORITHM: Record<string, string> = { "P-256": "EC_prime256v1", "P-384": "EC_secp384r1", "P-521": "EC_secp521r1" };
+/** Curves Infisical does not issue for but a certificate may carry (secp256k1). */
+const OTHER_CURVE_BITS: Record<string, number> = { "K-256": 256 };
 const RSA_NAMES = new Set(["RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP"]);
 
 export async function summarizeKey(key: x509.PublicKey, crypto: Crypto): Promise<PublicKeySummary> {
@@ -14,14 +15,15 @@ export async function summarizeKey(key: x509.PublicKey, crypto: Crypto): Promise
   if (RSA_NAMES.has(algorithm.name)) {
     const bits = algorithm.modulusLength ?? null;
     const type = algorithm.name === "RSA-PSS" ? "RSA-PSS" : "RSA";
-    const keyAlgorithm = bits === 2048 || bits === 3072 || bits === 4096 ? `RSA_${bits}` : undefined;
+    const keyAlgorithm = rsaKeyAlgorithm(bits ?? undefined);
     return keyAlgorithm ? { type, bits, keyAlgorithm, sha256 } : { type, bits, sha256 };
   }
   if (algorithm.namedCurve !== undefined) {
     const curve = algorithm.namedCurve;
     const type = algorithm.name === "ECDSA" || algorithm.name === "ECDH" ? "EC" : algorithm.name;
-    const bits = CURVE_BITS[curve] ?? null;
-    const keyAlgorithm = CURVE_KEY_ALGORITHM[curve];
+    const known = curveNamed(curve);
+    const bits = known?.bits ?? OTHER_CURVE_BITS[curve] ?? null;
+    const keyAlgorithm = known?.keyAlgorithm;
     return keyAlgorithm ? { type, bits, curve, keyAlgorithm, sha256 } : { type, bits, curve, sha256 };
   }
   const bits = ({ Ed25519: 256, X25519: 256, Ed448: 456, X448: 448 } as Record<string, number>)[algorithm.name] ?? null;

@@ -2,6 +2,7 @@
 // prints them as they are. Nothing here prints, and the clock and crypto provider are injected.
 import { x509 } from "../crypto/x509.js";
 import { UsageError } from "../../model/errors.js";
+import { validityState, type ValidityState } from "../../model/renewal.js";
 import {
   altNames, basicConstraints, colonHex, extKeyUsages, extension, keyUsages, safeList, signatureName, summarizeKey,
 } from "./fields.js";
@@ -31,8 +32,8 @@ export interface BasicConstraintsSummary {
   pathLength?: number;
 }
 
-/** "expiring": less than a third of the lifetime left, the point at which `certctl renew` renews. */
-export type ValidityState = "not_yet_valid" | "valid" | "expiring" | "expired";
+/** "expiring": due by `certctl renew`'s default rule (model/renewal.ts). */
+export type { ValidityState };
 
 export interface CertificateSummary {
   index: number;
@@ -223,12 +224,6 @@ async function linkProblem(cert: x509.X509Certificate, next: x509.X509Certificat
   if (cert.issuer !== next.subject) return "its issuer is not the next certificate's subject";
   const verified = await cert.verify({ publicKey: next.publicKey, signatureOnly: true }, crypto).catch(() => false);
   return verified ? undefined : "its signature does not verify with the next certificate's key";
-}
-
-export function validityState(now: number, notBefore: number, notAfter: number): ValidityState {
-  if (now < notBefore) return "not_yet_valid";
-  if (now >= notAfter) return "expired";
-  return notAfter - now < (notAfter - notBefore) / 3 ? "expiring" : "valid";
 }
 
 function reason(error: unknown): string {
