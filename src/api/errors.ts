@@ -2,14 +2,15 @@
 // anything a server says before we echo it (a misbehaving server or proxy could reflect
 // our own request back at us, secrets included).
 import { AuthError, CertctlError, RefusedError, UnavailableError } from "../model/errors.js";
+import { formatDuration } from "../model/duration.js";
+import { PRIVATE_KEY_PEM } from "../util/pem.js";
 import { isConnectPhaseCode } from "./retry.js";
 
-const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 /** Strips PEM private-key blocks, bearer tokens and the given secret values from `text`. */
 export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
-  let out = text.replace(PEM_PRIVATE_KEY, "[private key redacted]").replace(BEARER, "Bearer [redacted]");
+  let out = text.replace(PRIVATE_KEY_PEM, "[private key redacted]").replace(BEARER, "Bearer [redacted]");
   for (const secret of secrets) {
     // Short values would blank out ordinary words; real tokens and secrets are long.
     if (secret && secret.length >= 6) out = out.split(secret).join("[redacted]");
@@ -124,7 +125,7 @@ export function errorForNetwork(
 ): UnavailableError {
   const what =
     code === "TIMEOUT" || code.endsWith("_TIMEOUT")
-      ? `no answer from ${ctx.host} within ${formatMs(ctx.timeoutMs)} (${code})`
+      ? `no answer from ${ctx.host} within ${formatDuration(ctx.timeoutMs)} (${code})`
       : isTlsCode(code)
         ? `TLS verification of ${ctx.host} failed (${code}): ${detail}`
         : `${isConnectPhaseCode(code) ? "cannot reach" : "the connection broke with"} ${ctx.host} (${code}${detail && detail !== code ? `: ${detail}` : ""})`;
@@ -144,8 +145,4 @@ export function isTlsCode(code: string): boolean {
 function bodyKind(contentType: string | undefined): string {
   const type = contentType?.split(";")[0]?.trim();
   return type ? type : "non-JSON";
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms} ms`;
 }

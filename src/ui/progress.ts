@@ -2,6 +2,7 @@
 // ora costs ~60 ms to import, so it is loaded only when a spinner will really spin.
 import type { Writable } from "node:stream";
 import type { ChalkInstance } from "chalk";
+import { formatDuration } from "../model/duration.js";
 
 /** One step of a long operation: "Waiting for approval (pending_approval) · 12s · <detail>". */
 /** cli-spinners' "dots", ora's default. */
@@ -51,18 +52,10 @@ function toStep(step: string | ProgressStep): ProgressStep {
   return typeof step === "string" ? { text: step } : step;
 }
 
-/** "7s", "1m 05s", "2h 03m". */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
-}
 
 export function renderStep(step: ProgressStep, now: number, showElapsed = true): string {
   const parts = [step.text];
-  if (showElapsed && step.since !== undefined) parts.push(formatElapsed(now - step.since));
+  if (showElapsed && step.since !== undefined) parts.push(formatDuration(Math.max(0, now - step.since), "elapsed"));
   if (step.detail) parts.push(step.detail);
   return parts.join(" · ");
 }

@@ -9,6 +9,7 @@ import {
 } from "../../model/x509-names.js";
 import { KeyObject, sign } from "node:crypto";
 import { wireIp } from "../../model/ip.js";
+import { pemEncode } from "../../util/pem.js";
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
@@ -109,10 +110,4 @@ export async function buildCsr(attributes: CertificateAttributes, key: SigningKe
     });
   }
   return pem;
-}
-
-/** RFC 7468 PEM: 64-character lines, no trailing newline (as @peculiar/x509 wrote it). */
-function pemEncode(der: Buffer, label: string): string {
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`].join("\n");
 }

@@ -4,7 +4,8 @@
 import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
-import { FileError, UsageError } from "../../model/errors.js";
+import { UsageError, fileError } from "../../model/errors.js";
+import { hasPrivateKeyPem } from "../../util/pem.js";
 import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
 
 const subtle = globalThis.crypto.subtle;
@@ -88,9 +89,9 @@ export async function readKeyFile(path: string, flag = "--key"): Promise<string>
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw fileError(`read ${flag}`, path, error);
   }
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+  if (!hasPrivateKeyPem(text)) {
     throw new UsageError(`${flag} ${path} holds no PEM private key (expected -----BEGIN PRIVATE KEY----- or the EC/RSA forms)`);
   }
   return text;

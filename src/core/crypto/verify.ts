@@ -7,8 +7,7 @@
 // about five times cheaper per set (1.2 ms against 6.3 ms for a three-certificate chain).
 import { X509Certificate } from "node:crypto";
 import { RefusedError } from "../../model/errors.js";
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+import { countBeginLines, pemBlocks } from "../../util/pem.js";
 
 /**
  * Every certificate in a PEM text, in order. `what` names the field in errors ("the certificate",
@@ -20,15 +19,15 @@ export function parseCertificates(text: string | null | undefined, what: string,
     if (opts.allowEmpty) return [];
     throw new RefusedError(`the server's answer has no ${what}`);
   }
-  const blocks = [...source.matchAll(PEM_BLOCK)];
-  const begins = (source.match(/-----BEGIN /g) ?? []).length;
+  const blocks = pemBlocks(source);
+  const begins = countBeginLines(source);
   if (blocks.length === 0 || begins !== blocks.length) {
     throw new RefusedError(`the server sent ${what} as invalid or truncated PEM (${begins} BEGIN line(s), ${blocks.length} complete block(s))`);
   }
   return blocks.map((block, index) => {
-    if (block[1] !== "CERTIFICATE") throw new RefusedError(`${what} holds a ${block[1]} block where a CERTIFICATE was expected`);
+    if (block.label !== "CERTIFICATE") throw new RefusedError(`${what} holds a ${block.label} block where a CERTIFICATE was expected`);
     try {
-      return new X509Certificate(block[0]);
+      return new X509Certificate(block.text);
     } catch {
       throw new RefusedError(`${what}: certificate ${index + 1} does not decode (truncated or corrupt PEM)`);
     }

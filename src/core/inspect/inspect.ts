@@ -2,6 +2,7 @@
 // prints them as they are. Nothing here prints, and the clock and crypto provider are injected.
 import { x509 } from "../crypto/x509.js";
 import { UsageError } from "../../model/errors.js";
+import { pemBlocks, type PemBlock } from "../../util/pem.js";
 import { validityState, type ValidityState } from "../../model/renewal.js";
 import {
   altNames, basicConstraints, colonHex, extKeyUsages, extension, keyUsages, safeList, signatureName, summarizeKey,
@@ -132,7 +133,7 @@ function notInspectable(source: string, found: string): UsageError {
 function parseInput({ bytes, source }: InspectParams): Parsed {
   const text = Buffer.from(bytes).toString("latin1");
   if (text.trim() === "") throw notInspectable(source, "it is empty");
-  const blocks = findBlocks(text);
+  const blocks = pemBlocks(text);
   if (blocks.length === 0) {
     if (text.includes("-----BEGIN ")) throw notInspectable(source, "found a PEM BEGIN line without its END line");
     return parseDer(bytes, source);
@@ -228,24 +229,6 @@ async function linkProblem(cert: x509.X509Certificate, next: x509.X509Certificat
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-interface PemBlock {
-  index: number;
-  label: string;
-  base64: string;
-}
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #-]+)-----([\s\S]*?)-----END \1-----/g;
-
-/** Complete PEM blocks in order. The body is kept only for blocks we decode; a key's is never read into a message. */
-function findBlocks(text: string): PemBlock[] {
-  return [...text.matchAll(PEM_BLOCK)].map((match, index) => ({
-    index,
-    label: match[1]!,
-    // RFC 7468 allows headers (Proc-Type: …) before the base64; drop them and all whitespace.
-    base64: match[2]!.replace(/^[^\n]*:[^\n]*$/gm, "").replace(/\s+/g, ""),
-  }));
 }
 
 /** "found a PRIVATE KEY block", "found CERTIFICATE and CERTIFICATE REQUEST blocks". */
