@@ -79,7 +79,7 @@ function attemptsText(attempts: number): string {
   return `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
 }
 
-/** Maps a final non-2xx answer to the exit code CLI.md gives it. */
+/** Maps a final non-2xx answer to its exit code (the README's "Exit codes" table). */
 export function errorForResponse(response: ErrorResponse, ctx: ErrorContext): CertctlError {
   const { status } = response;
   const { error, message, lines } = describeBody(response, ctx.secrets);
@@ -135,7 +135,7 @@ export function errorForNetwork(
   return new UnavailableError(`${what} for ${ctx.operation} ${attemptsText(ctx.attempts)}`, hint ? { hint } : {});
 }
 
-export function isTlsCode(code: string): boolean {
+function isTlsCode(code: string): boolean {
   return (
     /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|HOSTNAME|ALTNAME/.test(code) &&
     code !== "UND_ERR_CONNECT_TIMEOUT"

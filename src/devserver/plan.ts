@@ -1,6 +1,6 @@
 // What a request will be signed as: from a CSR (the CSR wins; only ttl and basicConstraints
 // are read from attributes) or from attributes with a server-generated key. Policy refusals
-// use the real server's wording (infisical-api.md, "Observed on a real Infisical backend").
+// use the real server's wording, as observed on a real Infisical backend.
 import { isIP } from "node:net";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
 import { x509 } from "./crypto.js";
@@ -25,7 +25,7 @@ export function lifetimeFromTtl(profile: Profile, ttl: string | undefined): numb
   return verdict.issueMs;
 }
 
-export function parseCsr(pem: string): x509.Pkcs10CertificateRequest {
+function parseCsr(pem: string): x509.Pkcs10CertificateRequest {
   try {
     return new x509.Pkcs10CertificateRequest(pem);
   } catch {
@@ -34,14 +34,16 @@ export function parseCsr(pem: string): x509.Pkcs10CertificateRequest {
   }
 }
 
-export async function planFromCsr(profile: Profile, pem: string, attrs: CertificateAttributes, lifetimeMs: number): Promise<SigningPlan> {
+export async function planFromCsr(
+  profile: Profile, pem: string, attrs: CertificateAttributes, lifetimeMs: number, crypto: Crypto = globalThis.crypto,
+): Promise<SigningPlan> {
   const csr = parseCsr(pem);
   const algorithm = csr.signatureAlgorithm as { name: string; hash?: { name?: string } | string };
   const family: KeyFamily = algorithm.name === "ECDSA" ? "EC" : "RSA";
   const hashName = typeof algorithm.hash === "string" ? algorithm.hash : algorithm.hash?.name;
   const hash = (["SHA-256", "SHA-384", "SHA-512"].includes(hashName ?? "") ? hashName : "SHA-256") as HashName;
   requireCaFamily(profile, signatureAlgorithmFor(family, hash));
-  if (!(await csr.verify())) throw badRequest("Certificate request validation failed: the CSR signature is invalid");
+  if (!(await csr.verify(crypto))) throw badRequest("Certificate request validation failed: the CSR signature is invalid");
 
   const extensions = csr.extensions.filter((ext) => CSR_EXTENSIONS.has(ext.type));
   if (attrs.basicConstraints && !extensions.some((ext) => ext.type === BASIC_CONSTRAINTS)) {

@@ -1,4 +1,4 @@
-// Typed errors, each carrying its exit code from CLI.md. src/cli/main.ts is the only
+// Typed errors, each carrying its exit code (the README's "Exit codes" table). src/cli/main.ts is the only
 // place that turns one of these into an exit code and a message.
 
 export const ExitCode = {

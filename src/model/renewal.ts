@@ -1,7 +1,7 @@
 // When a certificate counts as "expiring": the one rule `certctl renew` renews by default and
 // `certctl inspect` colours by, so the two never disagree.
 
-/** Renewal starts when less than this share of the lifetime is left (CLI.md: "one third"). */
+/** Renewal starts when less than this share of the lifetime is left (the README's "Renewal" section: "one third"). */
 export const DEFAULT_RENEW_FRACTION = 1 / 3;
 
 /** How long before notAfter the default rule renews a certificate of this lifetime. */

@@ -19,7 +19,7 @@ export interface CheckedCsr {
 }
 
 /** Parse a PEM or DER CSR, check the spec's size limit, its key type and its signature. */
-export async function checkCsr(input: Buffer, source: string): Promise<CheckedCsr> {
+export async function checkCsr(input: Buffer, source: string, crypto: Crypto = globalThis.crypto): Promise<CheckedCsr> {
   // @peculiar/x509 parses and verifies a CSR from the user; only `--csr` loads it.
   const { x509 } = await import("./x509.js");
   const text = input.toString("latin1");
@@ -48,7 +48,7 @@ export async function checkCsr(input: Buffer, source: string): Promise<CheckedCs
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${source} carries a public key certctl cannot read`);
   }
-  const valid = await csr.verify().catch(() => false);
+  const valid = await csr.verify(crypto).catch(() => false);
   if (!valid) throw new UsageError(`${source}: the CSR's signature does not verify; it was altered or is corrupt`);
   return { pem, subject: csr.subject, keyAlgorithm, publicKeyDer };
 }

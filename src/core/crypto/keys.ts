@@ -1,14 +1,12 @@
-// Key generation, import and export. This is the one place certctl's client side picks its
-// crypto provider: Node's native WebCrypto, which generates keys off the main thread (the
-// @peculiar/webcrypto polyfill blocks the event loop for ~1 s on RSA-4096, freezing a spinner).
+// Key generation, import and export. The crypto provider is a last, defaulted argument: Node's
+// native WebCrypto, which generates keys off the main thread (the @peculiar/webcrypto polyfill
+// blocks the event loop for ~1 s on RSA-4096, freezing a spinner).
 import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import { UsageError, fileError } from "../../model/errors.js";
 import { hasPrivateKeyPem } from "../../util/pem.js";
 import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
-
-const subtle = globalThis.crypto.subtle;
 
 /** A key pair ready to sign a CSR with `signatureAlgorithm`. */
 export interface SigningKey {
@@ -24,13 +22,17 @@ function webAlgorithm(algorithm: KeyAlgorithm, signature: SignatureAlgorithm): R
   return { name: "RSASSA-PKCS1-v1_5", hash: signatureHash(signature) };
 }
 
-export async function generateSigningKey(keyAlgorithm: KeyAlgorithm, signatureAlgorithm = defaultSignatureAlgorithm(keyAlgorithm)): Promise<SigningKey> {
+export async function generateSigningKey(
+  keyAlgorithm: KeyAlgorithm,
+  signatureAlgorithm = defaultSignatureAlgorithm(keyAlgorithm),
+  crypto: Crypto = globalThis.crypto,
+): Promise<SigningKey> {
   const base = webAlgorithm(keyAlgorithm, signatureAlgorithm);
   const params: RsaHashedKeyGenParams | EcKeyGenParams =
     base.name === "ECDSA"
       ? (base as EcKeyGenParams)
       : { ...(base as RsaHashedImportParams), modulusLength: rsaBits(keyAlgorithm), publicExponent: new Uint8Array([1, 0, 1]) };
-  const keys = (await subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
+  const keys = (await crypto.subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
   return { keyAlgorithm, signatureAlgorithm, keys };
 }
 
@@ -55,7 +57,7 @@ export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {
  * A private key PEM (PKCS#8, SEC1 or PKCS#1) as a signing key. The PEM text never appears in an
  * error: only the file name and what is wrong with it.
  */
-export async function importSigningKey(pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm): Promise<SigningKey> {
+export async function importSigningKey(pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm, crypto: Crypto = globalThis.crypto): Promise<SigningKey> {
   let keyObject: KeyObject;
   try {
     keyObject = createPrivateKey({ key: pem, format: "pem" });
@@ -78,8 +80,8 @@ export async function importSigningKey(pem: string, source: string, signatureAlg
   const algorithm = webAlgorithm(keyAlgorithm, signature);
   const pkcs8 = keyObject.export({ type: "pkcs8", format: "der" });
   const spki = createPublicKey(keyObject).export({ type: "spki", format: "der" });
-  const privateKey = await subtle.importKey("pkcs8", pkcs8, algorithm, true, ["sign"]);
-  const publicKey = await subtle.importKey("spki", spki, algorithm, true, ["verify"]);
+  const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, algorithm, true, ["sign"]);
+  const publicKey = await crypto.subtle.importKey("spki", spki, algorithm, true, ["verify"]);
   return { keyAlgorithm, signatureAlgorithm: signature, keys: { privateKey, publicKey } };
 }
 

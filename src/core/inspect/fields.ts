@@ -4,6 +4,7 @@ import { x509 } from "../crypto/x509.js";
 import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
 import { KEY_USAGE_FLAGS } from "../../model/x509-names.js";
 import { curveNamed, rsaKeyAlgorithm } from "../../model/algorithms.js";
+import { displayIp } from "../../model/ip.js";
 
 /** Curves Infisical does not issue for but a certificate may carry (secp256k1). */
 const OTHER_CURVE_BITS: Record<string, number> = { "K-256": 256 };
@@ -40,15 +41,21 @@ export function signatureName(algorithm: Algorithm & { hash?: Algorithm }): stri
 }
 
 const SAN_KEYS: Record<string, keyof SubjectAltNames> = { dns: "dns_name", ip: "ip_address", email: "email", url: "uri" };
+/** The prefixes of the issue summary and of openssl: "DNS:a", "IP:10.0.0.1", "email:x@y", "URI:…". */
+const SAN_PREFIXES: Record<string, string> = { dns: "DNS", ip: "IP", email: "email", url: "URI" };
 
-export function altNames(san: x509.SubjectAlternativeNameExtension | undefined): SubjectAltNames {
-  const names: SubjectAltNames = { dns_name: [], ip_address: [], email: [], uri: [], other: [] };
+/** SANs grouped by type (the JSON document) and as one list in the certificate's order (people). */
+export function altNames(san: x509.SubjectAlternativeNameExtension | undefined): { grouped: SubjectAltNames; ordered: string[] } {
+  const grouped: SubjectAltNames = { dns_name: [], ip_address: [], email: [], uri: [], other: [] };
+  const ordered: string[] = [];
   for (const name of safeList(() => san?.names.items ?? [])) {
     const key = SAN_KEYS[name.type];
-    if (key && key !== "other") names[key].push(name.value);
-    else names.other.push(`${name.type}:${name.value}`);
+    const value = name.type === "ip" ? displayIp(name.value) : name.value;
+    if (key && key !== "other") grouped[key].push(value);
+    else grouped.other.push(`${name.type}:${value}`);
+    ordered.push(`${SAN_PREFIXES[name.type] ?? name.type}:${value}`);
   }
-  return names;
+  return { grouped, ordered };
 }
 
 // Bit order of RFC 5280 (and of `openssl x509 -text`), in the spelling of --key-usage.
