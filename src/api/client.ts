@@ -7,7 +7,7 @@ import type { Connection } from "./config.js";
 import { isSignalReason } from "../model/errors.js";
 import { sleep } from "../util/sleep.js";
 import { InterruptedError } from "../model/errors.js";
-import { errorForNetwork, redact } from "./errors.js";
+import { errorForNetwork, serverText } from "./errors.js";
 import {
   DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS, decideRetry, isConnectPhaseCode,
   parseRetryAfter, parseTryAgainText, type Failure, type RetryPolicy,
@@ -122,7 +122,7 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
       } catch (error) {
         throwIfInterrupted(runSignal, operation);
         const code = timeout.aborted ? "TIMEOUT" : errorCode(error);
-        detail = redact(error instanceof Error ? error.message : String(error), secrets);
+        detail = serverText(error instanceof Error ? error.message : String(error), secrets);
         failure = { kind: "network", code, connectPhase: isConnectPhaseCode(code) };
         debug(`${operation} failed: ${code} (attempt ${attempt}/${policy.maxAttempts}, ${Date.now() - started} ms)`);
       }

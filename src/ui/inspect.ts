@@ -6,6 +6,7 @@ import type {
 } from "../core/inspect/inspect.js";
 import { humanDuration } from "./time-left.js";
 import { humanDate } from "./date.js";
+import { escapeControlsOneLine as shown } from "../util/terminal.js";
 
 export { humanDuration };
 
@@ -33,8 +34,9 @@ function renderCertificates(doc: CertificatesDocument, style: ChalkInstance): st
 
 function renderCertificate(cert: CertificateSummary, style: ChalkInstance, inChain: boolean): string[] {
   const rows: Array<[string, string | string[]]> = [
-    ["Subject", cert.subject || "(empty)"],
-    ["Issuer", cert.issuer + (cert.selfSigned ? style.dim("  (self-signed)") : "")],
+    // Subject, issuer and SANs are whatever the certificate's maker wrote: shown with control characters escaped.
+    ["Subject", shown(cert.subject) || "(empty)"],
+    ["Issuer", (shown(cert.issuer) || "(empty)") + (cert.selfSigned ? style.dim("  (self-signed)") : "")],
     ["Serial", cert.serialNumber],
     ["Not before", humanDate(cert.notBefore)],
     ["Not after", `${humanDate(cert.notAfter)}  ${timeLeft(cert, style)}`],
@@ -56,7 +58,7 @@ function renderCertificate(cert: CertificateSummary, style: ChalkInstance, inCha
 function renderCsr(doc: CsrDocument, style: ChalkInstance): string[] {
   const csr = doc.csr;
   const rows: Array<[string, string | string[]]> = [
-    ["Subject", csr.subject || "(empty)"],
+    ["Subject", shown(csr.subject) || "(empty)"],
     ["SANs", sanLines(csr.altNames)],
     ["Key", keyText(csr.publicKey)],
     ["Signature", `${csr.signatureAlgorithm}  ${csr.signatureValid ? style.green("valid") : style.red("does not verify")}`],
@@ -97,7 +99,7 @@ function timeLeft(cert: CertificateSummary, style: ChalkInstance): string {
 
 /** One SAN per line, in the certificate's order (the order the user asked for them). */
 function sanLines(names: readonly string[]): string[] {
-  return names.length > 0 ? [...names] : ["(none)"];
+  return names.length > 0 ? names.map(shown) : ["(none)"];
 }
 
 function keyText(key: PublicKeySummary): string {
