@@ -8,7 +8,7 @@ import { DEFAULT_KEY_ALGORITHM, curveNamed, signatureAlgorithmFor, signatureFami
 import { badRequest, internalError } from "./http.js";
 import type { Profile, SigningPlan } from "./state.js";
 import { readTtl } from "./validate.js";
-import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES } from "../model/x509-names.js";
+import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES, subjectFields } from "../model/x509-names.js";
 
 /** The extensions a CSR may ask for and the certificate then carries as they are. */
 const CSR_EXTENSIONS = new Set(["2.5.29.17", "2.5.29.15", "2.5.29.37", "2.5.29.19"]);
@@ -87,11 +87,7 @@ export function keyAlgorithmOf(publicKey: x509.PublicKey): KeyAlgorithm {
 }
 
 function subjectFromAttributes(attrs: CertificateAttributes): x509.Name {
-  const fields: Array<[string, string | undefined]> = [
-    ["C", attrs.country], ["ST", attrs.state], ["L", attrs.locality],
-    ["O", attrs.organization], ["OU", attrs.organizationalUnit], ["CN", attrs.commonName],
-  ];
-  return new x509.Name(fields.filter((f): f is [string, string] => f[1] !== undefined).map(([key, value]) => ({ [key]: [value] })));
+  return new x509.Name(subjectFields(attrs).map(([key, value]) => ({ [key]: [value] })));
 }
 
 function extensionsFromAttributes(attrs: CertificateAttributes): x509.Extension[] {
@@ -103,8 +99,8 @@ function extensionsFromAttributes(attrs: CertificateAttributes): x509.Extension[
       }
     }
     const names = attrs.altNames.map((name) => ({ type: SAN_TYPES[name.type], value: name.value }));
-    // Critical only when the subject is empty, as RFC 5280 asks.
-    extensions.push(new x509.SubjectAlternativeNameExtension(names, attrs.commonName === undefined));
+    // Critical only when the subject is empty, as RFC 5280 asks (an O without a CN is not empty).
+    extensions.push(new x509.SubjectAlternativeNameExtension(names, subjectFields(attrs).length === 0));
   }
   if (attrs.keyUsages && attrs.keyUsages.length > 0) {
     const flags = attrs.keyUsages.reduce((all, usage) => all | KEY_USAGE_FLAGS[usage], 0);

@@ -5,7 +5,7 @@ import { UsageError } from "../../model/errors.js";
 import { keyFamily, signatureHash } from "../../model/algorithms.js";
 import { publicKeyDer, type SigningKey } from "./keys.js";
 import {
-  EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, GENERAL_NAME_FIELDS, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, type SubjectField,
+  EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, GENERAL_NAME_FIELDS, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, subjectFields,
 } from "../../model/x509-names.js";
 import { KeyObject, sign } from "node:crypto";
 import { wireIp } from "../../model/ip.js";
@@ -20,15 +20,6 @@ import {
 
 /** The published spec's limit on the `csr` string; a longer one is refused with a 422. */
 export const CSR_MAX_LENGTH = 4096;
-
-/** Subject fields in the conventional X.500 order (C, ST, L, O, OU, CN), which is how openssl prints them. */
-function subjectFields(attributes: CertificateAttributes): Array<[SubjectField, string]> {
-  const fields: Array<[SubjectField, string | undefined]> = [
-    ["C", attributes.country], ["ST", attributes.state], ["L", attributes.locality],
-    ["O", attributes.organization], ["OU", attributes.organizationalUnit], ["CN", attributes.commonName],
-  ];
-  return fields.filter((field): field is [SubjectField, string] => field[1] !== undefined);
-}
 
 /**
  * One RDN per field, each value taken literally (no escapes, no "#hex" forms): PrintableString

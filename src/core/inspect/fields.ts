@@ -2,7 +2,7 @@
 // --key-usage/--ext-key-usage, signature algorithms as --signature-algorithm, keys as --key-algorithm.
 import { x509 } from "../crypto/x509.js";
 import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
-import { KEY_USAGE_FLAGS } from "../../model/x509-names.js";
+import { ANY_EXT_KEY_USAGE_OID, EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS } from "../../model/x509-names.js";
 import { curveNamed, rsaKeyAlgorithm } from "../../model/algorithms.js";
 import { displayIp } from "../../model/ip.js";
 
@@ -66,14 +66,10 @@ export function keyUsages(ext: x509.KeyUsagesExtension | undefined): string[] {
   return KEY_USAGE_BITS.filter(([bit]) => (ext.usages & bit) !== 0).map(([, name]) => name);
 }
 
+// The --ext-key-usage spellings, from the same table the CSR builder encodes with.
 const EKU_NAMES: Record<string, string> = {
-  [x509.ExtendedKeyUsage.serverAuth]: "server_auth",
-  [x509.ExtendedKeyUsage.clientAuth]: "client_auth",
-  [x509.ExtendedKeyUsage.codeSigning]: "code_signing",
-  [x509.ExtendedKeyUsage.emailProtection]: "email_protection",
-  [x509.ExtendedKeyUsage.timeStamping]: "time_stamping",
-  [x509.ExtendedKeyUsage.ocspSigning]: "ocsp_signing",
-  "2.5.29.37.0": "any",
+  ...Object.fromEntries(Object.entries(EXT_KEY_USAGE_OIDS).map(([name, oid]) => [oid, name])),
+  [ANY_EXT_KEY_USAGE_OID]: "any",
 };
 
 export function extKeyUsages(ext: x509.ExtendedKeyUsageExtension | undefined): string[] {
