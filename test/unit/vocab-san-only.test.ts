@@ -65,3 +65,12 @@ describe("a SAN-only certificate (empty subject)", () => {
     expect(text).toMatch(/SANs:\s+DNS:only\.example\.com\n\s+IP:10\.0\.0\.1\n\s+DNS:b\.example\.com\n\s+IP:::ffff:10\.0\.0\.1\n/);
   });
 });
+
+describe("chain messages name certificates safely", () => {
+  it("an empty issuer name reads (empty subject) in the refusal, not a crash", async () => {
+    // The leaf's own CA is replaced by itself: the leaf (empty subject) is not issued by "SAN-only Test CA".
+    const error = await verifyIssuedSet({ certificatePem: caPem, chainPem: leafPem, publicKeyDer: new X509Certificate(caPem).publicKey.export({ type: "spki", format: "der" }) })
+      .then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(/was issued by "CN=SAN-only Test CA", but the next certificate is \(empty subject\)/);
+  });
+});

@@ -9,6 +9,7 @@ import { X509Certificate } from "node:crypto";
 import { RefusedError } from "../../model/errors.js";
 import { countBeginLines, pemBlocks } from "../../util/pem.js";
 import { displayIp } from "../../model/ip.js";
+import { escapeControlsOneLine } from "../../util/terminal.js";
 
 /**
  * Every certificate in a PEM text, in order. `what` names the field in errors ("the certificate",
@@ -115,9 +116,12 @@ export function oneLine(name: string | undefined): string {
   return (name ?? "").split("\n").filter(Boolean).join(", ");
 }
 
-/** A name for a message: "CN=a, O=b" in quotes, or "(empty subject)". */
+/**
+ * A name for a message: "CN=a, O=b" in quotes, or "(empty subject)". The server chose the name,
+ * so its control characters are escaped like any other server text.
+ */
 function quotedName(name: string | undefined): string {
-  const text = oneLine(name);
+  const text = escapeControlsOneLine(oneLine(name));
   return text === "" ? "(empty subject)" : `"${text}"`;
 }
 
