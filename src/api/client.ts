@@ -5,8 +5,9 @@ import { rootCertificates } from "node:tls";
 import { EnvHttpProxyAgent } from "undici";
 import type { Connection } from "./config.js";
 import { isSignalReason } from "../model/errors.js";
+import { sleep } from "../util/sleep.js";
 import { InterruptedError } from "../model/errors.js";
-import { errorForNetwork, redact } from "./errors.js";
+import { errorForNetwork, serverText } from "./errors.js";
 import {
   DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS, decideRetry, isConnectPhaseCode,
   parseRetryAfter, parseTryAgainText, type Failure, type RetryPolicy,
@@ -121,7 +122,7 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
       } catch (error) {
         throwIfInterrupted(runSignal, operation);
         const code = timeout.aborted ? "TIMEOUT" : errorCode(error);
-        detail = redact(error instanceof Error ? error.message : String(error), secrets);
+        detail = serverText(error instanceof Error ? error.message : String(error), secrets);
         failure = { kind: "network", code, connectPhase: isConnectPhaseCode(code) };
         debug(`${operation} failed: ${code} (attempt ${attempt}/${policy.maxAttempts}, ${Date.now() - started} ms)`);
       }
@@ -130,7 +131,9 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
       const decision = decideRetry(failure, attempt, req.idempotent, policy, remainingMs);
       if (decision.retry) {
         debug(`retrying ${operation} in ${decision.delayMs} ms (${decision.reason})`);
-        await sleep(decision.delayMs, runSignal, operation);
+        await sleep(decision.delayMs, runSignal).catch(() => {
+          throw interruption(runSignal as AbortSignal, operation);
+        });
         continue;
       }
       debug(`not retrying ${operation}: ${decision.reason}`);
@@ -235,19 +238,4 @@ function interruption(signal: AbortSignal, operation: string): unknown {
 
 function throwIfInterrupted(signal: AbortSignal | undefined, operation: string): void {
   if (signal?.aborted) throw interruption(signal, operation);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(interruption(signal, operation));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(interruption(signal as AbortSignal, operation));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

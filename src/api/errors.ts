@@ -1,20 +1,40 @@
-// Infisical error bodies → the typed errors of src/model/errors.ts, and the redaction applied to
-// anything a server says before we echo it (a misbehaving server or proxy could reflect
-// our own request back at us, secrets included).
+// Infisical error bodies → the typed errors of src/model/errors.ts, and `serverText`: the one path
+// every piece of text a server chose takes before certctl shows it (error bodies, a pending
+// request's message, a failed request's errorMessage). A misbehaving server or proxy could reflect
+// our own request back at us, secrets included, or send terminal control sequences.
 import { AuthError, CertctlError, RefusedError, UnavailableError } from "../model/errors.js";
+import { formatDuration } from "../model/duration.js";
+import { PRIVATE_KEY_PEM } from "../util/pem.js";
+import { escapeControlsOneLine } from "../util/terminal.js";
 import { isConnectPhaseCode } from "./retry.js";
 
-const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
+/** A JWS compact serialisation (Infisical's access tokens): header.payload.signature, base64url. */
+const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 
-/** Strips PEM private-key blocks, bearer tokens and the given secret values from `text`. */
+/** Strips PEM private-key blocks, bearer tokens, JWTs and the given secret values from `text`. */
 export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
-  let out = text.replace(PEM_PRIVATE_KEY, "[private key redacted]").replace(BEARER, "Bearer [redacted]");
+  let out = text.replace(PRIVATE_KEY_PEM, "[private key redacted]").replace(BEARER, "Bearer [redacted]").replace(JWT, "[token redacted]");
   for (const secret of secrets) {
     // Short values would blank out ordinary words; real tokens and secrets are long.
     if (secret && secret.length >= 6) out = out.split(secret).join("[redacted]");
   }
   return out;
+}
+
+/**
+ * Text a server chose, made safe to show: secrets redacted (bearer tokens, JWTs, private keys, the
+ * run's own secrets) and control characters — ESC, CSI, OSC, C1 (U+009B), CR, newlines — shown as
+ * visible escapes, so it can neither leak a secret nor drive the terminal. Every mode gets it:
+ * the JSON documents carry the same redacted text (JSON's own escaping keeps them parseable).
+ */
+export function serverText(text: string, secrets: Iterable<string | undefined> = []): string {
+  return escapeControlsOneLine(redact(text, secrets));
+}
+
+/** serverText for a value that may be absent or not a string (a field of a server's JSON). */
+export function optionalServerText(value: unknown, secrets: Iterable<string | undefined> = []): string | null {
+  return typeof value === "string" ? serverText(value, secrets) : null;
 }
 
 /** One 422 issue as Infisical (zod) reports it. */
@@ -59,11 +79,11 @@ export function describeBody(
   const body = response.body;
   if (typeof body !== "object" || body === null) return { error: undefined, message: undefined, lines: [] };
   const record = body as Record<string, unknown>;
-  const error = typeof record.error === "string" ? redact(record.error, secrets) : undefined;
+  const error = typeof record.error === "string" ? serverText(record.error, secrets) : undefined;
   if (Array.isArray(record.message)) {
-    return { error, message: undefined, lines: issueLines(record.message).map((line) => redact(line, secrets)) };
+    return { error, message: undefined, lines: issueLines(record.message).map((line) => serverText(line, secrets)) };
   }
-  const message = typeof record.message === "string" ? redact(record.message, secrets) : undefined;
+  const message = typeof record.message === "string" ? serverText(record.message, secrets) : undefined;
   return { error, message, lines: [] };
 }
 
@@ -78,7 +98,7 @@ function attemptsText(attempts: number): string {
   return `after ${attempts} attempt${attempts === 1 ? "" : "s"}`;
 }
 
-/** Maps a final non-2xx answer to the exit code CLI.md gives it. */
+/** Maps a final non-2xx answer to its exit code (the README's "Exit codes" table). */
 export function errorForResponse(response: ErrorResponse, ctx: ErrorContext): CertctlError {
   const { status } = response;
   const { error, message, lines } = describeBody(response, ctx.secrets);
@@ -124,7 +144,7 @@ export function errorForNetwork(
 ): UnavailableError {
   const what =
     code === "TIMEOUT" || code.endsWith("_TIMEOUT")
-      ? `no answer from ${ctx.host} within ${formatMs(ctx.timeoutMs)} (${code})`
+      ? `no answer from ${ctx.host} within ${formatDuration(ctx.timeoutMs)} (${code})`
       : isTlsCode(code)
         ? `TLS verification of ${ctx.host} failed (${code}): ${detail}`
         : `${isConnectPhaseCode(code) ? "cannot reach" : "the connection broke with"} ${ctx.host} (${code}${detail && detail !== code ? `: ${detail}` : ""})`;
@@ -134,7 +154,7 @@ export function errorForNetwork(
   return new UnavailableError(`${what} for ${ctx.operation} ${attemptsText(ctx.attempts)}`, hint ? { hint } : {});
 }
 
-export function isTlsCode(code: string): boolean {
+function isTlsCode(code: string): boolean {
   return (
     /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|HOSTNAME|ALTNAME/.test(code) &&
     code !== "UND_ERR_CONNECT_TIMEOUT"
@@ -142,10 +162,7 @@ export function isTlsCode(code: string): boolean {
 }
 
 function bodyKind(contentType: string | undefined): string {
+  // The content type is the server's text too.
   const type = contentType?.split(";")[0]?.trim();
-  return type ? type : "non-JSON";
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms} ms`;
+  return type ? serverText(type) : "non-JSON";
 }

@@ -1,13 +1,14 @@
 // What a request will be signed as: from a CSR (the CSR wins; only ttl and basicConstraints
 // are read from attributes) or from attributes with a server-generated key. Policy refusals
-// use the real server's wording (infisical-api.md, "Observed on a real Infisical backend").
+// use the real server's wording, as observed on a real Infisical backend.
 import { isIP } from "node:net";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
-import { signatureFamily, signatureHash, signatureName, x509, type HashName, type KeyFamily } from "./crypto.js";
+import { x509 } from "./crypto.js";
+import { DEFAULT_KEY_ALGORITHM, curveNamed, signatureAlgorithmFor, signatureFamily, signatureHash, type HashName, type KeyFamily } from "../model/algorithms.js";
 import { badRequest, internalError } from "./http.js";
 import type { Profile, SigningPlan } from "./state.js";
 import { readTtl } from "./validate.js";
-import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES } from "../model/x509-names.js";
+import { EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS, SAN_TYPES, subjectFields } from "../model/x509-names.js";
 
 /** The extensions a CSR may ask for and the certificate then carries as they are. */
 const CSR_EXTENSIONS = new Set(["2.5.29.17", "2.5.29.15", "2.5.29.37", "2.5.29.19"]);
@@ -24,7 +25,7 @@ export function lifetimeFromTtl(profile: Profile, ttl: string | undefined): numb
   return verdict.issueMs;
 }
 
-export function parseCsr(pem: string): x509.Pkcs10CertificateRequest {
+function parseCsr(pem: string): x509.Pkcs10CertificateRequest {
   try {
     return new x509.Pkcs10CertificateRequest(pem);
   } catch {
@@ -33,14 +34,16 @@ export function parseCsr(pem: string): x509.Pkcs10CertificateRequest {
   }
 }
 
-export async function planFromCsr(profile: Profile, pem: string, attrs: CertificateAttributes, lifetimeMs: number): Promise<SigningPlan> {
+export async function planFromCsr(
+  profile: Profile, pem: string, attrs: CertificateAttributes, lifetimeMs: number, crypto: Crypto = globalThis.crypto,
+): Promise<SigningPlan> {
   const csr = parseCsr(pem);
   const algorithm = csr.signatureAlgorithm as { name: string; hash?: { name?: string } | string };
   const family: KeyFamily = algorithm.name === "ECDSA" ? "EC" : "RSA";
   const hashName = typeof algorithm.hash === "string" ? algorithm.hash : algorithm.hash?.name;
   const hash = (["SHA-256", "SHA-384", "SHA-512"].includes(hashName ?? "") ? hashName : "SHA-256") as HashName;
-  requireCaFamily(profile, signatureName(family, hash));
-  if (!(await csr.verify())) throw badRequest("Certificate request validation failed: the CSR signature is invalid");
+  requireCaFamily(profile, signatureAlgorithmFor(family, hash));
+  if (!(await csr.verify(crypto))) throw badRequest("Certificate request validation failed: the CSR signature is invalid");
 
   const extensions = csr.extensions.filter((ext) => CSR_EXTENSIONS.has(ext.type));
   if (attrs.basicConstraints && !extensions.some((ext) => ext.type === BASIC_CONSTRAINTS)) {
@@ -78,18 +81,13 @@ export function requireCaFamily(profile: Profile, requested: SignatureAlgorithm)
 /** The API key algorithm of an existing public key, for a renewal with a new server-made key. */
 export function keyAlgorithmOf(publicKey: x509.PublicKey): KeyAlgorithm {
   const algorithm = publicKey.algorithm as { name: string; namedCurve?: string; modulusLength?: number };
-  const curves: Record<string, KeyAlgorithm> = { "P-256": "EC_prime256v1", "P-384": "EC_secp384r1", "P-521": "EC_secp521r1" };
-  if (algorithm.namedCurve) return curves[algorithm.namedCurve] ?? "EC_prime256v1";
+  if (algorithm.namedCurve) return curveNamed(algorithm.namedCurve)?.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
   const bits = algorithm.modulusLength ?? 2048;
   return bits >= 4096 ? "RSA_4096" : bits >= 3072 ? "RSA_3072" : "RSA_2048";
 }
 
 function subjectFromAttributes(attrs: CertificateAttributes): x509.Name {
-  const fields: Array<[string, string | undefined]> = [
-    ["C", attrs.country], ["ST", attrs.state], ["L", attrs.locality],
-    ["O", attrs.organization], ["OU", attrs.organizationalUnit], ["CN", attrs.commonName],
-  ];
-  return new x509.Name(fields.filter((f): f is [string, string] => f[1] !== undefined).map(([key, value]) => ({ [key]: [value] })));
+  return new x509.Name(subjectFields(attrs).map(([key, value]) => ({ [key]: [value] })));
 }
 
 function extensionsFromAttributes(attrs: CertificateAttributes): x509.Extension[] {
@@ -101,8 +99,8 @@ function extensionsFromAttributes(attrs: CertificateAttributes): x509.Extension[
       }
     }
     const names = attrs.altNames.map((name) => ({ type: SAN_TYPES[name.type], value: name.value }));
-    // Critical only when the subject is empty, as RFC 5280 asks.
-    extensions.push(new x509.SubjectAlternativeNameExtension(names, attrs.commonName === undefined));
+    // Critical only when the subject is empty, as RFC 5280 asks (an O without a CN is not empty).
+    extensions.push(new x509.SubjectAlternativeNameExtension(names, subjectFields(attrs).length === 0));
   }
   if (attrs.keyUsages && attrs.keyUsages.length > 0) {
     const flags = attrs.keyUsages.reduce((all, usage) => all | KEY_USAGE_FLAGS[usage], 0);

@@ -23,10 +23,10 @@ export interface SignedLeaf {
 
 const IDENTIFIER_OIDS = new Set(["2.5.29.14", "2.5.29.35"]);
 
-export async function signLeaf(params: LeafParams): Promise<SignedLeaf> {
+export async function signLeaf(params: LeafParams, crypto: Crypto = globalThis.crypto): Promise<SignedLeaf> {
   const { ca } = params;
-  const publicKey = params.publicKey instanceof x509.PublicKey ? params.publicKey : await x509.PublicKey.create(params.publicKey);
-  const serialNumber = randomSerial();
+  const publicKey = params.publicKey instanceof x509.PublicKey ? params.publicKey : await x509.PublicKey.create(params.publicKey, crypto);
+  const serialNumber = randomSerial(crypto);
   const certificate = await x509.X509CertificateGenerator.create({
     subject: params.subject,
     issuer: ca.intermediate.subjectName,
@@ -38,10 +38,10 @@ export async function signLeaf(params: LeafParams): Promise<SignedLeaf> {
     signingAlgorithm: ca.family === "EC" ? { name: "ECDSA", hash: params.hash } : { name: "RSASSA-PKCS1-v1_5" },
     extensions: [
       ...params.extensions.filter((ext) => !IDENTIFIER_OIDS.has(ext.type)),
-      await x509.SubjectKeyIdentifierExtension.create(publicKey),
+      await x509.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
       authorityKeyId(ca),
     ],
-  });
+  }, crypto);
   return { certificate, pem: certificate.toString("pem"), serialNumber };
 }
 

@@ -1,4 +1,4 @@
-// Typed errors, each carrying its exit code from CLI.md. src/cli/main.ts is the only
+// Typed errors, each carrying its exit code (the README's "Exit codes" table). src/cli/main.ts is the only
 // place that turns one of these into an exit code and a message.
 
 export const ExitCode = {
@@ -89,6 +89,50 @@ export class FileError extends CertctlError {
   constructor(message: string, details?: ErrorDetails) {
     super(ExitCode.file, message, details);
   }
+}
+
+/** Why a file operation failed, in words: users see "permission denied", never "EACCES". */
+const FILE_REASONS: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EISDIR: "it is a directory",
+  ENOTDIR: "a part of the path is not a directory",
+  ENAMETOOLONG: "the name is too long for the filesystem",
+  ELOOP: "too many levels of symbolic links",
+  EEXIST: "it already exists",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the filesystem is read-only",
+  EFBIG: "file too large (a file size limit, e.g. ulimit -f, was reached)",
+  EMFILE: "too many open files",
+  EBUSY: "the file is busy",
+};
+
+/** The words for a failed file operation's error; an unknown code falls back to the error's own message. */
+export function fileReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && FILE_REASONS[code] !== undefined) return FILE_REASONS[code];
+  const message = error instanceof Error ? error.message : String(error);
+  // Node's messages lead with the code ("ENOENT: no such file…"); keep only the words.
+  return message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*'$/, "");
+}
+
+/**
+ * "cannot <action> <path>: <reason>" as a FileError (exit 7), the one wording for files certctl
+ * cannot read or write. `action` may name the flag: fileError("read --key", path, error).
+ */
+export function fileError(action: string, path: string, error: unknown): FileError {
+  if (error instanceof FileError) return error;
+  return new FileError(`cannot ${action} ${path}: ${fileReason(error)}`, { cause: error });
+}
+
+/**
+ * An input file that exists but holds nothing (a secret file, a key): the value is wrong, not the
+ * file system, so it is a usage error (exit 2) for every command.
+ */
+export function emptyFileError(flag: string, path: string): UsageError {
+  return new UsageError(`${flag} ${path} is empty`);
 }
 
 /** Renewed and written, but the deploy hook failed (exit 8). */

@@ -1,4 +1,4 @@
-// Wire shapes of the Infisical endpoints certctl uses (see ../shared/infisical-api.md).
+// Wire shapes of the Infisical endpoints certctl uses (the create call as spec/create-certificate.openapi.yaml publishes it).
 // Shared by the client (src/api) and the dev server (src/devserver), so both read the same contract.
 
 export const KEY_USAGES = [
@@ -154,18 +154,6 @@ export interface LoginResponse {
   tokenType: "Bearer";
 }
 
-export interface ProfileResponse {
-  certificateProfile: { id: string; slug: string; [key: string]: unknown };
-}
-
-/** Error body of every endpoint. `message` is an array of issues on 422. */
-export interface ApiErrorBody {
-  reqId?: string;
-  statusCode: number;
-  message: string | Array<{ code?: string; message: string; path?: Array<string | number> }>;
-  error: string;
-  details?: unknown;
-}
 
 /** A revocation reason as users type it: `key-compromise` for KEY_COMPROMISE. */
 export function friendlyReason(reason: RevocationReason): string {

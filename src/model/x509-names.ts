@@ -2,7 +2,7 @@
 // fields, with their X.509 values and what @peculiar/x509 calls them. Shared by the CSR builder,
 // the dev server's signer and inspect. Plain constants: importing this loads no x509 code.
 import type * as x509 from "@peculiar/x509";
-import type { AltNameType, ExtKeyUsage, KeyUsage, SignatureAlgorithm } from "./types.js";
+import type { AltNameType, CertificateAttributes, ExtKeyUsage, KeyUsage, SignatureAlgorithm } from "./types.js";
 
 /** RFC 5280 KeyUsage bits, numbered as @peculiar's KeyUsageFlags (and printed in this order by `openssl x509 -text`). */
 export const KEY_USAGE_FLAGS: Record<KeyUsage, x509.KeyUsageFlags> = {
@@ -44,6 +44,22 @@ export const GENERAL_NAME_FIELDS: Record<AltNameType, "dNSName" | "iPAddress" | 
 };
 
 export type SubjectField = "C" | "ST" | "L" | "O" | "OU" | "CN";
+
+/** anyExtendedKeyUsage (RFC 5280 4.2.1.12): not requestable through the API, but shown by inspect. */
+export const ANY_EXT_KEY_USAGE_OID = "2.5.29.37.0";
+
+/**
+ * The subject fields of a set of attributes in the conventional X.500 order (C, ST, L, O, OU, CN),
+ * which is how openssl prints them; absent fields are left out. The CSR builder and the dev
+ * server's signer both build names from this, so a subject reads the same from either.
+ */
+export function subjectFields(attributes: CertificateAttributes): Array<[SubjectField, string]> {
+  const fields: Array<[SubjectField, string | undefined]> = [
+    ["C", attributes.country], ["ST", attributes.state], ["L", attributes.locality],
+    ["O", attributes.organization], ["OU", attributes.organizationalUnit], ["CN", attributes.commonName],
+  ];
+  return fields.filter((field): field is [SubjectField, string] => field[1] !== undefined);
+}
 
 /** id-at-* of X.520. */
 export const SUBJECT_FIELD_OIDS: Record<SubjectField, string> = {

@@ -3,9 +3,10 @@
 import type { ChalkInstance } from "chalk";
 import type {
   BasicConstraintsSummary, CertificateSummary, CsrDocument, CertificatesDocument, InspectDocument, PublicKeySummary,
-  SubjectAltNames,
 } from "../core/inspect/inspect.js";
 import { humanDuration } from "./time-left.js";
+import { humanDate } from "./date.js";
+import { escapeControlsOneLine as shown } from "../util/terminal.js";
 
 export { humanDuration };
 
@@ -33,12 +34,13 @@ function renderCertificates(doc: CertificatesDocument, style: ChalkInstance): st
 
 function renderCertificate(cert: CertificateSummary, style: ChalkInstance, inChain: boolean): string[] {
   const rows: Array<[string, string | string[]]> = [
-    ["Subject", cert.subject || "(empty)"],
-    ["Issuer", cert.issuer + (cert.selfSigned ? style.dim("  (self-signed)") : "")],
+    // Subject, issuer and SANs are whatever the certificate's maker wrote: shown with control characters escaped.
+    ["Subject", shown(cert.subject) || "(empty)"],
+    ["Issuer", (shown(cert.issuer) || "(empty)") + (cert.selfSigned ? style.dim("  (self-signed)") : "")],
     ["Serial", cert.serialNumber],
-    ["Not before", date(cert.notBefore)],
-    ["Not after", `${date(cert.notAfter)}  ${timeLeft(cert, style)}`],
-    ["SANs", sanLines(cert.subjectAltNames)],
+    ["Not before", humanDate(cert.notBefore)],
+    ["Not after", `${humanDate(cert.notAfter)}  ${timeLeft(cert, style)}`],
+    ["SANs", sanLines(cert.altNames)],
     ["Key", keyText(cert.publicKey)],
     ["Signature", cert.signatureAlgorithm],
     ["Key usage", list(cert.keyUsages)],
@@ -56,8 +58,8 @@ function renderCertificate(cert: CertificateSummary, style: ChalkInstance, inCha
 function renderCsr(doc: CsrDocument, style: ChalkInstance): string[] {
   const csr = doc.csr;
   const rows: Array<[string, string | string[]]> = [
-    ["Subject", csr.subject || "(empty)"],
-    ["SANs", sanLines(csr.subjectAltNames)],
+    ["Subject", shown(csr.subject) || "(empty)"],
+    ["SANs", sanLines(csr.altNames)],
     ["Key", keyText(csr.publicKey)],
     ["Signature", `${csr.signatureAlgorithm}  ${csr.signatureValid ? style.green("valid") : style.red("does not verify")}`],
     ["Key usage", list(csr.keyUsages)],
@@ -95,13 +97,9 @@ function timeLeft(cert: CertificateSummary, style: ChalkInstance): string {
 }
 
 
-const SAN_LABELS: Array<[keyof SubjectAltNames, string]> = [
-  ["dns_name", "DNS"], ["ip_address", "IP"], ["email", "Email"], ["uri", "URI"], ["other", "Other"],
-];
-
-function sanLines(names: SubjectAltNames): string[] {
-  const lines = SAN_LABELS.filter(([key]) => names[key].length > 0).map(([key, label]) => `${label}: ${names[key].join(", ")}`);
-  return lines.length > 0 ? lines : ["(none)"];
+/** One SAN per line, in the certificate's order (the order the user asked for them). */
+function sanLines(names: readonly string[]): string[] {
+  return names.length > 0 ? names.map(shown) : ["(none)"];
 }
 
 function keyText(key: PublicKeySummary): string {
@@ -113,11 +111,6 @@ function constraintsText(bc: BasicConstraintsSummary | null): string {
   if (!bc) return "(none)";
   if (!bc.isCA) return "CA: no";
   return bc.pathLength === undefined ? "CA: yes" : `CA: yes, path length ${bc.pathLength}`;
-}
-
-/** ISO 8601 without the noise of zero milliseconds. */
-function date(iso: string): string {
-  return iso.replace(/\.000Z$/, "Z");
 }
 
 function list(values: readonly string[]): string {

@@ -1,7 +1,15 @@
 // Progress on stderr: an ora spinner on a terminal, one plain line per change otherwise.
 // ora costs ~60 ms to import, so it is loaded only when a spinner will really spin.
+//
+// A spinner needs a terminal of a known, sensible width. ora divides by `columns` to know how many
+// lines to erase: a terminal reporting 0 columns (`script` without `stty`) made that Infinity, and
+// the erase loop never ended — certctl ignored SIGTERM and grew to 400 MB. So a terminal narrower
+// than MIN_SPINNER_COLUMNS (or of unknown width) gets plain lines, also when it shrinks mid-run,
+// and the spinner's line is cut to the width, so it never wraps and erasing it is one line.
 import type { Writable } from "node:stream";
 import type { ChalkInstance } from "chalk";
+import { formatDuration } from "../model/duration.js";
+import { escapeControlsOneLine } from "../util/terminal.js";
 
 /** One step of a long operation: "Waiting for approval (pending_approval) · 12s · <detail>". */
 /** cli-spinners' "dots", ora's default. */
@@ -42,29 +50,40 @@ export interface ProgressOptions {
 
 const SILENT: Progress = { update() {}, succeed() {}, fail() {}, stop() {} };
 
+/** Narrower than this, a spinner line would wrap on every update; plain lines read better. */
+export const MIN_SPINNER_COLUMNS = 20;
+
+/** The stream's width when a spinner can use it; undefined for 0, 1, a missing or a nonsense value. */
+export function spinnerColumns(stream: Writable): number | undefined {
+  const columns = (stream as { columns?: unknown }).columns;
+  return typeof columns === "number" && Number.isInteger(columns) && columns >= MIN_SPINNER_COLUMNS ? columns : undefined;
+}
+
 export function startProgress(opts: ProgressOptions): Progress {
   if (!opts.enabled) return SILENT;
-  return opts.spinner ? spinnerProgress(opts) : plainProgress(opts);
+  return opts.spinner && spinnerColumns(opts.stream) !== undefined ? spinnerProgress(opts) : plainProgress(opts);
+}
+
+/** Cut a line to `width` characters (code points), marking the cut with "…". */
+function fit(text: string, width: number): string {
+  const chars = [...text];
+  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join("")}…`;
 }
 
 function toStep(step: string | ProgressStep): ProgressStep {
   return typeof step === "string" ? { text: step } : step;
 }
 
-/** "7s", "1m 05s", "2h 03m". */
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, "0")}m`;
-}
 
+/**
+ * One step as a line. The detail usually comes from a server (a pendingMessage), so the line is
+ * passed through escapeControlsOneLine: whatever a step says, it reaches the terminal without control codes.
+ */
 export function renderStep(step: ProgressStep, now: number, showElapsed = true): string {
   const parts = [step.text];
-  if (showElapsed && step.since !== undefined) parts.push(formatElapsed(now - step.since));
+  if (showElapsed && step.since !== undefined) parts.push(formatDuration(Math.max(0, now - step.since), "elapsed"));
   if (step.detail) parts.push(step.detail);
-  return parts.join(" · ");
+  return escapeControlsOneLine(parts.join(" · "));
 }
 
 function plainProgress(opts: ProgressOptions): Progress {
@@ -95,10 +114,26 @@ function spinnerProgress(opts: ProgressOptions): Progress {
   let spinner: Spinner | undefined;
   let step = toStep(opts.text);
   let ended = false;
+  // Set once the terminal became too narrow (or lost its width): plain lines from then on.
+  let plain: Progress | undefined;
   // The elapsed time must move even when nothing new happens (a long approval wait).
   let ticker: NodeJS.Timeout | undefined;
   const render = () => {
-    if (spinner) spinner.text = renderStep(step, now());
+    if (plain) return;
+    const columns = spinnerColumns(opts.stream);
+    if (columns === undefined) {
+      degrade();
+      return;
+    }
+    // Frame, space, text and one spare column: the line never wraps.
+    if (spinner) spinner.text = fit(renderStep(step, now()), columns - 3);
+  };
+  const degrade = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+    spinner?.stop();
+    spinner = undefined;
+    plain = plainProgress({ ...opts, text: step });
   };
   const setTicker = () => {
     if (step.since !== undefined && !ticker) ticker = setInterval(render, 1000).unref();
@@ -109,10 +144,15 @@ function spinnerProgress(opts: ProgressOptions): Progress {
   };
   setTicker();
   void import("ora").then(({ default: ora }) => {
-    // Ended before ora loaded: nothing was drawn, so there is nothing to start or erase.
-    if (ended) return;
+    // Ended before ora loaded, or the terminal lost its width: nothing to start.
+    if (ended || plain) return;
+    const columns = spinnerColumns(opts.stream);
+    if (columns === undefined) {
+      degrade();
+      return;
+    }
     spinner = ora({
-      text: renderStep(step, now()),
+      text: fit(renderStep(step, now()), columns - 3),
       stream: opts.stream as NodeJS.WriteStream,
       isEnabled: true,
       // Coloured by our own chalk (--no-color, NO_COLOR, FORCE_COLOR, TTY): ora's would also turn
@@ -127,6 +167,10 @@ function spinnerProgress(opts: ProgressOptions): Progress {
   const end = (symbol?: string, text?: string) => {
     if (ended) return;
     ended = true;
+    if (plain) {
+      if (symbol && text) opts.stream.write(`${symbol} ${text}\n`);
+      return;
+    }
     if (ticker) clearInterval(ticker);
     ticker = undefined;
     // stop() clears the line and shows the cursor again before anything else is written.
@@ -135,9 +179,10 @@ function spinnerProgress(opts: ProgressOptions): Progress {
     if (symbol && text) opts.stream.write(`${symbol} ${text}\n`);
   };
   return {
-    update(next) {
+    update(next, o) {
       if (ended) return;
       step = toStep(next);
+      if (plain) return plain.update(step, o);
       setTicker();
       render();
     },

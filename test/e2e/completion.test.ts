@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/program.js";
+import { flagsNamedByCompletionTables } from "../../src/cli/completion/spec.js";
 import { runCli } from "../helpers/cli.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
 
@@ -60,6 +61,25 @@ describe("the scripts follow the command tree", () => {
       expect(script).toContain(command.name());
       for (const option of command.options) if (option.long && !option.hidden) expect(script, `${command.name()} ${option.long}`).toContain(flag(option.long));
     }
+  });
+});
+
+describe("the scripts name only what exists (vocab: issue 11 finding 8, issue 12 item 16)", () => {
+  const discard = () => new Writable({ write: (_c, _e, done) => done() });
+  const io = { stdout: discard(), stderr: discard(), stdin: Readable.from([]), env: {}, cwd: ROOT, stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false };
+  const program = buildProgram(io, new AbortController().signal, { exitCode: 0 });
+  const realFlags = new Set([...program.options, ...program.commands.flatMap((c) => c.options)].map((o) => o.long));
+
+  it("every flag in the completion tables is a flag of the command tree", () => {
+    const missing = flagsNamedByCompletionTables().filter((flag) => !realFlags.has(flag));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(SHELLS)("%s: no --renewal-key-source or --deploy-hook-file, and no npm instructions for users", (name) => {
+    const script = scripts[name]!;
+    expect(script).not.toContain("renewal-key-source");
+    expect(script).not.toContain("deploy-hook-file");
+    expect(script).not.toMatch(/npm (run )?/);
   });
 });
 

@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
-import { inspect, validityState, type CertificatesDocument, type CsrDocument, type InspectDocument } from "../../src/core/inspect/inspect.js";
+import { validityState } from "../../src/model/renewal.js";
+import { inspect, type CertificatesDocument, type CsrDocument, type InspectDocument } from "../../src/core/inspect/inspect.js";
 import { UsageError } from "../../src/model/errors.js";
 import { humanDuration, renderInspect } from "../../src/ui/inspect.js";
 
@@ -157,6 +158,7 @@ describe("inspect: certificate requests", () => {
           dns_name: ["client.example.com"], ip_address: ["198.51.100.7"], email: ["client@example.com"],
           uri: ["spiffe://example.com/client"], other: [],
         },
+        altNames: ["DNS:client.example.com", "IP:198.51.100.7", "email:client@example.com", "URI:spiffe://example.com/client"],
         publicKey: {
           type: "RSA", bits: 3072, keyAlgorithm: "RSA_3072",
           sha256: "89:95:65:14:21:0C:D1:A5:0C:86:08:B4:0C:87:6E:A6:91:DA:5F:40:3D:22:BB:19:04:DC:48:31:E2:C8:7E:2D",
@@ -223,17 +225,14 @@ describe("renderInspect", () => {
   const YELLOW = "\u001b[33m";
   const RED = "\u001b[31m";
 
-  it("shows every field, SANs by type, and the link verdicts", async () => {
+  it("shows every field, SANs in the certificate's order, and the link verdicts", async () => {
     const text = renderInspect(await certs("fullchain.pem"), plain).join("\n");
     for (const expected of [
       "Chain of 3 certificates: each certificate links to the next",
       "Certificate 1 of 3",
       "Subject:            CN=www.example.com, O=Example Inc, OU=Web",
-      "Not after:          2026-01-01T00:00:00Z  (214 days left)",
-      "DNS: www.example.com, example.com",
-      "IP: 192.0.2.10, 2001:db8::1",
-      "Email: ops@example.com",
-      "URI: https://example.com/id",
+      // One date format across human output (issue 12 item 16).
+      "Not after:          2026-01-01 00:00:00 UTC  (214 days left)",
       "Key:                EC P-256 (EC_prime256v1)",
       "Key usage:          digital_signature, key_encipherment",
       "Ext. key usage:     server_auth, client_auth",

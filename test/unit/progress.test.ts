@@ -5,7 +5,8 @@ import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import type { IssueProgress } from "../../src/core/request/finalize.js";
 import { trackIssueProgress } from "../../src/ui/issue-progress.js";
-import { formatElapsed, startProgress, type Progress } from "../../src/ui/progress.js";
+import { startProgress, type Progress } from "../../src/ui/progress.js";
+import { formatDuration } from "../../src/model/duration.js";
 import { usageMessage } from "../../src/ui/usage.js";
 
 function plain(now: () => number) {
@@ -16,9 +17,9 @@ function plain(now: () => number) {
   return { progress, lines: () => text.split("\n").filter(Boolean) };
 }
 
-describe("formatElapsed", () => {
+describe("formatDuration, elapsed style", () => {
   it.each([[0, "0s"], [999, "0s"], [12_400, "12s"], [65_000, "1m 05s"], [3_600_000 + 180_000, "1h 03m"], [-5, "0s"]])("%d ms → %s", (ms, text) => {
-    expect(formatElapsed(ms)).toBe(text);
+    expect(formatDuration(ms, "elapsed")).toBe(text);
   });
 });
 

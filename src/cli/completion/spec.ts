@@ -4,6 +4,7 @@
 import {
   EXT_KEY_USAGES, KEY_ALGORITHMS, KEY_USAGES, REVOCATION_REASONS, SIGNATURE_ALGORITHMS,
 } from "../../model/types.js";
+import { KEY_ALGORITHM_SHORT_NAMES } from "../../model/algorithms.js";
 import { renderBash, renderFish, renderZsh } from "./scripts.js";
 
 export type Shell = "bash" | "zsh" | "fish";
@@ -66,19 +67,26 @@ export interface CompletionSpec {
 
 const kebab = (values: readonly string[]) => values.map((v) => v.replaceAll("_", "-"));
 
-/** Values of flags that take a fixed set, where the flag itself does not declare choices. */
+/**
+ * Values of flags that take a fixed set, where the flag itself does not declare choices. Only
+ * flags of the real command tree may appear here and below (test/e2e/completion.test.ts checks).
+ */
 const FLAG_VALUES: Record<string, { values: readonly string[]; list?: boolean }> = {
-  // The friendly aliases are the ones --key-algorithm's error message advertises.
-  "--key-algorithm": { values: [...KEY_ALGORITHMS, "rsa2048", "rsa3072", "rsa4096", "p256", "p384", "p521"] },
+  // The short spellings are the ones --key-algorithm's help and error message advertise.
+  "--key-algorithm": { values: [...KEY_ALGORITHMS, ...KEY_ALGORITHM_SHORT_NAMES] },
   "--key-usage": { values: [...KEY_USAGES, ...kebab(KEY_USAGES)], list: true },
   "--ext-key-usage": { values: [...EXT_KEY_USAGES, ...kebab(EXT_KEY_USAGES)], list: true },
   "--signature-algorithm": { values: SIGNATURE_ALGORITHMS },
   "--reason": { values: [...kebab(REVOCATION_REASONS).map((r) => r.toLowerCase()), ...REVOCATION_REASONS] },
   "--approval": { values: ["none", "manual", "auto="] },
-  "--renewal-key-source": { values: ["new", "reuse", "csr"] },
 };
-const FILE_FLAGS = new Set(["--cacert", "--csr", "--key", "--deploy-hook-file"]);
+const FILE_FLAGS = new Set(["--cacert", "--csr", "--key"]);
 const REPEATABLE_FLAGS = new Set(["--dns", "--ip", "--email", "--uri", "--san", "--key-usage", "--ext-key-usage"]);
+
+/** Every flag the tables above name, so a test can check each one exists. */
+export function flagsNamedByCompletionTables(): string[] {
+  return [...Object.keys(FLAG_VALUES), ...FILE_FLAGS, ...REPEATABLE_FLAGS];
+}
 
 function flagValue(option: OptionLike): ValueKind {
   if (!option.required && !option.optional) return { kind: "none" };

@@ -5,9 +5,10 @@ import { createPublicKey } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { KeyAlgorithm } from "../../model/types.js";
-import { FileError, UsageError } from "../../model/errors.js";
+import { UsageError, fileError } from "../../model/errors.js";
 import { CSR_MAX_LENGTH } from "./csr.js";
 import { keyAlgorithmOf } from "./keys.js";
+import { pemBlocks } from "../../util/pem.js";
 
 export interface CheckedCsr {
   pem: string;
@@ -18,16 +19,16 @@ export interface CheckedCsr {
 }
 
 /** Parse a PEM or DER CSR, check the spec's size limit, its key type and its signature. */
-export async function checkCsr(input: Buffer, source: string): Promise<CheckedCsr> {
+export async function checkCsr(input: Buffer, source: string, crypto: Crypto = globalThis.crypto): Promise<CheckedCsr> {
   // @peculiar/x509 parses and verifies a CSR from the user; only `--csr` loads it.
   const { x509 } = await import("./x509.js");
   const text = input.toString("latin1");
   let csr: InstanceType<typeof x509.Pkcs10CertificateRequest>;
   try {
     if (text.includes("-----BEGIN")) {
-      const match = /-----BEGIN (NEW )?CERTIFICATE REQUEST-----[\s\S]*?-----END (NEW )?CERTIFICATE REQUEST-----/.exec(text);
-      if (!match) throw new UsageError(`${source} holds no complete PEM certificate request (expected -----BEGIN CERTIFICATE REQUEST-----)`);
-      csr = new x509.Pkcs10CertificateRequest(match[0].replace(/NEW CERTIFICATE REQUEST/g, "CERTIFICATE REQUEST"));
+      const block = pemBlocks(text).find((b) => b.label === "CERTIFICATE REQUEST" || b.label === "NEW CERTIFICATE REQUEST");
+      if (!block) throw new UsageError(`${source} holds no complete PEM certificate request (expected -----BEGIN CERTIFICATE REQUEST-----)`);
+      csr = new x509.Pkcs10CertificateRequest(new Uint8Array(Buffer.from(block.base64, "base64")));
     } else {
       csr = new x509.Pkcs10CertificateRequest(new Uint8Array(input));
     }
@@ -47,7 +48,7 @@ export async function checkCsr(input: Buffer, source: string): Promise<CheckedCs
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${source} carries a public key certctl cannot read`);
   }
-  const valid = await csr.verify().catch(() => false);
+  const valid = await csr.verify(crypto).catch(() => false);
   if (!valid) throw new UsageError(`${source}: the CSR's signature does not verify; it was altered or is corrupt`);
   return { pem, subject: csr.subject, keyAlgorithm, publicKeyDer };
 }
@@ -64,6 +65,6 @@ export async function readCsrInput(path: string, stdin: Readable): Promise<Buffe
   try {
     return await readFile(path);
   } catch (error) {
-    throw new FileError(`cannot read --csr ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw fileError("read --csr", path, error);
   }
 }

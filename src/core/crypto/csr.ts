@@ -2,14 +2,14 @@
 // brings (--csr) is read and checked in csr-input.ts.
 import type { CertificateAttributes } from "../../model/types.js";
 import { UsageError } from "../../model/errors.js";
-import { signatureHash } from "../attributes/attributes.js";
+import { keyFamily, signatureHash } from "../../model/algorithms.js";
 import { publicKeyDer, type SigningKey } from "./keys.js";
 import {
-  EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, GENERAL_NAME_FIELDS, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, type SubjectField,
+  EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, GENERAL_NAME_FIELDS, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, subjectFields,
 } from "../../model/x509-names.js";
 import { KeyObject, sign } from "node:crypto";
-import { isIP } from "node:net";
-import { canonicalIPv6 } from "../attributes/alt-names.js";
+import { wireIp } from "../../model/ip.js";
+import { pemEncode } from "../../util/pem.js";
 import { CertificationRequest, CertificationRequestInfo } from "@peculiar/asn1-csr";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import {
@@ -20,15 +20,6 @@ import {
 
 /** The published spec's limit on the `csr` string; a longer one is refused with a 422. */
 export const CSR_MAX_LENGTH = 4096;
-
-/** Subject fields in the conventional X.500 order (C, ST, L, O, OU, CN), which is how openssl prints them. */
-function subjectFields(attributes: CertificateAttributes): Array<[SubjectField, string]> {
-  const fields: Array<[SubjectField, string | undefined]> = [
-    ["C", attributes.country], ["ST", attributes.state], ["L", attributes.locality],
-    ["O", attributes.organization], ["OU", attributes.organizationalUnit], ["CN", attributes.commonName],
-  ];
-  return fields.filter((field): field is [SubjectField, string] => field[1] !== undefined);
-}
 
 /**
  * One RDN per field, each value taken literally (no escapes, no "#hex" forms): PrintableString
@@ -54,10 +45,10 @@ function csrExtensions(attributes: CertificateAttributes): Extension[] {
   if (attributes.altNames?.length) {
     // Critical when the subject is empty, as RFC 5280 4.2.1.6 asks.
     const critical = subjectFields(attributes).length === 0;
-    // Canonical IPv6 here too: certctl.json files written before --ip normalised its values may hold
-    // a dotted IPv4 tail, which the encoder would misread (see canonicalIPv6).
+    // The wire form here too: certctl.json files written before --ip normalised its values may hold
+    // a dotted IPv4 tail, which the encoder would misread (see wireIp).
     const names = attributes.altNames.map((n) => new GeneralName({
-      [GENERAL_NAME_FIELDS[n.type]]: n.type === "ip_address" && isIP(n.value) === 6 ? canonicalIPv6(n.value) : n.value,
+      [GENERAL_NAME_FIELDS[n.type]]: n.type === "ip_address" ? wireIp(n.value) : n.value,
     }));
     extensions.push(extension(id_ce_subjectAltName, critical, new SubjectAlternativeName(names)));
   }
@@ -93,7 +84,7 @@ export async function buildCsr(attributes: CertificateAttributes, key: SigningKe
   }
   const tbs = Buffer.from(AsnConvert.serialize(info));
   const hash = signatureHash(key.signatureAlgorithm);
-  const ec = key.keyAlgorithm.startsWith("EC_");
+  const ec = keyFamily(key.keyAlgorithm) === "EC";
   // DER-encoded ECDSA signatures and PKCS#1 v1.5 for RSA: what X.509 wants, and node:crypto's defaults.
   const signature = sign(hash.replace("-", "").toLowerCase(), tbs, { key: KeyObject.from(key.keys.privateKey), dsaEncoding: "der" });
   const request = new CertificationRequest({
@@ -110,10 +101,4 @@ export async function buildCsr(attributes: CertificateAttributes, key: SigningKe
     });
   }
   return pem;
-}
-
-/** RFC 7468 PEM: 64-character lines, no trailing newline (as @peculiar/x509 wrote it). */
-function pemEncode(der: Buffer, label: string): string {
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`].join("\n");
 }

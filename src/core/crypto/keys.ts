@@ -1,19 +1,12 @@
-// Key generation, import and export. This is the one place certctl's client side picks its
-// crypto provider: Node's native WebCrypto, which generates keys off the main thread (the
-// @peculiar/webcrypto polyfill blocks the event loop for ~1 s on RSA-4096, freezing a spinner).
+// Key generation, import and export. The crypto provider is a last, defaulted argument: Node's
+// native WebCrypto, which generates keys off the main thread (the @peculiar/webcrypto polyfill
+// blocks the event loop for ~1 s on RSA-4096, freezing a spinner).
 import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
-import { FileError, UsageError } from "../../model/errors.js";
-import { defaultSignatureAlgorithm, keyFamily, signatureHash } from "../attributes/attributes.js";
-
-const subtle = globalThis.crypto.subtle;
-
-const CURVES: Partial<Record<KeyAlgorithm, { web: string; node: string }>> = {
-  EC_prime256v1: { web: "P-256", node: "prime256v1" },
-  EC_secp384r1: { web: "P-384", node: "secp384r1" },
-  EC_secp521r1: { web: "P-521", node: "secp521r1" },
-};
+import { UsageError, fileError } from "../../model/errors.js";
+import { hasPrivateKeyPem } from "../../util/pem.js";
+import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
 
 /** A key pair ready to sign a CSR with `signatureAlgorithm`. */
 export interface SigningKey {
@@ -24,18 +17,22 @@ export interface SigningKey {
 
 /** WebCrypto import/generation parameters. RSA keys carry their hash: it decides the signature hash. */
 function webAlgorithm(algorithm: KeyAlgorithm, signature: SignatureAlgorithm): RsaHashedImportParams | EcKeyImportParams {
-  const curve = CURVES[algorithm];
+  const curve = curveOf(algorithm);
   if (curve) return { name: "ECDSA", namedCurve: curve.web };
   return { name: "RSASSA-PKCS1-v1_5", hash: signatureHash(signature) };
 }
 
-export async function generateSigningKey(keyAlgorithm: KeyAlgorithm, signatureAlgorithm = defaultSignatureAlgorithm(keyAlgorithm)): Promise<SigningKey> {
+export async function generateSigningKey(
+  keyAlgorithm: KeyAlgorithm,
+  signatureAlgorithm = defaultSignatureAlgorithm(keyAlgorithm),
+  crypto: Crypto = globalThis.crypto,
+): Promise<SigningKey> {
   const base = webAlgorithm(keyAlgorithm, signatureAlgorithm);
   const params: RsaHashedKeyGenParams | EcKeyGenParams =
     base.name === "ECDSA"
       ? (base as EcKeyGenParams)
-      : { ...(base as RsaHashedImportParams), modulusLength: Number(keyAlgorithm.slice(4)), publicExponent: new Uint8Array([1, 0, 1]) };
-  const keys = (await subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
+      : { ...(base as RsaHashedImportParams), modulusLength: rsaBits(keyAlgorithm), publicExponent: new Uint8Array([1, 0, 1]) };
+  const keys = (await crypto.subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
   return { keyAlgorithm, signatureAlgorithm, keys };
 }
 
@@ -44,13 +41,14 @@ export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === "rsa") {
     const bits = details.modulusLength;
-    if (bits === 2048 || bits === 3072 || bits === 4096) return `RSA_${bits}` as KeyAlgorithm;
+    const algorithm = rsaKeyAlgorithm(bits);
+    if (algorithm) return algorithm;
     throw new UsageError(`${source} is an RSA-${bits ?? "?"} key; Infisical accepts RSA 2048, 3072 or 4096`);
   }
   if (key.asymmetricKeyType === "ec") {
-    const found = (Object.entries(CURVES) as Array<[KeyAlgorithm, { node: string }]>).find(([, c]) => c.node === details.namedCurve);
-    if (found) return found[0];
-    throw new UsageError(`${source} is an EC key on curve ${details.namedCurve ?? "?"}; Infisical accepts P-256, P-384 or P-521`);
+    const curve = curveNamed(details.namedCurve);
+    if (curve) return curve.keyAlgorithm;
+    throw new UsageError(`${source} is an EC key on curve ${details.namedCurve ?? "?"}; Infisical accepts ${CURVES.map((c) => c.web).join(", ")}`);
   }
   throw new UsageError(`${source} is a ${key.asymmetricKeyType ?? "unknown"} key; Infisical accepts RSA or EC (P-256/384/521) keys`);
 }
@@ -59,7 +57,7 @@ export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {
  * A private key PEM (PKCS#8, SEC1 or PKCS#1) as a signing key. The PEM text never appears in an
  * error: only the file name and what is wrong with it.
  */
-export async function importSigningKey(pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm): Promise<SigningKey> {
+export async function importSigningKey(pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm, crypto: Crypto = globalThis.crypto): Promise<SigningKey> {
   let keyObject: KeyObject;
   try {
     keyObject = createPrivateKey({ key: pem, format: "pem" });
@@ -74,16 +72,16 @@ export async function importSigningKey(pem: string, source: string, signatureAlg
   }
   const keyAlgorithm = keyAlgorithmOf(keyObject, source);
   const signature = signatureAlgorithm ?? defaultSignatureAlgorithm(keyAlgorithm);
-  if ((signature.startsWith("ECDSA") ? "EC" : "RSA") !== keyFamily(keyAlgorithm)) {
+  if (signatureFamily(signature) !== keyFamily(keyAlgorithm)) {
     throw new UsageError(`--signature-algorithm ${signature} cannot sign with the ${keyAlgorithm} key in ${source}`, {
-      hint: `Use ${keyFamily(keyAlgorithm) === "EC" ? "ECDSA-SHA256, ECDSA-SHA384 or ECDSA-SHA512" : "RSA-SHA256, RSA-SHA384 or RSA-SHA512"}.`,
+      hint: `Use one of ${signatureAlgorithmsFor(keyFamily(keyAlgorithm)).join(", ")}.`,
     });
   }
   const algorithm = webAlgorithm(keyAlgorithm, signature);
   const pkcs8 = keyObject.export({ type: "pkcs8", format: "der" });
   const spki = createPublicKey(keyObject).export({ type: "spki", format: "der" });
-  const privateKey = await subtle.importKey("pkcs8", pkcs8, algorithm, true, ["sign"]);
-  const publicKey = await subtle.importKey("spki", spki, algorithm, true, ["verify"]);
+  const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, algorithm, true, ["sign"]);
+  const publicKey = await crypto.subtle.importKey("spki", spki, algorithm, true, ["verify"]);
   return { keyAlgorithm, signatureAlgorithm: signature, keys: { privateKey, publicKey } };
 }
 
@@ -93,9 +91,9 @@ export async function readKeyFile(path: string, flag = "--key"): Promise<string>
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw fileError(`read ${flag}`, path, error);
   }
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+  if (!hasPrivateKeyPem(text)) {
     throw new UsageError(`${flag} ${path} holds no PEM private key (expected -----BEGIN PRIVATE KEY----- or the EC/RSA forms)`);
   }
   return text;

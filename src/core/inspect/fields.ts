@@ -2,10 +2,12 @@
 // --key-usage/--ext-key-usage, signature algorithms as --signature-algorithm, keys as --key-algorithm.
 import { x509 } from "../crypto/x509.js";
 import type { BasicConstraintsSummary, PublicKeySummary, SubjectAltNames } from "./inspect.js";
-import { KEY_USAGE_FLAGS } from "../../model/x509-names.js";
+import { ANY_EXT_KEY_USAGE_OID, EXT_KEY_USAGE_OIDS, KEY_USAGE_FLAGS } from "../../model/x509-names.js";
+import { curveNamed, rsaKeyAlgorithm } from "../../model/algorithms.js";
+import { displayIp } from "../../model/ip.js";
 
-const CURVE_BITS: Record<string, number> = { "P-256": 256, "P-384": 384, "P-521": 521, "K-256": 256 };
-const CURVE_KEY_ALGORITHM: Record<string, string> = { "P-256": "EC_prime256v1", "P-384": "EC_secp384r1", "P-521": "EC_secp521r1" };
+/** Curves Infisical does not issue for but a certificate may carry (secp256k1). */
+const OTHER_CURVE_BITS: Record<string, number> = { "K-256": 256 };
 const RSA_NAMES = new Set(["RSASSA-PKCS1-v1_5", "RSA-PSS", "RSA-OAEP"]);
 
 export async function summarizeKey(key: x509.PublicKey, crypto: Crypto): Promise<PublicKeySummary> {
@@ -14,14 +16,15 @@ export async function summarizeKey(key: x509.PublicKey, crypto: Crypto): Promise
   if (RSA_NAMES.has(algorithm.name)) {
     const bits = algorithm.modulusLength ?? null;
     const type = algorithm.name === "RSA-PSS" ? "RSA-PSS" : "RSA";
-    const keyAlgorithm = bits === 2048 || bits === 3072 || bits === 4096 ? `RSA_${bits}` : undefined;
+    const keyAlgorithm = rsaKeyAlgorithm(bits ?? undefined);
     return keyAlgorithm ? { type, bits, keyAlgorithm, sha256 } : { type, bits, sha256 };
   }
   if (algorithm.namedCurve !== undefined) {
     const curve = algorithm.namedCurve;
     const type = algorithm.name === "ECDSA" || algorithm.name === "ECDH" ? "EC" : algorithm.name;
-    const bits = CURVE_BITS[curve] ?? null;
-    const keyAlgorithm = CURVE_KEY_ALGORITHM[curve];
+    const known = curveNamed(curve);
+    const bits = known?.bits ?? OTHER_CURVE_BITS[curve] ?? null;
+    const keyAlgorithm = known?.keyAlgorithm;
     return keyAlgorithm ? { type, bits, curve, keyAlgorithm, sha256 } : { type, bits, curve, sha256 };
   }
   const bits = ({ Ed25519: 256, X25519: 256, Ed448: 456, X448: 448 } as Record<string, number>)[algorithm.name] ?? null;
@@ -38,15 +41,21 @@ export function signatureName(algorithm: Algorithm & { hash?: Algorithm }): stri
 }
 
 const SAN_KEYS: Record<string, keyof SubjectAltNames> = { dns: "dns_name", ip: "ip_address", email: "email", url: "uri" };
+/** The prefixes of the issue summary and of openssl: "DNS:a", "IP:10.0.0.1", "email:x@y", "URI:…". */
+const SAN_PREFIXES: Record<string, string> = { dns: "DNS", ip: "IP", email: "email", url: "URI" };
 
-export function altNames(san: x509.SubjectAlternativeNameExtension | undefined): SubjectAltNames {
-  const names: SubjectAltNames = { dns_name: [], ip_address: [], email: [], uri: [], other: [] };
+/** SANs grouped by type (the JSON document) and as one list in the certificate's order (people). */
+export function altNames(san: x509.SubjectAlternativeNameExtension | undefined): { grouped: SubjectAltNames; ordered: string[] } {
+  const grouped: SubjectAltNames = { dns_name: [], ip_address: [], email: [], uri: [], other: [] };
+  const ordered: string[] = [];
   for (const name of safeList(() => san?.names.items ?? [])) {
     const key = SAN_KEYS[name.type];
-    if (key && key !== "other") names[key].push(name.value);
-    else names.other.push(`${name.type}:${name.value}`);
+    const value = name.type === "ip" ? displayIp(name.value) : name.value;
+    if (key && key !== "other") grouped[key].push(value);
+    else grouped.other.push(`${name.type}:${value}`);
+    ordered.push(`${SAN_PREFIXES[name.type] ?? name.type}:${value}`);
   }
-  return names;
+  return { grouped, ordered };
 }
 
 // Bit order of RFC 5280 (and of `openssl x509 -text`), in the spelling of --key-usage.
@@ -57,14 +66,10 @@ export function keyUsages(ext: x509.KeyUsagesExtension | undefined): string[] {
   return KEY_USAGE_BITS.filter(([bit]) => (ext.usages & bit) !== 0).map(([, name]) => name);
 }
 
+// The --ext-key-usage spellings, from the same table the CSR builder encodes with.
 const EKU_NAMES: Record<string, string> = {
-  [x509.ExtendedKeyUsage.serverAuth]: "server_auth",
-  [x509.ExtendedKeyUsage.clientAuth]: "client_auth",
-  [x509.ExtendedKeyUsage.codeSigning]: "code_signing",
-  [x509.ExtendedKeyUsage.emailProtection]: "email_protection",
-  [x509.ExtendedKeyUsage.timeStamping]: "time_stamping",
-  [x509.ExtendedKeyUsage.ocspSigning]: "ocsp_signing",
-  "2.5.29.37.0": "any",
+  ...Object.fromEntries(Object.entries(EXT_KEY_USAGE_OIDS).map(([name, oid]) => [oid, name])),
+  [ANY_EXT_KEY_USAGE_OID]: "any",
 };
 
 export function extKeyUsages(ext: x509.ExtendedKeyUsageExtension | undefined): string[] {

@@ -1,7 +1,11 @@
 // Certificate, chain and CSR summaries as data. src/ui/inspect.ts turns them into text; --json
 // prints them as they are. Nothing here prints, and the clock and crypto provider are injected.
+import { X509Certificate } from "node:crypto";
 import { x509 } from "../crypto/x509.js";
+import { linkProblem } from "../crypto/verify.js";
 import { UsageError } from "../../model/errors.js";
+import { pemBlocks, type PemBlock } from "../../util/pem.js";
+import { validityState, type ValidityState } from "../../model/renewal.js";
 import {
   altNames, basicConstraints, colonHex, extKeyUsages, extension, keyUsages, safeList, signatureName, summarizeKey,
 } from "./fields.js";
@@ -31,8 +35,8 @@ export interface BasicConstraintsSummary {
   pathLength?: number;
 }
 
-/** "expiring": less than a third of the lifetime left, the point at which `certctl renew` renews. */
-export type ValidityState = "not_yet_valid" | "valid" | "expiring" | "expired";
+/** "expiring": due by `certctl renew`'s default rule (model/renewal.ts). */
+export type { ValidityState };
 
 export interface CertificateSummary {
   index: number;
@@ -47,6 +51,8 @@ export interface CertificateSummary {
   secondsLeft: number;
   validity: ValidityState;
   subjectAltNames: SubjectAltNames;
+  /** The same SANs as "DNS:a", "IP:10.0.0.1", in the certificate's order. */
+  altNames: string[];
   publicKey: PublicKeySummary;
   signatureAlgorithm: string;
   keyUsages: string[];
@@ -63,6 +69,8 @@ export interface CertificateSummary {
 export interface CsrSummary {
   subject: string;
   subjectAltNames: SubjectAltNames;
+  /** The same SANs as "DNS:a", "IP:10.0.0.1", in the CSR's order. */
+  altNames: string[];
   publicKey: PublicKeySummary;
   signatureAlgorithm: string;
   signatureValid: boolean;
@@ -104,8 +112,10 @@ export async function inspect(params: InspectParams, crypto: Crypto = globalThis
     return { kind: "csr", format: parsed.format, skippedBlocks: parsed.skipped, csr: await summarizeCsr(parsed.csr, crypto) };
   }
   const certificates = await Promise.all(parsed.certs.map((cert, index) => summarizeCertificate(cert, index, params.now, crypto)));
-  for (let i = 0; i + 1 < parsed.certs.length; i++) {
-    const problem = await linkProblem(parsed.certs[i]!, parsed.certs[i + 1]!, crypto);
+  // The links are checked by the same function that checks an issued set before it is written.
+  const native = parsed.certs.map((cert) => new X509Certificate(Buffer.from(cert.rawData)));
+  for (let i = 0; i + 1 < native.length; i++) {
+    const problem = LINK_PROBLEMS[linkProblem(native[i]!, native[i + 1]!) ?? "none"];
     certificates[i]!.linksToNext = problem === undefined;
     if (problem !== undefined) certificates[i]!.linkProblem = problem;
   }
@@ -131,7 +141,7 @@ function notInspectable(source: string, found: string): UsageError {
 function parseInput({ bytes, source }: InspectParams): Parsed {
   const text = Buffer.from(bytes).toString("latin1");
   if (text.trim() === "") throw notInspectable(source, "it is empty");
-  const blocks = findBlocks(text);
+  const blocks = pemBlocks(text);
   if (blocks.length === 0) {
     if (text.includes("-----BEGIN ")) throw notInspectable(source, "found a PEM BEGIN line without its END line");
     return parseDer(bytes, source);
@@ -180,6 +190,7 @@ async function summarizeCertificate(cert: x509.X509Certificate, index: number, n
   const notAfter = cert.notAfter.getTime();
   const lifetimeSeconds = Math.round((notAfter - notBefore) / 1000);
   const secondsLeft = Math.floor((notAfter - now.getTime()) / 1000);
+  const sans = altNames(extension(cert.extensions, x509.SubjectAlternativeNameExtension));
   return {
     index,
     subject: cert.subject,
@@ -190,7 +201,8 @@ async function summarizeCertificate(cert: x509.X509Certificate, index: number, n
     lifetimeSeconds,
     secondsLeft,
     validity: validityState(now.getTime(), notBefore, notAfter),
-    subjectAltNames: altNames(extension(cert.extensions, x509.SubjectAlternativeNameExtension)),
+    subjectAltNames: sans.grouped,
+    altNames: sans.ordered,
     publicKey: await summarizeKey(cert.publicKey, crypto),
     signatureAlgorithm: signatureName(cert.signatureAlgorithm),
     keyUsages: keyUsages(extension(cert.extensions, x509.KeyUsagesExtension)),
@@ -207,9 +219,11 @@ async function summarizeCertificate(cert: x509.X509Certificate, index: number, n
 
 async function summarizeCsr(csr: x509.Pkcs10CertificateRequest, crypto: Crypto): Promise<CsrSummary> {
   const extensions = safeList(() => csr.extensions);
+  const sans = altNames(extension(extensions, x509.SubjectAlternativeNameExtension));
   return {
     subject: csr.subject,
-    subjectAltNames: altNames(extension(extensions, x509.SubjectAlternativeNameExtension)),
+    subjectAltNames: sans.grouped,
+    altNames: sans.ordered,
     publicKey: await summarizeKey(csr.publicKey, crypto),
     signatureAlgorithm: signatureName(csr.signatureAlgorithm),
     signatureValid: await csr.verify(crypto).catch(() => false),
@@ -219,38 +233,14 @@ async function summarizeCsr(csr: x509.Pkcs10CertificateRequest, crypto: Crypto):
   };
 }
 
-async function linkProblem(cert: x509.X509Certificate, next: x509.X509Certificate, crypto: Crypto): Promise<string | undefined> {
-  if (cert.issuer !== next.subject) return "its issuer is not the next certificate's subject";
-  const verified = await cert.verify({ publicKey: next.publicKey, signatureOnly: true }, crypto).catch(() => false);
-  return verified ? undefined : "its signature does not verify with the next certificate's key";
-}
-
-export function validityState(now: number, notBefore: number, notAfter: number): ValidityState {
-  if (now < notBefore) return "not_yet_valid";
-  if (now >= notAfter) return "expired";
-  return notAfter - now < (notAfter - notBefore) / 3 ? "expiring" : "valid";
-}
+const LINK_PROBLEMS = {
+  "none": undefined,
+  "issuer-mismatch": "its issuer is not the next certificate's subject",
+  "bad-signature": "its signature does not verify with the next certificate's key",
+} as const;
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-interface PemBlock {
-  index: number;
-  label: string;
-  base64: string;
-}
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #-]+)-----([\s\S]*?)-----END \1-----/g;
-
-/** Complete PEM blocks in order. The body is kept only for blocks we decode; a key's is never read into a message. */
-function findBlocks(text: string): PemBlock[] {
-  return [...text.matchAll(PEM_BLOCK)].map((match, index) => ({
-    index,
-    label: match[1]!,
-    // RFC 7468 allows headers (Proc-Type: …) before the base64; drop them and all whitespace.
-    base64: match[2]!.replace(/^[^\n]*:[^\n]*$/gm, "").replace(/\s+/g, ""),
-  }));
 }
 
 /** "found a PRIVATE KEY block", "found CERTIFICATE and CERTIFICATE REQUEST blocks". */
