@@ -5,26 +5,34 @@
 // certificate — which separate renames of separate files cannot promise.
 //
 //   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
-//   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,key}.pem
+//   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
 import { constants } from "node:fs";
 import { access, lstat, mkdir, readdir, readlink, realpath, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { FileError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, fileError, replaceWithSymlink, syncDirectory, writeNewFile } from "./atomic.js";
+import { splitSelfSignedRoot } from "./roots.js";
 
 export interface FilePaths {
   cert: string;
   chain: string;
   fullchain: string;
   key: string;
+  /** The self-signed root; `ca.pem` in the out dir when absent. */
+  ca?: string;
 }
 export type FileRole = keyof FilePaths;
-const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "key"];
+const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "ca", "key"];
 
 export interface PemSet {
   certificate: string;
-  /** The issuing chain, leaf excluded. */
+  /**
+   * The issuing chain, leaf excluded. A trailing self-signed root is split off into ca.pem (see
+   * roots.ts) unless `root` is given, in which case the chain is taken as the intermediates.
+   */
   chain: string;
+  /** The self-signed root, when the caller has already split it off the chain. */
+  root?: string;
   /** Absent when the user brought their own CSR: no key.pem is written. */
   privateKey?: string;
 }
@@ -33,6 +41,8 @@ export interface WrittenFiles {
   cert: string;
   chain: string;
   fullchain: string;
+  /** Only when the server returned a self-signed root. */
+  ca?: string;
   key?: string;
 }
 
@@ -47,12 +57,19 @@ export function stateDir(outDir: string): string {
 export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
   const dir = resolve(cwd, outDir);
   const pick = (role: FileRole) => resolve(overrides[role] === undefined ? dir : cwd, overrides[role] ?? `${role}.pem`);
-  return { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key") };
+  return { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key"), ca: pick("ca") };
+}
+
+/** Every role's path, the root's defaulting to ca.pem beside certctl's state. */
+export function completePaths(outDir: string, paths: FilePaths): Required<FilePaths> {
+  return { ...paths, ca: paths.ca ?? join(outDir, "ca.pem") };
 }
 
 export interface PreflightOptions {
   force: boolean;
   writeKey: boolean;
+  /** Where certctl's state goes; lets the preflight check ca.pem's default path too. */
+  outDir?: string;
   /** Renewal replaces a set certctl installed: its own symlinks are expected, anything else is not. */
   allowManaged?: { outDir: string };
 }
@@ -63,9 +80,12 @@ export interface PreflightOptions {
  * symlink pointing somewhere certctl did not put it (unless force).
  */
 export async function preflightFileSet(paths: FilePaths, opts: PreflightOptions): Promise<void> {
+  const outDir = opts.outDir ?? opts.allowManaged?.outDir;
+  const all: FilePaths = outDir === undefined ? paths : completePaths(outDir, paths);
   for (const role of ROLES) {
     if (role === "key" && !opts.writeKey) continue;
-    const path = paths[role];
+    const path = all[role];
+    if (path === undefined) continue;
     await assertWritableDirectory(dirname(path));
     const info = await lstat(path).catch(() => undefined);
     if (!info) continue;
@@ -111,11 +131,16 @@ function liveFile(outDir: string, role: FileRole): string {
   return join(stateDir(outDir), "live", `${role}.pem`);
 }
 
-/** The bytes of each file: fullchain is the leaf followed by the issuing chain. */
+/**
+ * The bytes of each file: chain is the intermediates, fullchain the leaf followed by them, ca the
+ * self-signed root when there is one — never in chain or fullchain, which a TLS server sends.
+ */
 export function renderFiles(pems: PemSet): Partial<Record<FileRole, string>> {
+  const split = pems.root === undefined ? splitSelfSignedRoot(pems.chain) : { intermediates: pems.chain, root: pems.root };
   const certificate = ensureNewline(pems.certificate.trim());
-  const chain = pems.chain.trim() === "" ? "" : ensureNewline(pems.chain.trim());
+  const chain = split.intermediates.trim() === "" ? "" : ensureNewline(split.intermediates.trim());
   const files: Partial<Record<FileRole, string>> = { cert: certificate, chain, fullchain: certificate + chain };
+  if (split.root !== undefined && split.root.trim() !== "") files.ca = ensureNewline(split.root.trim());
   if (pems.privateKey !== undefined) files.key = ensureNewline(pems.privateKey.trim());
   return files;
 }
@@ -137,6 +162,7 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
     throw fileError("create", versions, error);
   });
   const files = renderFiles(pems);
+  const all = completePaths(outDir, paths);
   const version = await createVersionDir(versions);
   try {
     for (const role of ROLES) {
@@ -155,10 +181,15 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
   opts.onStep?.("live-swapped");
 
   const written: WrittenFiles = { cert: paths.cert, chain: paths.chain, fullchain: paths.fullchain };
+  if (files.ca !== undefined) written.ca = all.ca;
   if (files.key !== undefined) written.key = paths.key;
   for (const role of ROLES) {
-    if (files[role] === undefined) continue;
-    const link = paths[role];
+    const link = all[role];
+    if (files[role] === undefined) {
+      // A root that the new set does not have (--remove-roots-from-chain): our old link would dangle.
+      if (role === "ca" && (await isManagedLink(link, outDir, role))) await rm(link, { force: true }).catch(() => undefined);
+      continue;
+    }
     if (await isManagedLink(link, outDir, role)) continue;
     await mkdir(dirname(link), { recursive: true }).catch((error: unknown) => {
       throw fileError("create", dirname(link), error);

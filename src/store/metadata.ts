@@ -32,7 +32,7 @@ export interface CertctlMetadata {
   notBefore: string;
   notAfter: string;
   /** Paths relative to the directory holding certctl.json when inside it, absolute otherwise. */
-  files: { cert: string; chain: string; fullchain: string; key?: string };
+  files: { cert: string; chain: string; fullchain: string; ca?: string; key?: string };
   issuedAt: string;
   renewedAt?: string;
   previousCertificateId?: string;
@@ -74,6 +74,7 @@ export function storedPaths(dir: string, files: WrittenFiles): CertctlMetadata["
     return r.startsWith("..") || isAbsolute(r) ? path : r;
   };
   const stored: CertctlMetadata["files"] = { cert: rel(files.cert), chain: rel(files.chain), fullchain: rel(files.fullchain) };
+  if (files.ca !== undefined) stored.ca = rel(files.ca);
   if (files.key !== undefined) stored.key = rel(files.key);
   return stored;
 }
@@ -86,5 +87,6 @@ export function metadataPaths(dir: string, meta: CertctlMetadata): FilePaths {
     chain: abs(meta.files.chain),
     fullchain: abs(meta.files.fullchain),
     key: abs(meta.files.key ?? "key.pem"),
+    ca: abs(meta.files.ca ?? "ca.pem"),
   };
 }
