@@ -10,7 +10,8 @@ import { constants } from "node:fs";
 import { access, lstat, mkdir, readdir, readlink, realpath, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { FileError } from "../model/errors.js";
-import { KEY_MODE, PUBLIC_MODE, fileError, replaceWithSymlink, syncDirectory, writeNewFile } from "./atomic.js";
+import { KEY_MODE, PUBLIC_MODE, fileError, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
+import { STATE_DIR, liveAttributes, stateDir } from "./live.js";
 import { splitSelfSignedRoot } from "./roots.js";
 
 export interface FilePaths {
@@ -46,13 +47,9 @@ export interface WrittenFiles {
   key?: string;
 }
 
-export const STATE_DIR = ".certctl";
+export { STATE_DIR, stateDir };
 /** How many complete versions to keep for a manual rollback. */
 const VERSIONS_KEPT = 3;
-
-export function stateDir(outDir: string): string {
-  return join(outDir, STATE_DIR);
-}
 
 export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
   const dir = resolve(cwd, outDir);
@@ -152,6 +149,15 @@ function ensureNewline(text: string): string {
 export interface InstallOptions {
   /** Called between steps; tests use it to kill the process at each point of the swap. */
   onStep?: (step: "version-written" | "live-swapped" | "links-installed") => void;
+  /**
+   * key.pem's mode, and every file's numeric owner and group (--key-mode/--owner/--group, or as
+   * recorded in certctl.json). Each wins over the previous set's; absent, the previous set's
+   * mode, owner and group are kept (a key chgrp'd to ssl-cert and chmod 0640 stays so), and a
+   * first set gets 0600/0644 and the running user.
+   */
+  keyMode?: number;
+  owner?: number;
+  group?: number;
 }
 
 /** Write a complete, already-verified set as a new version and make it live with one rename. */
@@ -163,11 +169,22 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
   });
   const files = renderFiles(pems);
   const all = completePaths(outDir, paths);
+  const previous = await liveAttributes(outDir, ROLES);
   const version = await createVersionDir(versions);
   try {
     for (const role of ROLES) {
       const data = files[role];
-      if (data !== undefined) await writeNewFile(join(version, `${role}.pem`), data, role === "key" ? KEY_MODE : PUBLIC_MODE);
+      if (data === undefined) continue;
+      const before = previous[role];
+      const mode = (role === "key" ? opts.keyMode : undefined) ?? before?.mode ?? (role === "key" ? KEY_MODE : PUBLIC_MODE);
+      const owner: FileOwner = {};
+      const uid = opts.owner ?? before?.uid;
+      const gid = opts.group ?? before?.gid;
+      if (uid !== undefined) owner.uid = uid;
+      if (gid !== undefined) owner.gid = gid;
+      await writeNewFile(join(version, `${role}.pem`), data, mode, owner).catch((error: unknown) => {
+        throw error instanceof FileError ? new FileError(error.message.replace(join(version, `${role}.pem`), all[role]), { cause: error, ...(error.hint ? { hint: error.hint } : {}) }) : error;
+      });
     }
     await syncDirectory(version);
   } catch (error) {

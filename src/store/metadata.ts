@@ -5,7 +5,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
 import { FileError } from "../model/errors.js";
 import { PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
-import type { FilePaths, WrittenFiles } from "./layout.js";
+import type { FilePaths, InstallOptions, WrittenFiles } from "./layout.js";
 
 export const METADATA_FILE = "certctl.json";
 
@@ -36,6 +36,33 @@ export interface CertctlMetadata {
   issuedAt: string;
   renewedAt?: string;
   previousCertificateId?: string;
+  /** --key-mode (octal text, "0640"), --owner and --group (numeric ids) as given; applied on every write. */
+  permissions?: FilePermissions;
+}
+
+export interface FilePermissions {
+  keyMode?: string;
+  owner?: number;
+  group?: number;
+}
+
+/** The recorded permissions as installFileSet's options. */
+export function permissionOptions(meta: { permissions?: FilePermissions | undefined }): Pick<InstallOptions, "keyMode" | "owner" | "group"> {
+  const recorded = meta.permissions ?? {};
+  const options: Pick<InstallOptions, "keyMode" | "owner" | "group"> = {};
+  if (recorded.keyMode !== undefined) options.keyMode = Number.parseInt(recorded.keyMode, 8);
+  if (recorded.owner !== undefined) options.owner = recorded.owner;
+  if (recorded.group !== undefined) options.group = recorded.group;
+  return options;
+}
+
+/** installFileSet's permission options as certctl.json records them; undefined when none is set. */
+export function recordedPermissions(options: Pick<InstallOptions, "keyMode" | "owner" | "group">): FilePermissions | undefined {
+  const recorded: FilePermissions = {};
+  if (options.keyMode !== undefined) recorded.keyMode = "0" + options.keyMode.toString(8).padStart(3, "0");
+  if (options.owner !== undefined) recorded.owner = options.owner;
+  if (options.group !== undefined) recorded.group = options.group;
+  return Object.keys(recorded).length > 0 ? recorded : undefined;
 }
 
 export async function readMetadata(dir: string): Promise<CertctlMetadata | undefined> {
