@@ -6,24 +6,18 @@
 //
 //   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
 //   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
-import { constants } from "node:fs";
-import { access, lstat, mkdir, readdir, readlink, realpath, rm, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { readdir, realpath, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
-import { KEY_MODE, PUBLIC_MODE, fileError, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
+import { KEY_MODE, PUBLIC_MODE, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
+import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
 import { STATE_DIR, liveAttributes, stateDir } from "./live.js";
+import { ROLES, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
 import { splitSelfSignedRoot } from "./roots.js";
 
-export interface FilePaths {
-  cert: string;
-  chain: string;
-  fullchain: string;
-  key: string;
-  /** The self-signed root; `ca.pem` in the out dir when absent. */
-  ca?: string;
-}
-export type FileRole = keyof FilePaths;
-const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "ca", "key"];
+// The store's public face: callers import paths and the preflight from here.
+export { resolveFilePaths, completePaths, type FilePaths, type FileRole } from "./paths.js";
+export { preflightFileSet, preflightRenewal, type PreflightOptions } from "./preflight.js";
 
 export interface PemSet {
   certificate: string;
@@ -50,83 +44,6 @@ export interface WrittenFiles {
 export { STATE_DIR, stateDir };
 /** How many complete versions to keep for a manual rollback. */
 const VERSIONS_KEPT = 3;
-
-export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
-  const dir = resolve(cwd, outDir);
-  const pick = (role: FileRole) => resolve(overrides[role] === undefined ? dir : cwd, overrides[role] ?? `${role}.pem`);
-  return { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key"), ca: pick("ca") };
-}
-
-/** Every role's path, the root's defaulting to ca.pem beside certctl's state. */
-export function completePaths(outDir: string, paths: FilePaths): Required<FilePaths> {
-  return { ...paths, ca: paths.ca ?? join(outDir, "ca.pem") };
-}
-
-export interface PreflightOptions {
-  force: boolean;
-  writeKey: boolean;
-  /** Where certctl's state goes; lets the preflight check ca.pem's default path too. */
-  outDir?: string;
-  /** Renewal replaces a set certctl installed: its own symlinks are expected, anything else is not. */
-  allowManaged?: { outDir: string };
-}
-
-/**
- * Everything that can be known before a request is sent: no file is touched. Refuses to
- * overwrite (unless force), a directory that cannot be written, and a key path that is a
- * symlink pointing somewhere certctl did not put it (unless force).
- */
-export async function preflightFileSet(paths: FilePaths, opts: PreflightOptions): Promise<void> {
-  const outDir = opts.outDir ?? opts.allowManaged?.outDir;
-  const all: FilePaths = outDir === undefined ? paths : completePaths(outDir, paths);
-  for (const role of ROLES) {
-    if (role === "key" && !opts.writeKey) continue;
-    const path = all[role];
-    if (path === undefined) continue;
-    await assertWritableDirectory(dirname(path));
-    const info = await lstat(path).catch(() => undefined);
-    if (!info) continue;
-    if (info.isDirectory()) throw new FileError(`${path} is a directory; expected a file path for the ${role}`);
-    const managed = opts.allowManaged && (await isManagedLink(path, opts.allowManaged.outDir, role));
-    if (managed || opts.force) continue;
-    if (info.isSymbolicLink() && role === "key") {
-      const target = await readlink(path).catch(() => "?");
-      throw new FileError(`refusing to replace ${path}: it is a symlink to ${target}, not a key certctl manages`, {
-        hint: "Pass --force to replace the link itself (the file it points to is never written).",
-      });
-    }
-    throw new FileError(`${path} already exists; certctl does not overwrite files without --force`, {
-      hint: opts.allowManaged ? "Pass --force to replace it." : "Pass --force to replace the existing set, or choose another --out-dir.",
-    });
-  }
-}
-
-async function assertWritableDirectory(dir: string): Promise<void> {
-  let current = dir;
-  for (;;) {
-    const info = await stat(current).catch(() => undefined);
-    if (info) {
-      if (!info.isDirectory()) throw new FileError(`cannot write into ${dir}: ${current} is not a directory`);
-      await access(current, constants.W_OK | constants.X_OK).catch((error: unknown) => {
-        throw fileError("write into", current, error);
-      });
-      return;
-    }
-    const parent = dirname(current);
-    if (parent === current) throw new FileError(`cannot write into ${dir}: no existing parent directory`);
-    current = parent;
-  }
-}
-
-async function isManagedLink(path: string, outDir: string, role: FileRole): Promise<boolean> {
-  const target = await readlink(path).catch(() => undefined);
-  if (target === undefined) return false;
-  return resolve(dirname(path), target) === liveFile(outDir, role);
-}
-
-function liveFile(outDir: string, role: FileRole): string {
-  return join(stateDir(outDir), "live", `${role}.pem`);
-}
 
 /**
  * The bytes of each file: chain is the intermediates, fullchain the leaf followed by them, ca the
@@ -163,13 +80,12 @@ export interface InstallOptions {
 /** Write a complete, already-verified set as a new version and make it live with one rename. */
 export async function installFileSet(outDir: string, paths: FilePaths, pems: PemSet, opts: InstallOptions = {}): Promise<WrittenFiles> {
   const state = stateDir(outDir);
-  const versions = join(state, "versions");
-  await mkdir(versions, { recursive: true }).catch((error: unknown) => {
-    throw fileError("create", versions, error);
-  });
+  // Read (and check) the live set before anything is created: a `live` pointing outside
+  // .certctl/versions is refused here, with nothing written.
+  const previous = await liveAttributes(outDir, ROLES);
+  const versions = await makeVersionsDir(outDir);
   const files = renderFiles(pems);
   const all = completePaths(outDir, paths);
-  const previous = await liveAttributes(outDir, ROLES);
   const version = await createVersionDir(versions);
   try {
     for (const role of ROLES) {
@@ -208,9 +124,7 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
       continue;
     }
     if (await isManagedLink(link, outDir, role)) continue;
-    await mkdir(dirname(link), { recursive: true }).catch((error: unknown) => {
-      throw fileError("create", dirname(link), error);
-    });
+    await makeUserDir(dirname(link));
     await replaceWithSymlink(link, relative(dirname(link), liveFile(outDir, role)));
     await syncDirectory(dirname(link));
   }
@@ -224,12 +138,7 @@ async function createVersionDir(versions: string): Promise<string> {
   const highest = names.reduce((max, name) => Math.max(max, Number.parseInt(name, 10) || 0), 0);
   for (let next = highest + 1; ; next++) {
     const dir = join(versions, `${String(next).padStart(4, "0")}-${Date.now().toString(36)}`);
-    try {
-      await mkdir(dir, { mode: 0o755 });
-      return dir;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", dir, error);
-    }
+    if (await makeOwnDir(dir, STATE_DIR_MODE)) return dir;
   }
 }
 

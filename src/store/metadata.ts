@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
 import { FileError } from "../model/errors.js";
 import { PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
+import { assertMetadataShape } from "./schema.js";
 import type { FilePaths, InstallOptions, WrittenFiles } from "./layout.js";
 
 export const METADATA_FILE = "certctl.json";
@@ -80,14 +81,12 @@ export async function readMetadata(dir: string): Promise<CertctlMetadata | undef
   } catch {
     throw new FileError(`cannot read ${path}: not valid JSON`);
   }
-  const meta = data as Partial<CertctlMetadata>;
-  const required = ["domain", "profileId", "mode", "certificateId", "files"] as const;
-  const missing = required.filter((key) => meta[key] === undefined);
-  if (typeof data !== "object" || data === null || meta.version !== 1 || missing.length > 0) {
-    throw new FileError(`cannot read ${path}: not a certctl.json written by certctl issue` +
-      (missing.length > 0 ? ` (missing ${missing.join(", ")})` : ""));
+  if (typeof data !== "object" || data === null || (data as { version?: unknown }).version !== 1) {
+    throw new FileError(`cannot read ${path}: not a certctl.json written by certctl issue`);
   }
-  return meta as CertctlMetadata;
+  // Before any field is used: a wrong-typed field is exit 7 naming it, before anything is sent.
+  assertMetadataShape(path, data);
+  return data as CertctlMetadata;
 }
 
 export async function writeMetadata(dir: string, meta: CertctlMetadata): Promise<void> {
