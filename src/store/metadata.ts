@@ -89,8 +89,16 @@ export async function readMetadata(dir: string): Promise<CertctlMetadata | undef
   return data as CertctlMetadata;
 }
 
+/**
+ * Written whole, atomically, ending in a newline. keyAlgorithm and signatureAlgorithm are kept at
+ * the top only when they say something attributes do not (a --csr set's key); files written
+ * before that rule, with both, still read.
+ */
 export async function writeMetadata(dir: string, meta: CertctlMetadata): Promise<void> {
-  await writeFileAtomic(join(dir, METADATA_FILE), JSON.stringify(meta, null, 2) + "\n", PUBLIC_MODE);
+  const stored: CertctlMetadata = { ...meta };
+  if (stored.keyAlgorithm !== undefined && stored.keyAlgorithm === meta.attributes.keyAlgorithm) delete stored.keyAlgorithm;
+  if (stored.signatureAlgorithm !== undefined && stored.signatureAlgorithm === meta.attributes.signatureAlgorithm) delete stored.signatureAlgorithm;
+  await writeFileAtomic(join(dir, METADATA_FILE), JSON.stringify(stored, null, 2) + "\n", PUBLIC_MODE);
 }
 
 /** File paths as stored in certctl.json: relative to `dir` when inside it. */

@@ -42,3 +42,25 @@ describe("certctl.json is checked before any field is used", () => {
     expect(await readWith({ keyAlgorithm: "EC_prime256v1", signatureAlgorithm: "ECDSA-SHA256" })).toMatchObject({ keyAlgorithm: "EC_prime256v1" });
   });
 });
+
+describe("certctl.json as written (issue 12 item 16)", () => {
+  it("ends with a newline and does not repeat keyAlgorithm/signatureAlgorithm already in attributes", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { writeMetadata } = await import("../../src/store/metadata.js");
+    const dir = mkdtempSync(join(tmpdir(), "certctl-store-schema-"));
+    const meta: CertctlMetadata = {
+      ...GOOD, keyAlgorithm: "EC_prime256v1", signatureAlgorithm: "ECDSA-SHA256",
+      attributes: { ...GOOD.attributes, keyAlgorithm: "EC_prime256v1", signatureAlgorithm: "ECDSA-SHA256" },
+    };
+    await writeMetadata(dir, meta);
+    const text = readFileSync(join(dir, "certctl.json"), "utf8");
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(text.match(/"keyAlgorithm"/g)).toHaveLength(1);
+    expect(text.match(/"signatureAlgorithm"/g)).toHaveLength(1);
+    const read = await readMetadata(dir);
+    expect(read?.attributes).toMatchObject({ keyAlgorithm: "EC_prime256v1", signatureAlgorithm: "ECDSA-SHA256" });
+    // A --csr set's key algorithm is not in attributes: it stays at the top.
+    await writeMetadata(dir, { ...GOOD, mode: "csr", keyAlgorithm: "RSA_2048" });
+    expect(JSON.parse(readFileSync(join(dir, "certctl.json"), "utf8")).keyAlgorithm).toBe("RSA_2048");
+  });
+});
