@@ -17,7 +17,11 @@ export const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "ca", "
 export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
   const dir = resolve(cwd, outDir);
   const pick = (role: FileRole) => resolve(overrides[role] === undefined ? dir : cwd, overrides[role] ?? `${role}.pem`);
-  return { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key"), ca: pick("ca") };
+  const paths: FilePaths = { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key") };
+  // ca only when overridden: absent, it is ca.pem in the out dir (completePaths), and callers that
+  // count the four classic paths keep working.
+  if (overrides.ca !== undefined) paths.ca = pick("ca");
+  return paths;
 }
 
 /** Every role's path, the root's defaulting to ca.pem beside certctl's state. */

@@ -71,6 +71,6 @@ describe("the file set: cert, chain, fullchain, ca, key", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "ca.pem"), "mine");
     const paths = resolveFilePaths(dir, ".", {});
-    await expect(preflightFileSet(paths, { force: false, writeKey: true })).rejects.toThrow(/ca\.pem already exists/);
+    await expect(preflightFileSet(paths, { force: false, writeKey: true, outDir: dir })).rejects.toThrow(/ca\.pem already exists/);
   });
 });
