@@ -70,7 +70,8 @@ async function assertReplaceable(path: string, role: FileRole, outDir: string, v
   } else {
     const previous = version === undefined ? undefined : await readFile(join(version, basename(liveFile(outDir, role)))).catch(() => undefined);
     if (previous !== undefined && previous.equals(await readFile(path).catch(() => Buffer.alloc(0)))) return;
-    why = previous === undefined ? "there is no previous set to compare it with" : `its content is not the previous ${role} certctl wrote`;
+    why = previous !== undefined ? `its content is not the previous ${role} certctl wrote`
+      : version === undefined ? "there is no previous set in .certctl to compare it with" : `certctl's previous set has no ${role}, so certctl did not write it`;
   }
   throw new FileError(`refusing to replace ${path} (files.${role} in certctl.json): ${why}`, {
     hint: "A renewal replaces only the files certctl installed. Move that file away, or correct the path in certctl.json; nothing was changed.",

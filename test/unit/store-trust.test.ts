@@ -182,3 +182,11 @@ describe("limits before requests (13.9, store half)", () => {
     await expect(preflightFileSet(paths, { force: false, writeKey: true, outDir: out })).rejects.toThrow(/not a directory/);
   });
 });
+
+describe("renew and a ca.pem certctl never wrote", () => {
+  it("is refused, saying the previous set had none", async () => {
+    const { dir, paths } = await installed(); // a set without a root: no ca.pem
+    writeFileSync(join(dir, "ca.pem"), "the admin's own bundle");
+    await expect(preflightRenewal(dir, paths, { writeKey: true })).rejects.toThrow(/ca\.pem.*previous set has no ca, so certctl did not write it/);
+  });
+});
