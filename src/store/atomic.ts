@@ -1,7 +1,7 @@
 // File primitives that never leave a half-written file: write to a temporary file in the
 // target's own directory (same filesystem, so rename is atomic), flush, then rename.
 import { randomBytes } from "node:crypto";
-import { open, rename, rm, symlink } from "node:fs/promises";
+import { open, rename, rm, symlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FileError } from "../model/errors.js";
 
@@ -17,11 +17,14 @@ export function tempName(target: string): string {
  * reuses an existing file), chmod on the open handle before writing so the umask cannot widen
  * or narrow the mode, then fsync.
  */
-export async function writeNewFile(path: string, data: string, mode: number): Promise<void> {
-  const handle = await open(path, "wx", mode).catch((error: unknown) => {
+export async function writeNewFile(path: string, data: string, mode: number, owner: FileOwner = {}): Promise<void> {
+  // Created 0600 and widened only after the owner/group are set: a key meant for group ssl-cert
+  // is never readable by the creator's own group in between.
+  const handle = await open(path, "wx", mode & KEY_MODE).catch((error: unknown) => {
     throw fileError("create", path, error);
   });
   try {
+    await setOwner(handle, path, owner);
     await handle.chmod(mode);
     await handle.writeFile(data, "utf8");
     await handle.sync();
@@ -31,6 +34,28 @@ export async function writeNewFile(path: string, data: string, mode: number): Pr
     throw fileError("write", path, error);
   }
   await handle.close();
+}
+
+/** Numeric owner and group for a new file; an absent one stays the creating process's. */
+export interface FileOwner {
+  uid?: number;
+  gid?: number;
+}
+
+async function setOwner(handle: FileHandle, path: string, owner: FileOwner): Promise<void> {
+  if (owner.uid === undefined && owner.gid === undefined) return;
+  const current = await handle.stat();
+  const uid = owner.uid ?? current.uid;
+  const gid = owner.gid ?? current.gid;
+  if (uid === current.uid && gid === current.gid) return;
+  await handle.chown(uid, gid).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    const who = process.geteuid?.() ?? "?";
+    throw new FileError(`cannot give ${path} owner ${uid} and group ${gid}: ${REASONS[code ?? ""] ?? code} (certctl runs as uid ${who})`, {
+      cause: error,
+      hint: "Changing a file's owner needs root, and a group needs membership of it; run certctl as root, or change --owner/--group.",
+    });
+  });
 }
 
 /** Replace `path` atomically: readers see the old content or the new, never a mix. */

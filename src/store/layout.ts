@@ -5,26 +5,29 @@
 // certificate — which separate renames of separate files cannot promise.
 //
 //   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
-//   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,key}.pem
-import { constants } from "node:fs";
-import { access, lstat, mkdir, readdir, readlink, realpath, rm, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+//   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
+import { readdir, realpath, rm } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
-import { KEY_MODE, PUBLIC_MODE, fileError, replaceWithSymlink, syncDirectory, writeNewFile } from "./atomic.js";
+import { KEY_MODE, PUBLIC_MODE, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
+import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
+import { STATE_DIR, liveAttributes, stateDir } from "./live.js";
+import { ROLES, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
+import { splitSelfSignedRoot } from "./roots.js";
 
-export interface FilePaths {
-  cert: string;
-  chain: string;
-  fullchain: string;
-  key: string;
-}
-export type FileRole = keyof FilePaths;
-const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "key"];
+// The store's public face: callers import paths and the preflight from here.
+export { resolveFilePaths, completePaths, type FilePaths, type FileRole } from "./paths.js";
+export { preflightFileSet, preflightRenewal, type PreflightOptions } from "./preflight.js";
 
 export interface PemSet {
   certificate: string;
-  /** The issuing chain, leaf excluded. */
+  /**
+   * The issuing chain, leaf excluded. A trailing self-signed root is split off into ca.pem (see
+   * roots.ts) unless `root` is given, in which case the chain is taken as the intermediates.
+   */
   chain: string;
+  /** The self-signed root, when the caller has already split it off the chain. */
+  root?: string;
   /** Absent when the user brought their own CSR: no key.pem is written. */
   privateKey?: string;
 }
@@ -33,89 +36,25 @@ export interface WrittenFiles {
   cert: string;
   chain: string;
   fullchain: string;
+  /** Only when the server returned a self-signed root. */
+  ca?: string;
   key?: string;
 }
 
-export const STATE_DIR = ".certctl";
+export { STATE_DIR, stateDir };
 /** How many complete versions to keep for a manual rollback. */
 const VERSIONS_KEPT = 3;
 
-export function stateDir(outDir: string): string {
-  return join(outDir, STATE_DIR);
-}
-
-export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
-  const dir = resolve(cwd, outDir);
-  const pick = (role: FileRole) => resolve(overrides[role] === undefined ? dir : cwd, overrides[role] ?? `${role}.pem`);
-  return { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key") };
-}
-
-export interface PreflightOptions {
-  force: boolean;
-  writeKey: boolean;
-  /** Renewal replaces a set certctl installed: its own symlinks are expected, anything else is not. */
-  allowManaged?: { outDir: string };
-}
-
 /**
- * Everything that can be known before a request is sent: no file is touched. Refuses to
- * overwrite (unless force), a directory that cannot be written, and a key path that is a
- * symlink pointing somewhere certctl did not put it (unless force).
+ * The bytes of each file: chain is the intermediates, fullchain the leaf followed by them, ca the
+ * self-signed root when there is one — never in chain or fullchain, which a TLS server sends.
  */
-export async function preflightFileSet(paths: FilePaths, opts: PreflightOptions): Promise<void> {
-  for (const role of ROLES) {
-    if (role === "key" && !opts.writeKey) continue;
-    const path = paths[role];
-    await assertWritableDirectory(dirname(path));
-    const info = await lstat(path).catch(() => undefined);
-    if (!info) continue;
-    if (info.isDirectory()) throw new FileError(`${path} is a directory; expected a file path for the ${role}`);
-    const managed = opts.allowManaged && (await isManagedLink(path, opts.allowManaged.outDir, role));
-    if (managed || opts.force) continue;
-    if (info.isSymbolicLink() && role === "key") {
-      const target = await readlink(path).catch(() => "?");
-      throw new FileError(`refusing to replace ${path}: it is a symlink to ${target}, not a key certctl manages`, {
-        hint: "Pass --force to replace the link itself (the file it points to is never written).",
-      });
-    }
-    throw new FileError(`${path} already exists; certctl does not overwrite files without --force`, {
-      hint: opts.allowManaged ? "Pass --force to replace it." : "Pass --force to replace the existing set, or choose another --out-dir.",
-    });
-  }
-}
-
-async function assertWritableDirectory(dir: string): Promise<void> {
-  let current = dir;
-  for (;;) {
-    const info = await stat(current).catch(() => undefined);
-    if (info) {
-      if (!info.isDirectory()) throw new FileError(`cannot write into ${dir}: ${current} is not a directory`);
-      await access(current, constants.W_OK | constants.X_OK).catch((error: unknown) => {
-        throw fileError("write into", current, error);
-      });
-      return;
-    }
-    const parent = dirname(current);
-    if (parent === current) throw new FileError(`cannot write into ${dir}: no existing parent directory`);
-    current = parent;
-  }
-}
-
-async function isManagedLink(path: string, outDir: string, role: FileRole): Promise<boolean> {
-  const target = await readlink(path).catch(() => undefined);
-  if (target === undefined) return false;
-  return resolve(dirname(path), target) === liveFile(outDir, role);
-}
-
-function liveFile(outDir: string, role: FileRole): string {
-  return join(stateDir(outDir), "live", `${role}.pem`);
-}
-
-/** The bytes of each file: fullchain is the leaf followed by the issuing chain. */
 export function renderFiles(pems: PemSet): Partial<Record<FileRole, string>> {
+  const split = pems.root === undefined ? splitSelfSignedRoot(pems.chain) : { intermediates: pems.chain, root: pems.root };
   const certificate = ensureNewline(pems.certificate.trim());
-  const chain = pems.chain.trim() === "" ? "" : ensureNewline(pems.chain.trim());
+  const chain = split.intermediates.trim() === "" ? "" : ensureNewline(split.intermediates.trim());
   const files: Partial<Record<FileRole, string>> = { cert: certificate, chain, fullchain: certificate + chain };
+  if (split.root !== undefined && split.root.trim() !== "") files.ca = ensureNewline(split.root.trim());
   if (pems.privateKey !== undefined) files.key = ensureNewline(pems.privateKey.trim());
   return files;
 }
@@ -127,21 +66,41 @@ function ensureNewline(text: string): string {
 export interface InstallOptions {
   /** Called between steps; tests use it to kill the process at each point of the swap. */
   onStep?: (step: "version-written" | "live-swapped" | "links-installed") => void;
+  /**
+   * key.pem's mode, and every file's numeric owner and group (--key-mode/--owner/--group, or as
+   * recorded in certctl.json). Each wins over the previous set's; absent, the previous set's
+   * mode, owner and group are kept (a key chgrp'd to ssl-cert and chmod 0640 stays so), and a
+   * first set gets 0600/0644 and the running user.
+   */
+  keyMode?: number;
+  owner?: number;
+  group?: number;
 }
 
 /** Write a complete, already-verified set as a new version and make it live with one rename. */
 export async function installFileSet(outDir: string, paths: FilePaths, pems: PemSet, opts: InstallOptions = {}): Promise<WrittenFiles> {
   const state = stateDir(outDir);
-  const versions = join(state, "versions");
-  await mkdir(versions, { recursive: true }).catch((error: unknown) => {
-    throw fileError("create", versions, error);
-  });
+  // Read (and check) the live set before anything is created: a `live` pointing outside
+  // .certctl/versions is refused here, with nothing written.
+  const previous = await liveAttributes(outDir, ROLES);
+  const versions = await makeVersionsDir(outDir);
   const files = renderFiles(pems);
+  const all = completePaths(outDir, paths);
   const version = await createVersionDir(versions);
   try {
     for (const role of ROLES) {
       const data = files[role];
-      if (data !== undefined) await writeNewFile(join(version, `${role}.pem`), data, role === "key" ? KEY_MODE : PUBLIC_MODE);
+      if (data === undefined) continue;
+      const before = previous[role];
+      const mode = (role === "key" ? opts.keyMode : undefined) ?? before?.mode ?? (role === "key" ? KEY_MODE : PUBLIC_MODE);
+      const owner: FileOwner = {};
+      const uid = opts.owner ?? before?.uid;
+      const gid = opts.group ?? before?.gid;
+      if (uid !== undefined) owner.uid = uid;
+      if (gid !== undefined) owner.gid = gid;
+      await writeNewFile(join(version, `${role}.pem`), data, mode, owner).catch((error: unknown) => {
+        throw error instanceof FileError ? new FileError(error.message.replace(join(version, `${role}.pem`), all[role]), { cause: error, ...(error.hint ? { hint: error.hint } : {}) }) : error;
+      });
     }
     await syncDirectory(version);
   } catch (error) {
@@ -155,14 +114,17 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
   opts.onStep?.("live-swapped");
 
   const written: WrittenFiles = { cert: paths.cert, chain: paths.chain, fullchain: paths.fullchain };
+  if (files.ca !== undefined) written.ca = all.ca;
   if (files.key !== undefined) written.key = paths.key;
   for (const role of ROLES) {
-    if (files[role] === undefined) continue;
-    const link = paths[role];
+    const link = all[role];
+    if (files[role] === undefined) {
+      // A root that the new set does not have (--remove-roots-from-chain): our old link would dangle.
+      if (role === "ca" && (await isManagedLink(link, outDir, role))) await rm(link, { force: true }).catch(() => undefined);
+      continue;
+    }
     if (await isManagedLink(link, outDir, role)) continue;
-    await mkdir(dirname(link), { recursive: true }).catch((error: unknown) => {
-      throw fileError("create", dirname(link), error);
-    });
+    await makeUserDir(dirname(link));
     await replaceWithSymlink(link, relative(dirname(link), liveFile(outDir, role)));
     await syncDirectory(dirname(link));
   }
@@ -176,12 +138,7 @@ async function createVersionDir(versions: string): Promise<string> {
   const highest = names.reduce((max, name) => Math.max(max, Number.parseInt(name, 10) || 0), 0);
   for (let next = highest + 1; ; next++) {
     const dir = join(versions, `${String(next).padStart(4, "0")}-${Date.now().toString(36)}`);
-    try {
-      await mkdir(dir, { mode: 0o755 });
-      return dir;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", dir, error);
-    }
+    if (await makeOwnDir(dir, STATE_DIR_MODE)) return dir;
   }
 }
 

@@ -2,11 +2,13 @@
 // and refreshes its mtime while we hold it; a lock whose mtime stopped moving (its process
 // died, even by kill -9) is stale and taken over. A second run waits a bounded time, then
 // gives up so the caller can report the directory as skipped — never renewed twice.
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
+import { rmdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
 import { fileError } from "./atomic.js";
-import { stateDir } from "./layout.js";
+import { FileError } from "../model/errors.js";
+import { STATE_DIR_MODE, makeOwnDir, makeStateDir, makeUserDir } from "./dirs.js";
+import { stateDir } from "./live.js";
 
 /** A lock not refreshed for this long belongs to a dead process. proper-lockfile refreshes at
  *  half of it; 10 s keeps takeover after a crash quick without risking a busy process losing it. */
@@ -33,9 +35,7 @@ export function lockPath(dir: string): string {
 
 /** The lock, or undefined when another run still held it after `waitMs`. */
 export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): Promise<DirectoryLock | undefined> {
-  await mkdir(stateDir(dir), { recursive: true }).catch((error: unknown) => {
-    throw fileError("create", stateDir(dir), error);
-  });
+  await makeStateDir(dir);
   const deadline = Date.now() + opts.waitMs;
   let waited = false;
   const state = { compromised: false };
@@ -69,6 +69,48 @@ export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): P
     }
     await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), opts.signal);
   }
+}
+
+/**
+ * `issue`'s hold on its out dir: the same lock as renew's, so concurrent `issue --force` runs (and a
+ * renew) take turns and certctl.json always names the certificate that is live. Throws a FileError
+ * when another run still holds it after `waitMs`. Folders created only to hold the lock are removed
+ * again on release when nothing else was put in them, so an issue refused later leaves no trace.
+ */
+export async function acquireIssueLock(outDir: string, opts: AcquireOptions): Promise<DirectoryLock> {
+  const firstCreated = await makeUserDir(outDir);
+  const stateCreated = await makeOwnDir(stateDir(outDir), STATE_DIR_MODE);
+  const cleanUp = async () => {
+    if (stateCreated) await rmdir(stateDir(outDir)).catch(() => undefined);
+    if (firstCreated === undefined) return;
+    // From the out dir up to the first folder made for it; rmdir only ever removes an empty one.
+    for (let dir = outDir; ; dir = dirname(dir)) {
+      if ((await rmdir(dir).then(() => true, () => false)) === false || dir === firstCreated || dirname(dir) === dir) break;
+    }
+  };
+  let lock: DirectoryLock | undefined;
+  try {
+    lock = await acquireDirectoryLock(outDir, opts);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  if (!lock) {
+    await cleanUp();
+    throw new FileError(`another certctl run is writing ${outDir} (it held the lock for ${Math.round(opts.waitMs / 1000)} s); nothing was sent`, {
+      hint: "Wait for it to finish and run the command again.",
+    });
+  }
+  const held = lock;
+  return {
+    get compromised() {
+      return held.compromised;
+    },
+    release: async () => {
+      await held.release();
+      await cleanUp();
+    },
+  };
 }
 
 /** A sleep that ends early (throwing the abort reason) when the signal fires. */

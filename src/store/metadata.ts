@@ -5,7 +5,8 @@ import { isAbsolute, join, relative, resolve } from "node:path";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
 import { FileError } from "../model/errors.js";
 import { PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
-import type { FilePaths, WrittenFiles } from "./layout.js";
+import { assertMetadataShape } from "./schema.js";
+import type { FilePaths, InstallOptions, WrittenFiles } from "./layout.js";
 
 export const METADATA_FILE = "certctl.json";
 
@@ -32,10 +33,37 @@ export interface CertctlMetadata {
   notBefore: string;
   notAfter: string;
   /** Paths relative to the directory holding certctl.json when inside it, absolute otherwise. */
-  files: { cert: string; chain: string; fullchain: string; key?: string };
+  files: { cert: string; chain: string; fullchain: string; ca?: string; key?: string };
   issuedAt: string;
   renewedAt?: string;
   previousCertificateId?: string;
+  /** --key-mode (octal text, "0640"), --owner and --group (numeric ids) as given; applied on every write. */
+  permissions?: FilePermissions;
+}
+
+export interface FilePermissions {
+  keyMode?: string;
+  owner?: number;
+  group?: number;
+}
+
+/** The recorded permissions as installFileSet's options. */
+export function permissionOptions(meta: { permissions?: FilePermissions | undefined }): Pick<InstallOptions, "keyMode" | "owner" | "group"> {
+  const recorded = meta.permissions ?? {};
+  const options: Pick<InstallOptions, "keyMode" | "owner" | "group"> = {};
+  if (recorded.keyMode !== undefined) options.keyMode = Number.parseInt(recorded.keyMode, 8);
+  if (recorded.owner !== undefined) options.owner = recorded.owner;
+  if (recorded.group !== undefined) options.group = recorded.group;
+  return options;
+}
+
+/** installFileSet's permission options as certctl.json records them; undefined when none is set. */
+export function recordedPermissions(options: Pick<InstallOptions, "keyMode" | "owner" | "group">): FilePermissions | undefined {
+  const recorded: FilePermissions = {};
+  if (options.keyMode !== undefined) recorded.keyMode = "0" + options.keyMode.toString(8).padStart(3, "0");
+  if (options.owner !== undefined) recorded.owner = options.owner;
+  if (options.group !== undefined) recorded.group = options.group;
+  return Object.keys(recorded).length > 0 ? recorded : undefined;
 }
 
 export async function readMetadata(dir: string): Promise<CertctlMetadata | undefined> {
@@ -53,18 +81,24 @@ export async function readMetadata(dir: string): Promise<CertctlMetadata | undef
   } catch {
     throw new FileError(`cannot read ${path}: not valid JSON`);
   }
-  const meta = data as Partial<CertctlMetadata>;
-  const required = ["domain", "profileId", "mode", "certificateId", "files"] as const;
-  const missing = required.filter((key) => meta[key] === undefined);
-  if (typeof data !== "object" || data === null || meta.version !== 1 || missing.length > 0) {
-    throw new FileError(`cannot read ${path}: not a certctl.json written by certctl issue` +
-      (missing.length > 0 ? ` (missing ${missing.join(", ")})` : ""));
+  if (typeof data !== "object" || data === null || (data as { version?: unknown }).version !== 1) {
+    throw new FileError(`cannot read ${path}: not a certctl.json written by certctl issue`);
   }
-  return meta as CertctlMetadata;
+  // Before any field is used: a wrong-typed field is exit 7 naming it, before anything is sent.
+  assertMetadataShape(path, data);
+  return data as CertctlMetadata;
 }
 
+/**
+ * Written whole, atomically, ending in a newline. keyAlgorithm and signatureAlgorithm are kept at
+ * the top only when they say something attributes do not (a --csr set's key); files written
+ * before that rule, with both, still read.
+ */
 export async function writeMetadata(dir: string, meta: CertctlMetadata): Promise<void> {
-  await writeFileAtomic(join(dir, METADATA_FILE), JSON.stringify(meta, null, 2) + "\n", PUBLIC_MODE);
+  const stored: CertctlMetadata = { ...meta };
+  if (stored.keyAlgorithm !== undefined && stored.keyAlgorithm === meta.attributes.keyAlgorithm) delete stored.keyAlgorithm;
+  if (stored.signatureAlgorithm !== undefined && stored.signatureAlgorithm === meta.attributes.signatureAlgorithm) delete stored.signatureAlgorithm;
+  await writeFileAtomic(join(dir, METADATA_FILE), JSON.stringify(stored, null, 2) + "\n", PUBLIC_MODE);
 }
 
 /** File paths as stored in certctl.json: relative to `dir` when inside it. */
@@ -74,6 +108,7 @@ export function storedPaths(dir: string, files: WrittenFiles): CertctlMetadata["
     return r.startsWith("..") || isAbsolute(r) ? path : r;
   };
   const stored: CertctlMetadata["files"] = { cert: rel(files.cert), chain: rel(files.chain), fullchain: rel(files.fullchain) };
+  if (files.ca !== undefined) stored.ca = rel(files.ca);
   if (files.key !== undefined) stored.key = rel(files.key);
   return stored;
 }
@@ -86,5 +121,6 @@ export function metadataPaths(dir: string, meta: CertctlMetadata): FilePaths {
     chain: abs(meta.files.chain),
     fullchain: abs(meta.files.fullchain),
     key: abs(meta.files.key ?? "key.pem"),
+    ca: abs(meta.files.ca ?? "ca.pem"),
   };
 }

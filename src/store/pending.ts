@@ -2,11 +2,12 @@
 // later exactly as `issue` would have. The key is kept under .certctl/pending/ as
 // <requestId>.key.pem (0600) — a name nobody can mistake for the live key.pem — and never
 // replaces a live key before the matching certificate has arrived.
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
-import { stateDir } from "./layout.js";
+import { makePendingDir } from "./dirs.js";
+import { stateDir } from "./live.js";
 import type { CertctlMetadata } from "./metadata.js";
 
 export type PendingRecord = Omit<
@@ -33,14 +34,8 @@ function pendingFiles(outDir: string, requestId: string): { record: string; key:
 
 export async function savePending(outDir: string, requestId: string, record: PendingRecord, privateKeyPem?: string): Promise<void> {
   const files = pendingFiles(outDir, requestId);
-  // The out dir and .certctl keep the umask's mode (services read certificates from them);
-  // only the pending folder, which holds keys, is private.
-  await mkdir(stateDir(outDir), { recursive: true }).catch((error: unknown) => {
-    throw fileError("create", stateDir(outDir), error);
-  });
-  await mkdir(pendingDir(outDir), { mode: 0o700 }).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", pendingDir(outDir), error);
-  });
+  // .certctl 0755 and pending 0700 whatever the umask (dirs.ts); the out dir is the user's.
+  await makePendingDir(outDir);
   // Key first: a record without its key would be useless, a key without a record is still recoverable.
   if (privateKeyPem !== undefined) await writeFileAtomic(files.key, privateKeyPem, KEY_MODE);
   await writeFileAtomic(files.record, JSON.stringify(record, null, 2) + "\n", PUBLIC_MODE);

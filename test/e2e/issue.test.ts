@@ -118,7 +118,8 @@ describe("subject, SANs and usages", () => {
     expect(res.stdout).toMatch(/not after\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(1[34] days left\)/);
     for (const f of ["cert.pem", "chain.pem", "fullchain.pem", "key.pem"]) expect(res.stdout).toContain(join(out, f));
     const meta = JSON.parse(readFileSync(join(out, "certctl.json"), "utf8"));
-    expect(meta).toMatchObject({ version: 1, mode: "local-key", keyAlgorithm: "EC_prime256v1", attributes: { ttl: "14d", commonName: "www.example.com" } });
+    expect(meta).toMatchObject({ version: 1, mode: "local-key", attributes: { keyAlgorithm: "EC_prime256v1", ttl: "14d", commonName: "www.example.com" } });
+    expect(meta.keyAlgorithm).toBeUndefined(); // said once, in attributes
     expect(JSON.stringify(meta)).not.toMatch(/PRIVATE KEY/);
   });
 
@@ -127,6 +128,7 @@ describe("subject, SANs and usages", () => {
     const res = await issue(["--profile", profile("default"), "--cn", "r.example.com", "--remove-roots-from-chain", "--out-dir", out]);
     expect(res.code).toBe(0);
     expect(readFileSync(join(out, "chain.pem"), "utf8").match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
+    expect(existsSync(join(out, "ca.pem"))).toBe(false);
   });
 });
 
@@ -381,7 +383,8 @@ describe("answers certctl must not accept (scripted server)", () => {
   async function realSet(): Promise<{ cert: string; chain: string; key: string; blocks: string[] }> {
     const out = dir("source");
     expect((await issue(["--profile", profile("default"), "--cn", "src.example.com", "--out-dir", out])).code).toBe(0);
-    const chain = readFileSync(join(out, "chain.pem"), "utf8");
+    // chain.pem holds the intermediates only; the root is in ca.pem.
+    const chain = readFileSync(join(out, "chain.pem"), "utf8") + readFileSync(join(out, "ca.pem"), "utf8");
     return { cert: readFileSync(join(out, "cert.pem"), "utf8"), chain, key: readFileSync(join(out, "key.pem"), "utf8"), blocks: chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)! };
   }
 

@@ -1,8 +1,8 @@
 // Check written files with the openssl binary, independently of certctl's own x509 code.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 export function openssl(args: string[], input?: string): string {
   return execFileSync("openssl", args, { encoding: "utf8", input: input ?? "", stdio: ["pipe", "pipe", "pipe"] });
@@ -13,9 +13,14 @@ export function pemBlocks(text: string): string[] {
   return text.match(/-----BEGIN [A-Z0-9 ]+-----[\s\S]+?-----END [A-Z0-9 ]+-----/g) ?? [];
 }
 
-/** `openssl verify` of a leaf against the last block of the chain (the root) with the rest as untrusted. */
+/**
+ * `openssl verify` of a leaf against the last block of the chain (the root) with the rest as untrusted.
+ * A chain.pem written by certctl holds no root: then the ca.pem beside it is the trust anchor.
+ */
 export function verifyChain(certFile: string, chainFile: string): string {
   const blocks = pemBlocks(readFileSync(chainFile, "utf8"));
+  const caFile = join(dirname(chainFile), "ca.pem");
+  if (basename(chainFile) === "chain.pem" && existsSync(caFile)) blocks.push(...pemBlocks(readFileSync(caFile, "utf8")));
   const dir = mkdtempSync(join(tmpdir(), "certctl-verify-"));
   const root = join(dir, "root.pem");
   const untrusted = join(dir, "untrusted.pem");

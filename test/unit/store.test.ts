@@ -135,8 +135,10 @@ describe("preflightFileSet", () => {
     writeFileSync(other, "x");
     await import("node:fs/promises").then((fs) => fs.rm(paths.key));
     symlinkSync(other, paths.key);
-    await expect(preflightFileSet(paths, { force: false, writeKey: true, allowManaged: { outDir: dir } })).rejects.toThrow(/symlink to .*other\.pem/);
-    await expect(preflightFileSet(paths, { force: true, writeKey: true, allowManaged: { outDir: dir } })).resolves.toBeUndefined();
+    await expect(preflightFileSet(paths, { force: false, writeKey: true, allowManaged: { outDir: dir } })).rejects.toThrow(/key\.pem.*symlink to .*other\.pem/);
+    // Renewal replaces only what certctl installed: --force (renew even when not due) does not widen that.
+    await expect(preflightFileSet(paths, { force: true, writeKey: true, allowManaged: { outDir: dir } })).rejects.toMatchObject({ exitCode: 7 });
+    await expect(preflightFileSet(paths, { force: true, writeKey: true })).resolves.toBeUndefined();
   });
 
   it("refuses an out dir under a regular file", async () => {

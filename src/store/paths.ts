@@ -1,0 +1,42 @@
+// Where each file of a set goes, and how certctl recognises the links it installed itself.
+import { readlink } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { stateDir } from "./live.js";
+
+export interface FilePaths {
+  cert: string;
+  chain: string;
+  fullchain: string;
+  key: string;
+  /** The self-signed root; `ca.pem` in the out dir when absent. */
+  ca?: string;
+}
+export type FileRole = keyof FilePaths;
+export const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "ca", "key"];
+
+export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
+  const dir = resolve(cwd, outDir);
+  const pick = (role: FileRole) => resolve(overrides[role] === undefined ? dir : cwd, overrides[role] ?? `${role}.pem`);
+  const paths: FilePaths = { cert: pick("cert"), chain: pick("chain"), fullchain: pick("fullchain"), key: pick("key") };
+  // ca only when overridden: absent, it is ca.pem in the out dir (completePaths), and callers that
+  // count the four classic paths keep working.
+  if (overrides.ca !== undefined) paths.ca = pick("ca");
+  return paths;
+}
+
+/** Every role's path, the root's defaulting to ca.pem beside certctl's state. */
+export function completePaths(outDir: string, paths: FilePaths): Required<FilePaths> {
+  return { ...paths, ca: paths.ca ?? join(outDir, "ca.pem") };
+}
+
+/** `.certctl/live/<role>.pem`: where every stable path of a managed set links to. */
+export function liveFile(outDir: string, role: FileRole): string {
+  return join(stateDir(outDir), "live", `${role}.pem`);
+}
+
+/** Whether `path` is certctl's own link into this directory's live set. */
+export async function isManagedLink(path: string, outDir: string, role: FileRole): Promise<boolean> {
+  const target = await readlink(path).catch(() => undefined);
+  if (target === undefined) return false;
+  return resolve(dirname(path), target) === liveFile(outDir, role);
+}
