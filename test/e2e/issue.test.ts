@@ -303,9 +303,9 @@ describe("refusals", () => {
   it.each([
     [["--cn", "a.example.com", "--key-algorithm", "rsa1024"], /--key-algorithm/],
     [["--cn", "a.example.com", "--ip", "300.1.1.1"], /--ip/],
-    [["--cn", "a.example.com", "--ttl", "30d", "--not-before", "2030-01-01", "--not-after", "2030-02-01"], /--ttl cannot be combined/],
+    [["--cn", "a.example.com", "--ttl", "30d", "--not-before", "2030-01-01", "--not-after", "2030-02-01"], /--ttl cannot be used with --not-before/],
     [["--cn", "a.example.com", "--path-length", "1"], /--path-length/],
-    [["--cn", "a.example.com", "--key", "k.pem", "--server-keygen"], /cannot be combined/],
+    [["--cn", "a.example.com", "--key", "k.pem", "--server-keygen"], /--key cannot be used with --server-keygen/],
     [["--cn", "x".repeat(101)], /--cn/],
   ])("bad input %j exits 2 before any request", async (args, message) => {
     const before = await totalRequests();

@@ -9,13 +9,13 @@ export interface CompletionParams {
   shell: Shell;
 }
 
-export function completionParams(command: Command): CompletionParams {
+export function parseCompletionFlags(command: Command): CompletionParams {
   // commander has already checked the argument against SHELLS.
   return { shell: command.args[0] as Shell };
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
-  const { shell } = completionParams(command);
+  const { shell } = parseCompletionFlags(command);
   const root = command.parent ?? command;
   const script = generateCompletion(root, shell);
   // result() adds the final newline back, so stdout equals completions/certctl.<shell> byte for byte.
