@@ -8,6 +8,7 @@ import { parseDevServerFlags } from "../../src/cli/dev-server/run.js";
 import { buildProgram } from "../../src/cli/program.js";
 import { conflicting, fileProblem, invalidValue, requires } from "../../src/cli/shared/wording.js";
 import { usageMessage } from "../../src/ui/usage.js";
+import { globalsWithRecordedDomain } from "../../src/cli/recorded.js";
 import { ExitCode, UsageError } from "../../src/model/errors.js";
 import type { Io } from "../../src/util/io.js";
 
@@ -134,5 +135,68 @@ describe("help", () => {
       expect(flat(helpOf(command))).toMatch(/--wait-timeout <duration> wait at most this long for a pending \w+ \(default: 10m\)/);
       expect(flat(helpOf(command))).toMatch(/--no-wait do not wait for a pending \w+ \(exit 5; resume with certctl status\)/);
     }
+  });
+});
+
+describe("issue: --key-mode, --owner, --group → numeric ownership of key.pem", () => {
+  const accounts = { uid: (n: string) => ({ postgres: 26 } as Record<string, number>)[n], gid: (n: string) => ({ "ssl-cert": 111 } as Record<string, number>)[n] };
+  const parseOwned = (flags: Partial<IssueFlags>) => parseIssueFlags({ ...base, cn: "a.example.com", outDir: "o", ...flags } as IssueFlags, "/work", NOW, accounts);
+
+  it.each([
+    [{ keyMode: "0640", group: "ssl-cert" }, { keyMode: 0o640, group: 111 }],
+    [{ keyMode: "600" }, { keyMode: 0o600 }],
+    [{ owner: "postgres", group: "0" }, { owner: 26, group: 0 }],
+    [{ owner: "1001" }, { owner: 1001 }],
+  ] as Array<[Partial<IssueFlags>, object]>)("%j → %j", (flags, expected) => {
+    expect(parseOwned(flags)).toMatchObject(expected);
+  });
+
+  it("leaves them out when not given", () => {
+    const params = parseOwned({});
+    expect("keyMode" in params || "owner" in params || "group" in params).toBe(false);
+  });
+
+  it.each([
+    [{ keyMode: "644" }, /--key-mode.*every user/],
+    [{ keyMode: "0040" }, /--key-mode.*owner must be able to read/],
+    [{ keyMode: "rw-r-----" }, /--key-mode.*octal/],
+    [{ keyMode: "0999" }, /--key-mode/],
+    [{ owner: "nobody-here" }, /--owner.*no user of that name/],
+    [{ group: "no-such-group" }, /--group.*no group of that name/],
+    [{ owner: "a b" }, /--owner.*user name or a numeric uid/],
+    [{ owner: "4294967295" }, /--owner/],
+    [{ csr: "a.csr", cn: undefined, keyMode: "0640" }, /--key-mode cannot be used with --csr/],
+  ] as Array<[Partial<IssueFlags>, RegExp]>)("refuses %j", (flags, message) => {
+    expect(() => parseOwned(flags)).toThrowError(message);
+  });
+});
+
+describe("globalsWithRecordedDomain", () => {
+  const globals = { timeout: "30s", retries: "3", color: false };
+  const recorded = "http://127.0.0.1:8080/api";
+
+  it.each([
+    ["nothing set: the recorded domain", {}, {}, false, recorded],
+    ["the same server written another way", { domain: "http://127.0.0.1:8080/" }, {}, false, "http://127.0.0.1:8080/"],
+    ["another server with --move-to-domain", { domain: "http://127.0.0.1:9090" }, {}, true, "http://127.0.0.1:9090"],
+    ["INFISICAL_DOMAIN, the same server", {}, { INFISICAL_DOMAIN: "http://127.0.0.1:8080" }, false, undefined],
+  ] as Array<[string, object, NodeJS.ProcessEnv, boolean, string | undefined]>)("%s", (_name, flags, env, move, domain) => {
+    expect(globalsWithRecordedDomain({ ...globals, ...flags }, env, recorded, move).domain).toBe(domain);
+  });
+
+  it.each([
+    [{ domain: "http://127.0.0.1:9090" }, {}, /belongs to http:\/\/127\.0\.0\.1:8080\/api .*--domain names http:\/\/127\.0\.0\.1:9090/],
+    [{}, { INFISICAL_DOMAIN: "https://app.infisical.com" }, /INFISICAL_DOMAIN names https:\/\/app\.infisical\.com/],
+    [{}, { INFISICAL_API_URL: "https://eu.infisical.com/api" }, /INFISICAL_API_URL names/],
+  ] as Array<[object, NodeJS.ProcessEnv, RegExp]>)("refuses another server: %j %j", (flags, env, message) => {
+    let error: unknown;
+    try {
+      globalsWithRecordedDomain({ ...globals, ...flags }, env, recorded);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(message);
+    expect((error as UsageError).hint).toMatch(/--move-to-domain/);
   });
 });

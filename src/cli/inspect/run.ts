@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { inspect } from "../../core/inspect/inspect.js";
 import { FileError, UsageError } from "../../model/errors.js";
+import { fileProblem } from "../shared/wording.js";
 import { renderInspect } from "../../ui/inspect.js";
 import { createOutput } from "../../ui/output.js";
 
@@ -40,9 +41,7 @@ async function readInputFile(path: string, shown: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new FileError(`cannot read '${shown}': ${why}`);
+    throw new FileError(`cannot read '${shown}': ${fileProblem(error)}`);
   }
 }
 

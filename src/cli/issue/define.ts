@@ -22,6 +22,9 @@ export interface IssueFlags extends AttributeFlags {
   chainFile?: string;
   fullchainFile?: string;
   keyFile?: string;
+  keyMode?: string;
+  owner?: string;
+  group?: string;
   force?: boolean;
   /** false with --no-wait */
   wait: boolean;
@@ -69,6 +72,9 @@ export function issueCommand(): Command {
     .addOption(new Option("--chain-file <path>", "issuing chain path (default <out-dir>/chain.pem)"))
     .addOption(new Option("--fullchain-file <path>", "certificate + chain path (default <out-dir>/fullchain.pem)"))
     .addOption(new Option("--key-file <path>", "private key path (default <out-dir>/key.pem, mode 0600)"))
+    .addOption(new Option("--key-mode <octal>", "key.pem's mode, e.g. 0640 for a service that reads it through --group (default 0600)"))
+    .addOption(new Option("--owner <user|uid>", "key.pem's owner (needs the right to chown)"))
+    .addOption(new Option("--group <group|gid>", "key.pem's group, e.g. ssl-cert"))
     .addOption(forceOption("replace existing files (without it certctl refuses and changes nothing)"))
     .addOption(noWaitOption())
     .addOption(waitTimeoutOption())

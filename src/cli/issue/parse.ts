@@ -8,11 +8,18 @@ import type { IssueParams } from "../../core/request/issue.js";
 import { resolveFilePaths } from "../../store/layout.js";
 import type { IssueFlags } from "./define.js";
 import { buildAttributes, type AttributeFlags } from "./attributes.js";
+import { parseKeyFileOwnership, systemAccounts, type AccountLookup, type KeyFileOwnership } from "./ownership.js";
 import { nonEmptyPath, parseWaitTimeout } from "../shared/flags.js";
 import { conflicting, invalidValue, required, requires } from "../shared/wording.js";
 
+/**
+ * IssueParams plus the key file's mode, owner and group (numeric), which src/store applies on
+ * every write; until IssueParams carries them itself, they ride along here.
+ */
+export type IssueParamsWithOwnership = IssueParams & KeyFileOwnership;
+
 /** The wiring: argv values → validated params. Throws UsageError naming the flag; sends nothing. */
-export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date()): IssueParams {
+export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date(), accounts: AccountLookup = systemAccounts): IssueParamsWithOwnership {
   const profile = parseProfile(flags);
   if (flags.application !== undefined && !isUuid(flags.application)) {
     throw invalidValue("--application", flags.application, "expected an application id (UUID)");
@@ -23,6 +30,12 @@ export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date()
   const mode = parseKeySource(flags);
   if (flags.csr !== undefined) nonEmptyPath("--csr", flags.csr, "a file path or - for standard input");
   if (flags.key !== undefined) nonEmptyPath("--key", flags.key);
+  const ownership = parseKeyFileOwnership(flags, accounts);
+  if (mode === "csr") {
+    for (const [flag, value] of [["--key-mode", flags.keyMode], ["--owner", flags.owner], ["--group", flags.group]] as const) {
+      if (value !== undefined) throw conflicting(flag, "--csr", "no key is written when you bring your own CSR");
+    }
+  }
 
   const cn = flags.cn ?? flags.commonName;
   const attributes = buildAttributes(
@@ -49,7 +62,8 @@ export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date()
     });
   }
 
-  const params: IssueParams = {
+  const params: IssueParamsWithOwnership = {
+    ...ownership,
     profile: isUuid(profile) ? profile.toLowerCase() : profile,
     mode,
     attributes,

@@ -1,6 +1,6 @@
 // Flags of `certctl renew`. Light module: commander only.
 import { Command, Option } from "commander";
-import { forceOption, noWaitOption, waitTimeoutOption, withDefault } from "../shared/flags.js";
+import { forceOption, moveToDomainOption, noWaitOption, waitTimeoutOption, withDefault } from "../shared/flags.js";
 
 export interface RenewFlags {
   renewBefore?: string;
@@ -14,6 +14,7 @@ export interface RenewFlags {
   lockTimeout: string;
   wait: boolean;
   waitTimeout: string;
+  moveToDomain?: boolean;
 }
 
 export function renewCommand(): Command {
@@ -32,6 +33,7 @@ export function renewCommand(): Command {
     .addOption(withDefault(new Option("--lock-timeout <duration>", "wait this long for another certctl run on the same directory, then skip it (0: skip at once)"), "30s"))
     .addOption(noWaitOption("a pending renewal"))
     .addOption(waitTimeoutOption("wait at most this long for a pending renewal"))
+    .addOption(moveToDomainOption())
     .addHelpText(
       "after",
       `

@@ -1,12 +1,13 @@
 // Flags of `certctl revoke`. Light module: commander only.
 import { Command, Option } from "commander";
-import { outDirOption } from "../shared/flags.js";
+import { moveToDomainOption, outDirOption } from "../shared/flags.js";
 
 export interface RevokeFlags {
   outDir?: string;
   certificateId?: string;
   reason?: string;
   yes?: boolean;
+  moveToDomain?: boolean;
 }
 
 const REASONS =
@@ -21,6 +22,7 @@ export function revokeCommand(): Command {
     .addOption(new Option("--certificate-id <id>", "revoke the certificate with this Infisical id"))
     .addOption(new Option("--reason <reason>", `why: ${REASONS}`))
     .addOption(new Option("-y, --yes", "do not ask for confirmation (needed when not on a terminal)"))
+    .addOption(moveToDomainOption())
     .addHelpText(
       "after",
       `

@@ -46,6 +46,11 @@ export function waitTimeoutOption(help = "wait at most this long for a pending r
   return withDefault(new Option("--wait-timeout <duration>", help), DEFAULT_WAIT_TIMEOUT);
 }
 
+/** --move-to-domain: a directory recorded for one server is renewed or revoked on the domain in effect. */
+export function moveToDomainOption(): Option {
+  return new Option("--move-to-domain", "use a directory recorded for another server with the --domain / INFISICAL_DOMAIN in effect (refused otherwise)");
+}
+
 // ---- parsing, shared by the parse step of every command -----------------------------------
 
 /** A positive duration in milliseconds, or a usage error naming the flag. */
