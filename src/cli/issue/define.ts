@@ -93,7 +93,6 @@ Examples:
   $ certctl issue --profile 3f2c6a1e-8d4b-4f7a-9c2e-1b5d7e9f0a11 --cn www.example.com --dns example.com --out-dir /etc/certctl/web
   $ certctl issue --profile web-server --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn api.internal --san 10.0.0.5 --san api.internal \\
       --key-usage digital_signature,key_encipherment --ext-key-usage server_auth --ttl 90d
-  $ certctl issue --profile rsa-servers --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn legacy.example.com --key-algorithm rsa3072 --ttl 1y
-  $ certctl issue --profile 3f2c6a1e-8d4b-4f7a-9c2e-1b5d7e9f0a11 --cn demo.localhost    # writes ./demo.localhost/
+  $ certctl issue --profile rsa-servers --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn legacy.example.com --key-algorithm rsa3072 --ttl 1y  # into ./legacy.example.com/
   $ certctl issue --profile approval --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn pay.example.com --no-wait --json   # exit 5, then: certctl status <id>
 `;
