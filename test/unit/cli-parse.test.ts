@@ -9,6 +9,8 @@ import { buildProgram } from "../../src/cli/program.js";
 import { conflicting, fileProblem, invalidValue, requires } from "../../src/cli/shared/wording.js";
 import { usageMessage } from "../../src/ui/usage.js";
 import { globalsWithRecordedDomain } from "../../src/cli/recorded.js";
+import { parseInspectFlags } from "../../src/cli/inspect/run.js";
+import { parseCompletionFlags } from "../../src/cli/completion/run.js";
 import { ExitCode, UsageError } from "../../src/model/errors.js";
 import type { Io } from "../../src/util/io.js";
 
@@ -198,5 +200,19 @@ describe("globalsWithRecordedDomain", () => {
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toMatch(message);
     expect((error as UsageError).hint).toMatch(/--move-to-domain/);
+  });
+});
+
+describe("inspect and completion: arguments → params", () => {
+  it.each([
+    ["fullchain.pem", { file: "/work/fullchain.pem", source: "fullchain.pem" }],
+    ["/etc/ssl/x.pem", { file: "/etc/ssl/x.pem", source: "/etc/ssl/x.pem" }],
+    ["-", { file: "-", source: "standard input" }],
+  ])("inspect %s", (file, expected) => expect(parseInspectFlags(file, "/work")).toEqual(expected));
+
+  it("refuses an empty inspect path and an unknown shell in certctl's wording", () => {
+    expect(() => parseInspectFlags("", "/work")).toThrowError(/invalid value '' for <file>/);
+    expect(parseCompletionFlags("zsh")).toEqual({ shell: "zsh" });
+    expect(() => parseCompletionFlags("powershell")).toThrowError("invalid value 'powershell' for <shell>; options are bash, zsh, fish");
   });
 });
