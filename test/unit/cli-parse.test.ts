@@ -216,3 +216,18 @@ describe("inspect and completion: arguments → params", () => {
     expect(() => parseCompletionFlags("powershell")).toThrowError("invalid value 'powershell' for <shell>; options are bash, zsh, fish");
   });
 });
+
+// Issue 11 finding 2: core takes typed values and never names a flag; the cli layer does.
+describe("core/attributes knows no flags", () => {
+  it("neither throws usage errors nor names a flag", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const dir = new URL("../../src/core/attributes/", import.meta.url);
+    const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const text = readFileSync(new URL(file, dir), "utf8");
+      expect(text, file).not.toMatch(/UsageError|invalidFlag|commander/);
+      expect(text, file).not.toMatch(/["'`(\s]--[a-z]/);
+    }
+  });
+});

@@ -45,7 +45,7 @@ export function canonicalIPv6(ip: string): string {
   return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 }
 
-/** Which SAN type a bare `--san` value is: IP, email, URI with a scheme, else a DNS name. */
+/** Which SAN type an untyped value is: IP, email, URI with a scheme, else a DNS name. */
 export function detectSanType(value: string): AltNameType {
   if (isIP(stripBrackets(value)) !== 0) return "ip_address";
   if (value.includes("@") && !value.includes("://")) return "email";

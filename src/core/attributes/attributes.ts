@@ -87,7 +87,7 @@ export function keyAlgorithmPhrase(key: KeyAlgorithm): string {
   return `an ${key} key`;
 }
 
-/** --application, and a --profile given as an id: the server answers 422 to anything but a UUID. */
+/** Application and profile ids: the server answers 422 to anything but a UUID. */
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim());
 }
