@@ -31,6 +31,7 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l profile -x -d 'cer
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l project -x -d 'project id, to resolve a --profile slug'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l application -x -d 'application id'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l cn -x -d 'subject common name'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l no-cn-san -d 'do not copy a --cn that is a DNS name or IP into the SANs'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l dns -x -d 'DNS name SAN, e.g'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l ip -x -d 'IP address SAN, IPv4 or IPv6'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l email -x -d 'email SAN'
@@ -59,6 +60,9 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l cert-file -r -F -d
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l chain-file -r -F -d 'issuing chain path'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l fullchain-file -r -F -d 'certificate + chain path'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-file -r -F -d 'private key path'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-mode -x -d 'key.pem\'s mode, e.g'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l owner -x -d 'key.pem\'s owner'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l group -x -d 'key.pem\'s group, e.g'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l force -d 'replace existing files'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l no-wait -d 'do not wait for a pending request'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l wait-timeout -x -d 'wait at most this long for a pending request'
@@ -80,6 +84,7 @@ complete -c certctl -n '__fish_seen_subcommand_from renew' -l concurrency -x -d 
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l lock-timeout -x -d 'wait this long for another certctl run on the same directory, then sk...'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l no-wait -d 'do not wait for a pending renewal'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l wait-timeout -x -d 'wait at most this long for a pending renewal'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -f -a '(__fish_complete_directories)' -d 'dir'
 
 # revoke
@@ -87,6 +92,7 @@ complete -c certctl -n '__fish_seen_subcommand_from revoke' -l out-dir -x -a '(_
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l certificate-id -x -d 'revoke the certificate with this Infisical id'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l reason -x -a 'unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation certificate-hold privilege-withdrawn a-a-compromise UNSPECIFIED KEY_COMPROMISE CA_COMPROMISE AFFILIATION_CHANGED SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN A_A_COMPROMISE' -d 'why: unspecified, key-compromise, ca-compromise, affiliation-changed,...'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -s y -l yes -d 'do not ask for confirmation'
+complete -c certctl -n '__fish_seen_subcommand_from revoke' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
 
 # inspect
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'

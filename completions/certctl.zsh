@@ -9,6 +9,7 @@ _certctl_cmd_issue() {
     '--project=[project id, to resolve a --profile slug]:value: ' \
     '--application=[application id]:value: ' \
     '--cn=[subject common name]:value: ' \
+    '--no-cn-san[do not copy a --cn that is a DNS name or IP into the SANs]' \
     '*--dns=[DNS name SAN, e.g]:value: ' \
     '*--ip=[IP address SAN, IPv4 or IPv6]:value: ' \
     '*--email=[email SAN]:value: ' \
@@ -37,6 +38,9 @@ _certctl_cmd_issue() {
     '--chain-file=[issuing chain path]:value:_files' \
     '--fullchain-file=[certificate + chain path]:value:_files' \
     '--key-file=[private key path]:value:_files' \
+    '--key-mode=[key.pem'\''s mode, e.g]:value: ' \
+    '--owner=[key.pem'\''s owner]:value: ' \
+    '--group=[key.pem'\''s group, e.g]:value: ' \
     '--force[replace existing files]' \
     '--no-wait[do not wait for a pending request]' \
     '--wait-timeout=[wait at most this long for a pending request]:value: ' \
@@ -97,6 +101,7 @@ _certctl_cmd_renew() {
     '--lock-timeout=[wait this long for another certctl run on the same directory, then sk...]:value: ' \
     '--no-wait[do not wait for a pending renewal]' \
     '--wait-timeout=[wait at most this long for a pending renewal]:value: ' \
+    '--move-to-domain[use a directory recorded for another server with the --domain / INFIS...]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -124,6 +129,7 @@ _certctl_cmd_revoke() {
     '--reason=[why\: unspecified, key-compromise, ca-compromise, affiliation-changed,...]:value:(unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation certificate-hold privilege-withdrawn a-a-compromise UNSPECIFIED KEY_COMPROMISE CA_COMPROMISE AFFILIATION_CHANGED SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN A_A_COMPROMISE)' \
     '(-y --yes)-y[do not ask for confirmation]' \
     '(-y --yes)--yes[do not ask for confirmation]' \
+    '--move-to-domain[use a directory recorded for another server with the --domain / INFIS...]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \

@@ -13,7 +13,7 @@ import type {
 
 /** The transport's options (signal, debug sink, proxy env, retry tuning) plus a login hook. */
 export interface ApiOptions extends HttpClientOptions {
-  /** Told when a Universal Auth login starts (for a progress line); the returned function when it ends. */
+  /** Told when a Universal Auth login starts (for a progress line); the returned function once it succeeded. */
   onLogin?: (host: string) => (() => void) | void;
 }
 
@@ -55,10 +55,12 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
     const res = await http.request({
       method: "POST", path: LOGIN, idempotent: true,
       json: { clientId, clientSecret: credentials.clientSecret },
-    }).finally(() => loggedIn?.());
+    });
     if (res.status >= 200 && res.status < 300) {
       const accessToken = parse(res, "POST " + LOGIN, true, (body) => shapes.parseLogin(body).accessToken);
       secrets.push(accessToken);
+      // Only now is the login done: a refused one (401) or a broken connection must not read as "Logged in".
+      loggedIn?.();
       options.debug?.(`logged in with Universal Auth as client id ${clientId}`);
       return accessToken;
     }

@@ -3,8 +3,9 @@
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import type { GlobalOptions } from "./context.js";
-import { FileError, UsageError, invalidFlag } from "../model/errors.js";
-import { parseDuration } from "../model/duration.js";
+import { FileError, UsageError } from "../model/errors.js";
+import { parseDurationFlag, parseWholeNumber } from "./shared/flags.js";
+import { fileProblem, invalidValue, requires } from "./shared/wording.js";
 import type { Connection, Credentials } from "../api/config.js";
 
 export type { Connection, Credentials };
@@ -18,11 +19,8 @@ export async function resolveConnection(globals: GlobalOptions, env: NodeJS.Proc
   // typed --domain would look for the flag in vain.
   const source = globals.domain !== undefined ? "--domain" : (["INFISICAL_DOMAIN", "INFISICAL_API_URL"].find((name) => env[name]) ?? "--domain");
   const apiUrl = apiUrlFromDomain(domain, globals.insecureHttp === true, source);
-  const timeoutMs = parseDuration("--timeout", globals.timeout);
-  const retries = Number(globals.retries);
-  if (!/^\d+$/.test(globals.retries.trim()) || retries > 10) {
-    throw invalidFlag("--retries", globals.retries, "expected a whole number from 0 to 10");
-  }
+  const timeoutMs = parseDurationFlag("--timeout", globals.timeout);
+  const retries = parseWholeNumber("--retries", globals.retries, 0, 10);
   const credentials = await resolveCredentials(globals, env);
   const cacertFile = globals.cacert ?? firstSet(env, "INFISICAL_CACERT");
   const connection: Connection = { apiUrl, credentials, timeoutMs, retries };
@@ -36,13 +34,13 @@ export function apiUrlFromDomain(domain: string, insecureHttp: boolean, source =
   try {
     url = new URL(domain.trim());
   } catch {
-    throw invalidFlag(source, domain, "expected a URL such as https://app.infisical.com");
+    throw invalidValue(source, domain, "expected a URL such as https://app.infisical.com");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw invalidFlag(source, domain, "expected an https:// URL");
+    throw invalidValue(source, domain, "expected an https:// URL");
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw invalidFlag(source, domain, "expected a URL without credentials, query or fragment");
+    throw invalidValue(source, domain, "expected a URL without credentials, query or fragment");
   }
   if (url.protocol === "http:" && !insecureHttp && !isLoopbackHost(url.hostname)) {
     throw new UsageError(
@@ -83,12 +81,12 @@ export function requireCredentials(credentials: Credentials): void {
   if (credentials.token) return;
   if (credentials.clientId && credentials.clientSecret) return;
   if (credentials.clientId) {
-    throw new UsageError("--client-id is set but no client secret was given", {
+    throw requires("--client-id", "a client secret", "none was given in the environment or a file", {
       hint: "Set INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET or pass --client-secret-file <file>.",
     });
   }
   if (credentials.clientSecret) {
-    throw new UsageError("a client secret was given without --client-id", {
+    throw requires("a client secret", "--client-id", "the secret alone names no identity", {
       hint: "Pass --client-id <id> or set INFISICAL_UNIVERSAL_AUTH_CLIENT_ID.",
     });
   }
@@ -102,7 +100,7 @@ async function readSecretFile(file: string): Promise<string> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read --client-secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw new FileError(`cannot read --client-secret-file ${file}: ${fileProblem(error)}`);
   }
   const secret = text.trim();
   if (!secret) throw new UsageError(`--client-secret-file ${file} is empty`);
@@ -114,7 +112,7 @@ async function readCaBundle(file: string, source: string): Promise<string> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read ${source} ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw new FileError(`cannot read ${source} ${file}: ${fileProblem(error)}`);
   }
   if (!text.includes("-----BEGIN CERTIFICATE-----")) {
     throw new UsageError(`${source} ${file} holds no PEM certificate`);

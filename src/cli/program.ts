@@ -1,9 +1,11 @@
 // The root program: global options and the registry of commands. Each command's flags are
-// defined in a light module under src/flags/; the module that runs it (src/commands/) is
-// imported only when that command runs, so --help and --version load nothing heavy.
+// defined in a light module (src/cli/<command>/define.ts); the module that runs it
+// (src/cli/<command>/run.ts) is imported only when that command runs, so --help and --version
+// load nothing heavy.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command, Option } from "commander";
+import { withDefault } from "./shared/flags.js";
 import type { CommandContext, GlobalOptions, Io } from "./context.js";
 import { packageRoot } from "../util/package-root.js";
 import { completionCommand } from "./completion/define.js";
@@ -47,8 +49,8 @@ export function rootCommand(): Command {
     .addOption(new Option("--client-id <id>", "Universal Auth client id (env INFISICAL_UNIVERSAL_AUTH_CLIENT_ID)"))
     .addOption(new Option("--client-secret-file <file>", "file holding the Universal Auth client secret (env INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET)"))
     .addOption(new Option("--cacert <file>", "extra trusted CA bundle, PEM (env INFISICAL_CACERT)"))
-    .addOption(new Option("--timeout <duration>", "per-request timeout").default("30s"))
-    .addOption(new Option("--retries <n>", "retries of a retryable failure (connection error, timeout, 429, 502-504)").default("3"))
+    .addOption(withDefault(new Option("--timeout <duration>", "per-request timeout"), "30s"))
+    .addOption(withDefault(new Option("--retries <n>", "retries of a retryable failure (connection error, timeout, 429, 502-504)"), "3"))
     .addOption(new Option("--insecure-http", "allow plain http:// to a host that is not loopback"))
     .addOption(new Option("--json", "print one JSON document on stdout"))
     .addOption(new Option("--quiet", "print nothing on stdout; errors still go to stderr"))

@@ -39,8 +39,8 @@ export function overviewLines(doc: OverviewDocument): string[] {
     "",
     "Try it without an Infisical account:",
     "  certctl dev-server                 # a local issuer; it prints the three exports to paste",
-    "  certctl issue --profile <id printed by dev-server> --cn demo.localhost --dns demo.localhost",
-    "  certctl inspect fullchain.pem",
+    "  certctl issue --profile <id printed by dev-server> --cn demo.localhost   # writes ./demo.localhost/",
+    "  certctl inspect demo.localhost/fullchain.pem",
     "",
     "Run 'certctl <command> --help' for a command's flags and examples, 'certctl --help' for the global flags.",
   ];
@@ -48,12 +48,15 @@ export function overviewLines(doc: OverviewDocument): string[] {
 
 /**
  * commander's "error: unknown option '--cnn'\n(Did you mean --cn?)" as
- * "certctl: unknown option '--cnn' (Did you mean --cn?)".
+ * "certctl: unknown option '--cnn' (Did you mean --cn?)", and its choice errors in the wording
+ * certctl's own flags use (src/cli/shared/wording.ts): "invalid value 'x' for <shell>; options are …".
  */
 export function usageMessage(commanderText: string): string {
   return commanderText
     .trim()
     .replace(/^error: /, "")
+    .replace(/^command-argument value '(.*)' is invalid for argument '([^']+)'\. Allowed choices are (.*?)\.?$/s, "invalid value '$1' for <$2>; options are $3")
+    .replace(/^option '(\S+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*?)\.?$/s, "invalid value '$2' for $1; options are $3")
     .replace(/\n\((Did you mean .*\?)\)/, " ($1)");
 }
 

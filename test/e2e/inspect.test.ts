@@ -232,7 +232,7 @@ describe("certctl inspect refuses what it cannot read", () => {
   it("a missing file or a directory: exit 7", async () => {
     const missing = await runCli(["inspect", path("nope.pem")]);
     expect(missing.code).toBe(7);
-    expect(missing.stderr).toMatch(/cannot read '.*nope\.pem': no such file/);
+    expect(missing.stderr).toMatch(/cannot read '.*nope\.pem': it does not exist/);
     const directory = await runCli(["inspect", dir]);
     expect(directory.code).toBe(7);
     expect(directory.stderr).toMatch(/it is a directory/);

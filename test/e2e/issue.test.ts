@@ -123,6 +123,53 @@ describe("subject, SANs and usages", () => {
     expect(JSON.stringify(meta)).not.toMatch(/PRIVATE KEY/);
   });
 
+  // Regression (issue 12 item 6): a CN-only request produced a certificate with no SAN.
+  it("puts a CN that is a DNS name or an IP into the SANs, and leaves it out with --no-cn-san", async () => {
+    const [dns, ip, opted] = [dir("cn-dns"), dir("cn-ip"), dir("cn-opt")];
+    const results = await Promise.all([
+      issue(["--profile", profile("default"), "--cn", "only-cn.example.com", "--out-dir", dns]),
+      issue(["--profile", profile("default"), "--cn", "192.0.2.44", "--dns", "b.example.com", "--out-dir", ip]),
+      issue(["--profile", profile("default"), "--cn", "opt.example.com", "--no-cn-san", "--dns", "other.example.com", "--out-dir", opted]),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(certText(join(dns, "cert.pem"))).toMatch(/Subject Alternative Name:\s+DNS:only-cn\.example\.com\n/);
+    expect(certText(join(ip, "cert.pem"))).toMatch(/Subject Alternative Name:\s+IP Address:192\.0\.2\.44, DNS:b\.example\.com\n/);
+    expect(certText(join(opted, "cert.pem"))).toMatch(/Subject Alternative Name:\s+DNS:other\.example\.com\n/);
+  });
+
+  // Regression (issue 12 item 13): without --out-dir the files went into the current directory.
+  // (The first-SAN fallback is in the wiring table, test/unit/cli-parse.test.ts: a SAN-only certificate
+  // still crashes certctl after writing, issue 12 item 1, which another change fixes.)
+  it("without --out-dir writes into ./<CN> (a wildcard as wildcard.<rest>) and says so", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "certctl-default-dir-"));
+    const [byCn, bySan] = await Promise.all([
+      runCli(["issue", "--profile", profile("default"), "--cn", "named.example.com"], { cwd, env }),
+      runCli(["issue", "--profile", profile("default"), "--cn", "*.wild.example.com", "--dns", "x.example.com"], { cwd, env }),
+    ]);
+    expect([byCn.code, bySan.code]).toEqual([0, 0]);
+    expect(byCn.stderr).toContain(`No --out-dir given: writing into ${join(cwd, "named.example.com")}`);
+    expect(bySan.stderr).toContain(`No --out-dir given: writing into ${join(cwd, "wildcard.wild.example.com")}`);
+    expect(readdirSync(cwd).sort()).toEqual(["named.example.com", "wildcard.wild.example.com"]);
+    expectVerifiedSet(join(cwd, "named.example.com"));
+    expectVerifiedSet(join(cwd, "wildcard.wild.example.com"));
+  });
+
+  // Regression (issue 12 item 12): --country Germany and de were issued; openssl refuses both.
+  it.each([
+    [["--country", "Germany"], /--country.*ISO 3166/],
+    [["--country", "de"], /--country.*use DE/],
+    [["--org", "o".repeat(65)], /--org.*1 to 64/],
+    [["--ttl", "40000d"], /--ttl.*100 years/],
+  ])("refuses %j before any request", async (args, message) => {
+    const before = await totalRequests();
+    const out = dir("subject-bad");
+    const res = await issue(["--profile", profile("default"), "--cn", "a.example.com", ...args, "--out-dir", out]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(existsSync(out)).toBe(false);
+    expect(await totalRequests()).toBe(before);
+  });
+
   it("drops the root from the chain with --remove-roots-from-chain", async () => {
     const out = dir("noroot");
     const res = await issue(["--profile", profile("default"), "--cn", "r.example.com", "--remove-roots-from-chain", "--out-dir", out]);
@@ -305,10 +352,10 @@ describe("refusals", () => {
   it.each([
     [["--cn", "a.example.com", "--key-algorithm", "rsa1024"], /--key-algorithm/],
     [["--cn", "a.example.com", "--ip", "300.1.1.1"], /--ip/],
-    [["--cn", "a.example.com", "--ttl", "30d", "--not-before", "2030-01-01", "--not-after", "2030-02-01"], /--ttl cannot be combined/],
+    [["--cn", "a.example.com", "--ttl", "30d", "--not-before", "2030-01-01", "--not-after", "2030-02-01"], /--ttl cannot be used with --not-before/],
     [["--cn", "a.example.com", "--path-length", "1"], /--path-length/],
-    [["--cn", "a.example.com", "--key", "k.pem", "--server-keygen"], /cannot be combined/],
-    [["--cn", "x".repeat(101)], /--cn/],
+    [["--cn", "a.example.com", "--key", "k.pem", "--server-keygen"], /--key cannot be used with --server-keygen/],
+    [["--cn", "x".repeat(65)], /--cn.*1 to 64/],
   ])("bad input %j exits 2 before any request", async (args, message) => {
     const before = await totalRequests();
     const res = await issue(["--profile", profile("default"), ...args, "--out-dir", dir("bad")]);

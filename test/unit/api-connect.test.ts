@@ -62,3 +62,38 @@ describe("connect", () => {
     expect(server.count()).toBe(0);
   });
 });
+
+// Regression (issue 12 item 10): "Logged in to <host>" was shown before a login that then failed.
+describe("the login hook", () => {
+  const LOGIN = "POST /api/v1/auth/universal-auth/login";
+  const credentials = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: "machine-1", INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: "s3cr3t-value" };
+
+  async function loginEvents(answer: Parameters<ScriptedServer["on"]>[1] | "down"): Promise<{ events: string[]; error: unknown }> {
+    server = await startScriptedServer();
+    if (answer !== "down") server.on(LOGIN, answer);
+    const url = server.url;
+    if (answer === "down") await server.close();
+    const { ctx } = context({ INFISICAL_DOMAIN: url, ...credentials }, { retries: "0" });
+    const events: string[] = [];
+    const { api } = await connect(ctx, { onLogin: (host) => (events.push(`start ${host}`), () => void events.push("logged in")) });
+    const error = await api.authenticate().catch((e: unknown) => e);
+    await api.close();
+    if (answer === "down") server = undefined;
+    return { events, error };
+  }
+
+  it("reports the end of a login only when it succeeded", async () => {
+    const ok = await loginEvents({ body: { accessToken: "tok-from-login-1234567", expiresIn: 3600, tokenType: "Bearer" } });
+    expect(ok.error).toBeUndefined();
+    expect(ok.events).toEqual([expect.stringMatching(/^start 127\.0\.0\.1:\d+$/), "logged in"]);
+  });
+
+  it.each([["a refused login (401)", apiError(401, "UnauthorizedError", "Invalid credentials")], ["a server that is down", "down" as const]])(
+    "never says logged in after %s", async (_name, answer) => {
+      const { events, error } = await loginEvents(answer);
+      expect(error).toBeInstanceOf(Error);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatch(/^start /);
+    },
+  );
+});

@@ -1,10 +1,11 @@
 // Flag values → validated attributes: every bad value is a UsageError naming the flag.
 import { describe, expect, it } from "vitest";
+import { detectSanType, isDnsName, type KeyMode } from "../../src/core/attributes/attributes.js";
 import {
-  buildAttributes, detectSanType, isDnsName, parseAltNames, parseExtKeyUsages, parseIsoDate, parseKeyAlgorithm,
-  parseKeyUsages, parseSignatureAlgorithm, type AttributeFlags, type KeyMode,
-} from "../../src/core/attributes/attributes.js";
-import { parseIssueFlags } from "../../src/cli/issue/run.js";
+  buildAttributes, parseAltNames, parseExtKeyUsages, parseIsoDate, parseKeyAlgorithm,
+  parseKeyUsages, parseSignatureAlgorithm, type AttributeFlags,
+} from "../../src/cli/issue/attributes.js";
+import { parseIssueFlags } from "../../src/cli/issue/parse.js";
 import type { IssueFlags } from "../../src/cli/issue/define.js";
 import { UsageError } from "../../src/model/errors.js";
 
@@ -42,7 +43,7 @@ describe("key and signature algorithms", () => {
   });
 
   it("refuses a signature algorithm of the other family", () => {
-    expect(() => attrs({ cn: "a", keyAlgorithm: "p256", signatureAlgorithm: "RSA-SHA256" })).toThrowError(/--signature-algorithm RSA-SHA256 cannot sign with a EC_prime256v1/);
+    expect(() => attrs({ cn: "a", keyAlgorithm: "p256", signatureAlgorithm: "RSA-SHA256" })).toThrowError(/--signature-algorithm RSA-SHA256 cannot sign with an EC_prime256v1 key/);
     expect(() => attrs({ cn: "a", keyAlgorithm: "rsa2048", signatureAlgorithm: "ECDSA-SHA384" })).toThrowError(UsageError);
   });
 
@@ -125,12 +126,17 @@ describe("SANs", () => {
   });
 });
 
-describe("subject fields (published spec: 1..100 characters)", () => {
+describe("subject fields (RFC 5280 upper bounds, ISO 3166 country)", () => {
   it.each([
-    ["cn", "--cn"], ["org", "--org"], ["ou", "--ou"], ["country", "--country"], ["state", "--state"], ["locality", "--locality"],
-  ] as const)("%s over 100 characters names %s", (key, flag) => {
-    expect(() => attrs({ cn: "a.example.com", [key]: "x".repeat(101) })).toThrowError(new RegExp(`${flag}.*1 to 100`));
-    expect(attrs({ cn: "a.example.com", [key]: "x".repeat(100) })).toBeDefined();
+    ["cn", "--cn", 64], ["org", "--org", 64], ["ou", "--ou", 64], ["state", "--state", 128], ["locality", "--locality", 128],
+  ] as const)("%s over its bound names %s and the bound (%i)", (key, flag, max) => {
+    const flags = { cn: "a.example.com", dns: ["a.example.com"] };
+    expect(() => attrs({ ...flags, [key]: "x".repeat(max + 1) })).toThrowError(new RegExp(`${flag}.*1 to ${max}.*RFC 5280`));
+    expect(attrs({ ...flags, [key]: "x".repeat(max) })).toBeDefined();
+  });
+
+  it("counts characters, not bytes: 64 umlauts are a valid CN", () => {
+    expect(attrs({ cn: "ü".repeat(64) }).commonName).toHaveLength(64);
   });
 
   it.each([["--cn", { cn: " " }], ["--org", { cn: "a", org: "" }], ["--ou", { cn: "a", ou: "tab\there" }]] as const)("refuses an empty or control-character %s", (flag, flags) => {
@@ -142,8 +148,37 @@ describe("subject fields (published spec: 1..100 characters)", () => {
     expect(attrs({ dns: ["a.example.com"] }).commonName).toBeUndefined();
   });
 
-  it("accepts a country longer than two letters, as the published spec does", () => {
-    expect(attrs({ cn: "a", country: "Germany" }).country).toBe("Germany");
+  // Regression (issue 12 item 12): `--country Germany` and `de` were issued as given; openssl refuses both.
+  it.each([
+    ["Germany", /--country.*two-letter ISO 3166-1/], ["de", /--country.*capitals: use DE/], ["XX", /--country.*ISO 3166/],
+    ["USA", /--country/], ["", /--country/],
+  ])("refuses --country %j", (country, message) => {
+    expect(() => attrs({ cn: "a", country })).toThrowError(message);
+  });
+
+  it.each(["US", "DE", "JP", "GB", "AX", "SS"])("accepts --country %s", (country) => {
+    expect(attrs({ cn: "a", country }).country).toBe(country);
+  });
+});
+
+describe("the CN as a SAN (issue 12 item 6)", () => {
+  it.each([
+    [{ cn: "www.example.com" }, [{ type: "dns_name", value: "www.example.com" }]],
+    [{ cn: "WWW.Example.com." }, [{ type: "dns_name", value: "www.example.com" }]],
+    [{ cn: "*.example.com" }, [{ type: "dns_name", value: "*.example.com" }]],
+    [{ cn: "192.0.2.7" }, [{ type: "ip_address", value: "192.0.2.7" }]],
+    [{ cn: "2001:DB8::1" }, [{ type: "ip_address", value: "2001:db8::1" }]],
+    [{ cn: "a.example.com", dns: ["b.example.com"] }, [{ type: "dns_name", value: "a.example.com" }, { type: "dns_name", value: "b.example.com" }]],
+    [{ cn: "a.example.com", dns: ["b.example.com", "a.example.com"] }, [{ type: "dns_name", value: "b.example.com" }, { type: "dns_name", value: "a.example.com" }]],
+    [{ cn: "10.0.0.1", san: ["10.0.0.1"] }, [{ type: "ip_address", value: "10.0.0.1" }]],
+  ] as Array<[AttributeFlags, unknown[]]>)("%j → SANs %j", (flags, altNames) => {
+    expect(attrs(flags).altNames).toEqual(altNames);
+  });
+
+  it("adds nothing for a CN that is no host name, or with --no-cn-san", () => {
+    expect(attrs({ cn: "Jane Doe" }).altNames).toBeUndefined();
+    expect(attrs({ cn: "www.example.com", cnSan: false }).altNames).toBeUndefined();
+    expect(attrs({ cn: "www.example.com", cnSan: false, dns: ["b.example.com"] }).altNames).toEqual([{ type: "dns_name", value: "b.example.com" }]);
   });
 });
 
@@ -156,6 +191,31 @@ describe("validity", () => {
     expect(() => attrs({ cn: "a", ttl: input })).toThrowError(/--ttl/);
   });
 
+  // Regression (issue 12 item 15): the hint suggested 30s and 10m, which --ttl then refused.
+  it.each(["0", "-1d", "P30D", "banana", "30m"])("the hint for --ttl %j suggests only values --ttl accepts", (input) => {
+    let message = "";
+    try {
+      attrs({ cn: "a", ttl: input });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/--ttl.*12h, 30d/);
+    for (const example of message.match(/\b\d+[a-z]+\b/g) ?? []) {
+      if (example === input) continue;
+      expect(() => attrs({ cn: "a", ttl: example }), example).not.toThrow();
+    }
+  });
+
+  // Regression (issue 12 item 12): 40000d was sent and refused by the server.
+  it.each([["40000d", /--ttl.*at most 100 years \(36525d\)/], ["101y", /--ttl.*100 years/]])("refuses --ttl %s over the server's limit", (ttl, message) => {
+    expect(() => attrs({ cn: "a", ttl })).toThrowError(message);
+    expect(attrs({ cn: "a", ttl: "36525d" }).ttl).toBe("36525d");
+  });
+
+  it("refuses dates over 100 years apart", () => {
+    expect(() => attrs({ cn: "a", notBefore: "2026-02-01", notAfter: "2127-02-01" })).toThrowError(/--not-after.*100 years/);
+  });
+
   it("passes dates through as ISO strings without a ttl", () => {
     const a = attrs({ cn: "a", notBefore: "2026-02-01", notAfter: "2026-03-01T12:00:00+02:00" });
     expect(a).toMatchObject({ notBefore: "2026-02-01T00:00:00.000Z", notAfter: "2026-03-01T10:00:00.000Z" });
@@ -163,8 +223,9 @@ describe("validity", () => {
   });
 
   it.each([
-    [{ ttl: "30d", notAfter: "2026-03-01" }, /--ttl cannot be combined/],
-    [{ notAfter: "2026-03-01" }, /--not-before and --not-after go together/],
+    [{ ttl: "30d", notAfter: "2026-03-01" }, /--ttl cannot be used with --not-before\/--not-after/],
+    [{ notAfter: "2026-03-01" }, /--not-after requires --not-before/],
+    [{ notBefore: "2026-03-01" }, /--not-before requires --not-after/],
     [{ notBefore: "2026-03-01", notAfter: "2026-02-01" }, /must be earlier/],
     [{ notBefore: "2026-03-01", notAfter: "2026-03-01" }, /must be earlier/],
     [{ notBefore: "2025-01-01", notAfter: "2025-06-01" }, /--not-after.*already past/],
@@ -179,7 +240,7 @@ describe("validity", () => {
   it("basic constraints only with --ca, path length a whole number", () => {
     expect(attrs({ cn: "a", ca: true, pathLength: "0" }).basicConstraints).toEqual({ isCA: true, pathLength: 0 });
     expect(attrs({ cn: "a" }).basicConstraints).toBeUndefined();
-    expect(() => attrs({ cn: "a", pathLength: "1" })).toThrowError(/--path-length only applies/);
+    expect(() => attrs({ cn: "a", pathLength: "1" })).toThrowError(/--path-length requires --ca/);
     expect(() => attrs({ cn: "a", ca: true, pathLength: "-1" })).toThrowError(/--path-length/);
     expect(() => attrs({ cn: "a", ca: true, pathLength: "one" })).toThrowError(/--path-length/);
   });
@@ -204,18 +265,21 @@ describe("parseIssueFlags (argv values → IssueParams)", () => {
     expect(params).toMatchObject({
       profile: PROFILE, projectId: "p1", applicationId: PROFILE, mode: "local-key", outDir: "/work/out", force: true, wait: false,
       waitTimeoutMs: 3_600_000, files: { cert: "/work/out/cert.pem", key: "/work/out/key.pem" },
-      attributes: { commonName: "www.example.com", ttl: "14d", altNames: [{ type: "dns_name", value: "example.com" }] },
+      attributes: {
+        commonName: "www.example.com", ttl: "14d",
+        altNames: [{ type: "dns_name", value: "www.example.com" }, { type: "dns_name", value: "example.com" }],
+      },
     });
   });
 
   it.each([
     [{ profile: undefined }, /--profile is required/],
-    [{ profile: "web-server" }, /slug.*--project/],
+    [{ profile: "web-server" }, /--profile 'web-server' requires --project/],
     [{ profile: "web server", project: "p" }, /--profile.*UUID/],
     [{ application: "app-1" }, /--application.*UUID/],
-    [{ csr: "a.csr", key: "k.pem", cn: undefined }, /--csr and --key cannot be combined/],
-    [{ key: "k.pem", serverKeygen: true }, /--key and --server-keygen cannot be combined/],
-    [{ csr: "a.csr", serverKeygen: true, cn: undefined }, /--csr and --server-keygen/],
+    [{ csr: "a.csr", key: "k.pem", cn: undefined }, /--csr cannot be used with --key/],
+    [{ key: "k.pem", serverKeygen: true }, /--key cannot be used with --server-keygen/],
+    [{ csr: "a.csr", serverKeygen: true, cn: undefined }, /--csr cannot be used with --server-keygen/],
     [{ csr: "a.csr", cn: undefined, keyFile: "k.pem" }, /--key-file cannot be used with --csr/],
     [{ waitTimeout: "soon" }, /--wait-timeout/],
     [{ certFile: "x.pem", chainFile: "x.pem" }, /must be different paths/],

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../../src/model/types.js";
-import { buildAttributes } from "../../src/core/attributes/attributes.js";
+import { buildAttributes } from "../../src/cli/issue/attributes.js";
 import { buildCsr } from "../../src/core/crypto/csr.js";
 import { checkCsr, readCsrInput } from "../../src/core/crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, readKeyFile } from "../../src/core/crypto/keys.js";

@@ -1,15 +1,17 @@
+// Flags of `certctl dev-server`. Light module: commander only.
 import { Command, Option } from "commander";
+import { withDefault } from "../shared/flags.js";
 
 export function devServerCommand(): Command {
   return new Command("dev-server")
     .summary("Run a local Infisical-compatible issuer to try certctl against")
     .description("Run a local, in-memory Infisical-compatible issuer with a real CA (for trying certctl and for tests)")
-    .addOption(new Option("--port <port>", "TCP port; 0 picks a free one").default("8080"))
-    .addOption(new Option("--host <host>", "address to listen on; keep loopback unless you mean it").default("127.0.0.1"))
-    .addOption(new Option("--approval <mode>", "approval of the 'default' profile: none, manual, or auto=<duration>").default("none"))
-    .addOption(new Option("--latency <duration>", "fixed delay before every API answer (e.g. 50ms)").default("0ms"))
-    .addOption(new Option("--backdate <duration>", "issue leaves with notBefore = now - this (notAfter = notBefore + ttl), so they are already due for renewal").default("0ms"))
-    .addOption(new Option("--token-ttl <duration>", "lifetime of access tokens; expired tokens answer 403 TokenError").default("1h"))
+    .addOption(withDefault(new Option("--port <port>", "TCP port; 0 picks a free one"), "8080"))
+    .addOption(withDefault(new Option("--host <host>", "address to listen on; keep loopback unless you mean it"), "127.0.0.1"))
+    .addOption(withDefault(new Option("--approval <mode>", "approval of the 'default' profile: none, manual, or auto=<duration>"), "none"))
+    .addOption(withDefault(new Option("--latency <duration>", "fixed delay before every API answer (e.g. 50ms)"), "0ms"))
+    .addOption(withDefault(new Option("--backdate <duration>", "issue leaves with notBefore = now - this (notAfter = notBefore + ttl), so they are already due for renewal"), "0ms"))
+    .addOption(withDefault(new Option("--token-ttl <duration>", "lifetime of access tokens; expired tokens answer 403 TokenError"), "1h"))
     .addHelpText(
       "after",
       `

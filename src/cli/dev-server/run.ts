@@ -4,13 +4,14 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../../model/duration.js";
-import { FileError, invalidFlag, UsageError } from "../../model/errors.js";
+import { FileError, UsageError } from "../../model/errors.js";
+import { fileProblem, invalidValue } from "../shared/wording.js";
 import { createOutput } from "../../ui/output.js";
 import type { DevServerInfo, DevServerParams } from "../../devserver/index.js";
 // state.js is light (no x509, no ajv); the server itself is imported only once the flags are valid.
 import { parseApproval, type Approval } from "../../devserver/state.js";
 
-interface DevServerFlags {
+export interface DevServerFlags {
   port: string;
   host: string;
   approval: string;
@@ -20,7 +21,7 @@ interface DevServerFlags {
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
-  const params = await paramsFromFlags(ctx, command.opts<DevServerFlags>());
+  const params = await parseDevServerFlags(command.opts<DevServerFlags>(), ctx.globals);
   const output = createOutput(ctx);
   if (output.mode === "human") params.log = (line) => ctx.io.stderr.write(`${line}\n`);
   const { startDevServer } = await import("../../devserver/index.js");
@@ -39,10 +40,11 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   return 0;
 }
 
-async function paramsFromFlags(ctx: CommandContext, flags: DevServerFlags): Promise<DevServerParams> {
+/** The wiring: argv values → validated params. Throws UsageError naming the flag; starts nothing. */
+export async function parseDevServerFlags(flags: DevServerFlags, globals: Pick<CommandContext["globals"], "clientId" | "clientSecretFile">): Promise<DevServerParams> {
   const port = Number(flags.port);
-  if (!/^\d+$/.test(flags.port) || port > 65535) throw invalidFlag("--port", flags.port, "expected 0-65535 (0 picks a free port)");
-  if (flags.host.trim() === "") throw invalidFlag("--host", flags.host, "expected an address such as 127.0.0.1 or ::1");
+  if (!/^\d+$/.test(flags.port) || port > 65535) throw invalidValue("--port", flags.port, "expected 0-65535 (0 picks a free port)");
+  if (flags.host.trim() === "") throw invalidValue("--host", flags.host, "expected an address such as 127.0.0.1 or ::1");
   const params: DevServerParams = {
     host: flags.host,
     port,
@@ -51,7 +53,7 @@ async function paramsFromFlags(ctx: CommandContext, flags: DevServerFlags): Prom
     backdateMs: parseDuration("--backdate", flags.backdate, { allowZero: true }),
     tokenTtlMs: parseDuration("--token-ttl", flags.tokenTtl),
   };
-  const { clientId, clientSecretFile } = ctx.globals;
+  const { clientId, clientSecretFile } = globals;
   if (clientId !== undefined || clientSecretFile !== undefined) {
     params.credentials = {};
     if (clientId !== undefined) params.credentials.clientId = clientId;
@@ -62,19 +64,21 @@ async function paramsFromFlags(ctx: CommandContext, flags: DevServerFlags): Prom
 
 function approvalFlag(value: string): Approval {
   const approval = parseApproval(value, (text) => parseDuration("--approval", text, { allowZero: true }));
-  if (!approval) throw invalidFlag("--approval", value, "options are none, manual, auto=<duration> (e.g. auto=2s)");
+  if (!approval) throw invalidValue("--approval", value, "options are none, manual, auto=<duration> (e.g. auto=2s)");
   return approval;
 }
 
 async function readSecret(file: string): Promise<string> {
+  let text: string;
   try {
-    const secret = (await readFile(file, "utf8")).trim();
-    if (secret === "") throw new FileError(`--client-secret-file ${file} is empty`);
-    return secret;
+    text = await readFile(file, "utf8");
   } catch (error) {
-    if (error instanceof FileError) throw error;
-    throw new FileError(`cannot read --client-secret-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new FileError(`cannot read --client-secret-file ${file}: ${fileProblem(error)}`);
   }
+  // An empty secret is bad input, as it is for every other command (exit 2), not a file error.
+  const secret = text.trim();
+  if (secret === "") throw new UsageError(`--client-secret-file ${file} is empty`);
+  return secret;
 }
 
 /** A port in use or not ours to take is the user's to fix, not a bug. */
@@ -83,7 +87,7 @@ function listenError(error: unknown, params: DevServerParams): unknown {
   const where = `${params.host}:${params.port}`;
   if (code === "EADDRINUSE") return new UsageError(`cannot listen on ${where}: the address is already in use`, { hint: "Pick another --port, or --port 0 for a free one." });
   if (code === "EACCES") return new UsageError(`cannot listen on ${where}: permission denied`, { hint: "Use a port above 1023, or --port 0 for a free one." });
-  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return invalidFlag("--host", params.host, "expected an address of this machine, such as 127.0.0.1 or ::1");
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") return invalidValue("--host", params.host, "expected an address of this machine, such as 127.0.0.1 or ::1");
   return error;
 }
 
@@ -102,7 +106,7 @@ function banner(info: DevServerInfo): string[] {
     `  export INFISICAL_DOMAIN=${info.url}`,
     `  export INFISICAL_UNIVERSAL_AUTH_CLIENT_ID=${info.clientId}`,
     `  export INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET=${info.clientSecret}`,
-    `  certctl issue --profile ${info.profileId} --cn demo.localhost --dns demo.localhost --ttl 30d`,
+    `  certctl issue --profile ${info.profileId} --cn demo.localhost --ttl 30d    # writes ./demo.localhost/`,
     "",
     "Roots to trust: GET /api/v1/dev/ca. Press Ctrl-C to stop.",
   ];

@@ -7,31 +7,35 @@ import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { inspect } from "../../core/inspect/inspect.js";
 import { FileError, UsageError } from "../../model/errors.js";
+import { fileProblem, invalidValue } from "../shared/wording.js";
 import { renderInspect } from "../../ui/inspect.js";
 import { createOutput } from "../../ui/output.js";
 
-export interface InspectCommandParams {
-  /** A path, or "-" for standard input. */
+export interface InspectParams {
+  /** An absolute path, or "-" for standard input. */
   file: string;
+  /** How messages name the input: the path as typed, or "standard input". */
+  source: string;
 }
 
 /** A certificate bundle is kilobytes; refuse to buffer something that cannot be one. */
 const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
-export function inspectParams(command: Command): InspectCommandParams {
-  return { file: String(command.args[0]) };
+/** The wiring: the <file> argument → params. */
+export function parseInspectFlags(file: string, cwd: string): InspectParams {
+  if (file.trim() === "") throw invalidValue("<file>", file, "expected a file path, or - for standard input");
+  return file === "-" ? { file, source: "standard input" } : { file: resolve(cwd, file), source: file };
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
-  const params = inspectParams(command);
+  const params = parseInspectFlags(String(command.args[0] ?? ""), ctx.io.cwd);
   const output = createOutput(ctx);
-  const stdin = params.file === "-";
-  const bytes = stdin ? await readStream(ctx.io.stdin) : await readInputFile(resolve(ctx.io.cwd, params.file), params.file);
+  const bytes = params.file === "-" ? await readStream(ctx.io.stdin) : await readInputFile(params.file, params.source);
   if (bytes.length > MAX_INPUT_BYTES) {
-    throw new UsageError(`'${stdin ? "standard input" : params.file}' is ${bytes.length} bytes, too large to be a certificate, chain or CSR`);
+    throw new UsageError(`'${params.source}' is ${bytes.length} bytes, too large to be a certificate, chain or CSR`);
   }
-  const doc = await inspect({ bytes, source: stdin ? "standard input" : params.file, now: new Date() });
-  for (const label of doc.skippedBlocks) output.warn(`skipped a ${label} block (only certificates and CSRs are shown)`);
+  const doc = await inspect({ bytes, source: params.source, now: new Date() });
+  for (const label of doc.skippedBlocks) output.warn(`skipped a block labelled ${label} (only certificates and CSRs are shown)`);
   output.result(doc, () => renderInspect(doc, output.style));
   return 0;
 }
@@ -40,9 +44,7 @@ async function readInputFile(path: string, shown: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new FileError(`cannot read '${shown}': ${why}`);
+    throw new FileError(`cannot read '${shown}': ${fileProblem(error)}`);
   }
 }
 

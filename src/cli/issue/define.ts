@@ -1,10 +1,11 @@
 // Flags of `certctl issue`. Light module: commander only, so --help stays cheap.
 import { Command, Option } from "commander";
-import type { AttributeFlags } from "../../core/attributes/attributes.js";
+import type { AttributeFlags } from "./attributes.js";
+import { forceOption, listOption, noWaitOption, outDirOption, waitTimeoutOption } from "../shared/flags.js";
 
 /**
- * Raw values as commander collects them; src/cli/issue/run.ts turns them into IssueParams.
- * The subject, SAN, usage, algorithm and validity flags are the ones core/attributes/attributes.ts reads
+ * Raw values as commander collects them; src/cli/issue/parse.ts turns them into IssueParams.
+ * The subject, SAN, usage, algorithm and validity flags are the ones ./attributes.ts reads
  * (a type-only import: nothing is loaded at run time).
  */
 export interface IssueFlags extends AttributeFlags {
@@ -21,27 +22,27 @@ export interface IssueFlags extends AttributeFlags {
   chainFile?: string;
   fullchainFile?: string;
   keyFile?: string;
+  keyMode?: string;
+  owner?: string;
+  group?: string;
   force?: boolean;
   /** false with --no-wait */
   wait: boolean;
   waitTimeout: string;
 }
 
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 const KEY_ALGORITHMS = "RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1 (or rsa2048, rsa3072, rsa4096, p256, p384, p521)";
 
 export function issueCommand(): Command {
-  const list = (flags: string, text: string) => new Option(flags, text).argParser(collect);
+  const list = listOption;
   return new Command("issue")
-    .summary("Issue a certificate into --out-dir (the key is made locally)")
-    .description("Issue a certificate: key and CSR made locally, certificate, chain and key written to --out-dir")
+    .summary("Issue a certificate into ./<name> or --out-dir (the key is made locally)")
+    .description("Issue a certificate: key and CSR made locally, certificate, chain and key written to --out-dir (default ./<name>)")
     .addOption(new Option("--profile <uuid|slug>", "certificate profile id, or its slug together with --project"))
     .addOption(new Option("--project <id>", "project id, to resolve a --profile slug"))
     .addOption(new Option("--application <uuid>", "application id (top-level applicationId)"))
-    .addOption(new Option("--cn <name>", "subject common name"))
+    .addOption(new Option("--cn <name>", "subject common name; a DNS name or IP is also put into the SANs"))
+    .addOption(new Option("--no-cn-san", "do not copy a --cn that is a DNS name or IP into the SANs"))
     .addOption(new Option("--common-name <name>", "same as --cn").hideHelp())
     .addOption(list("--dns <name>", "DNS name SAN, e.g. www.example.com or *.example.com (repeatable)"))
     .addOption(list("--ip <addr>", "IP address SAN, IPv4 or IPv6 (repeatable)"))
@@ -66,14 +67,17 @@ export function issueCommand(): Command {
     .addOption(new Option("--csr <file|->", "submit this CSR (PEM or DER) as it is; no key is written"))
     .addOption(new Option("--key <file>", "build the CSR from this existing private key (left untouched; key.pem gets a PKCS#8 copy)"))
     .addOption(new Option("--server-keygen", "let the server generate the key (needs the ReadPrivateKey permission)"))
-    .addOption(new Option("--out-dir <dir>", "where files go").default("."))
+    .addOption(outDirOption("where files go (default ./<name>: the CN, else the first SAN)"))
     .addOption(new Option("--cert-file <path>", "certificate path (default <out-dir>/cert.pem)"))
     .addOption(new Option("--chain-file <path>", "issuing chain path (default <out-dir>/chain.pem)"))
     .addOption(new Option("--fullchain-file <path>", "certificate + chain path (default <out-dir>/fullchain.pem)"))
     .addOption(new Option("--key-file <path>", "private key path (default <out-dir>/key.pem, mode 0600)"))
-    .addOption(new Option("--force", "replace existing files (without it certctl refuses and changes nothing)"))
-    .addOption(new Option("--no-wait", "do not wait for a pending request (exit 5; resume with certctl status)"))
-    .addOption(new Option("--wait-timeout <duration>", "wait at most this long for a pending request").default("10m"))
+    .addOption(new Option("--key-mode <octal>", "key.pem's mode, e.g. 0640 for a service that reads it through --group (default 0600)"))
+    .addOption(new Option("--owner <user|uid>", "key.pem's owner (needs the right to chown)"))
+    .addOption(new Option("--group <group|gid>", "key.pem's group, e.g. ssl-cert"))
+    .addOption(forceOption("replace existing files (without it certctl refuses and changes nothing)"))
+    .addOption(noWaitOption())
+    .addOption(waitTimeoutOption())
     .addHelpText("after", EXAMPLES);
 }
 
@@ -82,11 +86,13 @@ Without --ttl or dates certctl asks for 30 days. Infisical builds that require a
 "Certificate issuance requires a valid TTL" to --not-before/--not-after alone; certctl shows that
 message as it is (exit 4). A pending request (approval, external CA) is waited for up to
 --wait-timeout; then certctl exits 5 and prints the 'certctl status' command that resumes it.
+Without --out-dir the files go into ./<name>, named after the CN (else the first SAN; with --csr,
+after the CSR file); a CN that is a DNS name or IP is also a SAN unless --no-cn-san.
 
 Examples:
   $ certctl issue --profile 3f2c6a1e-8d4b-4f7a-9c2e-1b5d7e9f0a11 --cn www.example.com --dns example.com --out-dir /etc/certctl/web
   $ certctl issue --profile web-server --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn api.internal --san 10.0.0.5 --san api.internal \\
       --key-usage digital_signature,key_encipherment --ext-key-usage server_auth --ttl 90d
-  $ certctl issue --profile rsa-servers --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn legacy.example.com --key-algorithm rsa3072 --ttl 1y
+  $ certctl issue --profile rsa-servers --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn legacy.example.com --key-algorithm rsa3072 --ttl 1y  # into ./legacy.example.com/
   $ certctl issue --profile approval --project 9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b --cn pay.example.com --no-wait --json   # exit 5, then: certctl status <id>
 `;

@@ -1,5 +1,6 @@
 // Flags of `certctl renew`. Light module: commander only.
 import { Command, Option } from "commander";
+import { forceOption, moveToDomainOption, noWaitOption, waitTimeoutOption, withDefault } from "../shared/flags.js";
 
 export interface RenewFlags {
   renewBefore?: string;
@@ -13,6 +14,7 @@ export interface RenewFlags {
   lockTimeout: string;
   wait: boolean;
   waitTimeout: string;
+  moveToDomain?: boolean;
 }
 
 export function renewCommand(): Command {
@@ -21,16 +23,17 @@ export function renewCommand(): Command {
     .description("Renew the certificates in each directory (default .) that are due; safe to run from cron or a systemd timer")
     .argument("[dir...]", "directories holding a certctl.json written by certctl issue", ["."])
     .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default one third (half under 10 days)"))
-    .addOption(new Option("--force", "renew even when not due"))
+    .addOption(forceOption("renew even when not due"))
     .addOption(new Option("--dry-run", "say what would be renewed; read local files only and send nothing"))
     .addOption(new Option("--reuse-key", "keep the existing key instead of generating a new one"))
     .addOption(new Option("--deploy-hook <command>", "run this through /bin/sh once per renewed directory, after its files are in place (CERTCTL_* variables set)"))
-    .addOption(new Option("--hook-timeout <duration>", "kill the deploy hook (and its process group) after this long").default("2m"))
+    .addOption(withDefault(new Option("--hook-timeout <duration>", "kill the deploy hook (and its process group) after this long"), "2m"))
     .addOption(new Option("--random-delay <duration>", "before the first request, sleep a random time up to this (spreads a fleet's cron runs)"))
-    .addOption(new Option("--concurrency <n>", "renew at most this many directories at once").default("4"))
-    .addOption(new Option("--lock-timeout <duration>", "wait this long for another certctl run on the same directory, then skip it (0: skip at once)").default("30s"))
-    .addOption(new Option("--no-wait", "do not wait for a pending renewal (exit 5 with the resume command)"))
-    .addOption(new Option("--wait-timeout <duration>", "wait at most this long for a pending renewal").default("10m"))
+    .addOption(withDefault(new Option("--concurrency <n>", "renew at most this many directories at once"), "4"))
+    .addOption(withDefault(new Option("--lock-timeout <duration>", "wait this long for another certctl run on the same directory, then skip it (0: skip at once)"), "30s"))
+    .addOption(noWaitOption("a pending renewal"))
+    .addOption(waitTimeoutOption("wait at most this long for a pending renewal"))
+    .addOption(moveToDomainOption())
     .addHelpText(
       "after",
       `

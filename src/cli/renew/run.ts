@@ -78,7 +78,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     hookOutput: ctx.io.stderr,
     ...(installOptions ? { installOptions } : {}),
     connect: async (recordedDomain) => {
-      const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain);
+      const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, command.opts<RenewFlags>().moveToDomain === true);
       const { api, connection } = await connect({ ...ctx, globals });
       return { api, apiUrl: connection.apiUrl };
     },

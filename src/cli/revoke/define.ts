@@ -1,11 +1,13 @@
 // Flags of `certctl revoke`. Light module: commander only.
 import { Command, Option } from "commander";
+import { moveToDomainOption, outDirOption } from "../shared/flags.js";
 
 export interface RevokeFlags {
   outDir?: string;
   certificateId?: string;
   reason?: string;
   yes?: boolean;
+  moveToDomain?: boolean;
 }
 
 const REASONS =
@@ -16,10 +18,11 @@ export function revokeCommand(): Command {
   return new Command("revoke")
     .summary("Revoke a certificate")
     .description("Revoke a certificate, named by the directory certctl wrote it to or by its certificate id")
-    .addOption(new Option("--out-dir <dir>", "revoke the certificate recorded in <dir>/certctl.json"))
+    .addOption(outDirOption("revoke the certificate recorded in <dir>/certctl.json"))
     .addOption(new Option("--certificate-id <id>", "revoke the certificate with this Infisical id"))
     .addOption(new Option("--reason <reason>", `why: ${REASONS}`))
     .addOption(new Option("-y, --yes", "do not ask for confirmation (needed when not on a terminal)"))
+    .addOption(moveToDomainOption())
     .addHelpText(
       "after",
       `

@@ -40,7 +40,7 @@ export function revokeParams(flags: RevokeFlags, ctx: CommandContext): RevokePar
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
   const params = revokeParams(command.opts<RevokeFlags>(), ctx);
   const plan = await planRevocation(params.target);
-  const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, plan.domain);
+  const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, plan.domain, command.opts<RevokeFlags>().moveToDomain === true);
   const { api } = await connect({ ...ctx, globals });
   try {
     if (!params.yes && !(await confirmRevocation(ctx, plan, params.reason))) {

@@ -1,5 +1,6 @@
 // Flags of `certctl status`. Light module: commander only.
 import { Command, Option } from "commander";
+import { outDirOption, waitTimeoutOption } from "../shared/flags.js";
 
 export interface StatusFlags {
   outDir: string;
@@ -12,9 +13,9 @@ export function statusCommand(): Command {
     .summary("Check or resume a pending certificate request")
     .description("Check or resume a certificate request; once issued, write the file set 'issue' would have written")
     .argument("<certificateRequestId>", "the request id certctl issue printed")
-    .addOption(new Option("--out-dir <dir>", "the directory given to certctl issue (holds the kept key)").default("."))
+    .addOption(outDirOption("the directory given to certctl issue (holds the kept key)", "."))
     .addOption(new Option("--wait", "wait until the request is issued, failed or rejected"))
-    .addOption(new Option("--wait-timeout <duration>", "with --wait, wait at most this long").default("10m"))
+    .addOption(waitTimeoutOption("with --wait, wait at most this long"))
     .addHelpText(
       "after",
       `

@@ -1,8 +1,7 @@
-// Subject alternative names from --dns, --ip, --email, --uri and --san: syntax checks that match
-// what a certificate can carry, and type detection for --san. Pure: no I/O.
+// Subject alternative names: syntax checks that match what a certificate can carry, and type
+// detection for a SAN given without a type. Pure: no I/O, no flags.
 import { isIP } from "node:net";
 import type { AltName, AltNameType } from "../../model/types.js";
-import { invalidFlag } from "../../model/errors.js";
 
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 
@@ -46,7 +45,7 @@ export function canonicalIPv6(ip: string): string {
   return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 }
 
-/** Which SAN type a bare `--san` value is: IP, email, URI with a scheme, else a DNS name. */
+/** Which SAN type an untyped value is: IP, email, URI with a scheme, else a DNS name. */
 export function detectSanType(value: string): AltNameType {
   if (isIP(stripBrackets(value)) !== 0) return "ip_address";
   if (value.includes("@") && !value.includes("://")) return "email";
@@ -58,55 +57,37 @@ function stripBrackets(value: string): string {
   return value.startsWith("[") && value.endsWith("]") ? value.slice(1, -1) : value;
 }
 
-export interface AltNameFlags {
-  dns?: readonly string[];
-  ip?: readonly string[];
-  email?: readonly string[];
-  uri?: readonly string[];
-  san?: readonly string[];
-}
+/** A checked SAN: the value to certify, or what is wrong with it in domain words. */
+export type AltNameCheck = { name: AltName } | { problem: string };
 
-function checkAltName(flag: string, type: AltNameType, raw: string): AltName {
+/** Checks one SAN of a known type; the caller names the flag it came from. */
+export function checkAltName(type: AltNameType, raw: string): AltNameCheck {
   const value = raw.trim();
-  if (value === "") throw invalidFlag(flag, raw, "expected a non-empty value");
+  if (value === "") return { problem: "expected a non-empty value" };
   switch (type) {
     case "dns_name":
       if (!isDnsName(value)) {
-        throw invalidFlag(flag, raw, "expected a DNS name such as www.example.com or *.example.com (letters, digits, hyphens; punycode for IDNs)");
+        return { problem: "expected a DNS name such as www.example.com or *.example.com (letters, digits, hyphens; punycode for IDNs)" };
       }
-      return { type, value: value.toLowerCase().replace(/\.$/, "") };
+      return { name: { type, value: value.toLowerCase().replace(/\.$/, "") } };
     case "ip_address": {
       const ip = stripBrackets(value);
       if (ip.includes("%")) {
-        throw invalidFlag(flag, raw, "a zone index (the %… part) cannot go into a certificate; expected an address such as fe80::1 or 2001:db8::1");
+        return { problem: "a zone index (the %… part) cannot go into a certificate; expected an address such as fe80::1 or 2001:db8::1" };
       }
-      if (isIP(ip) === 0) throw invalidFlag(flag, raw, "expected an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::1");
-      return { type, value: isIP(ip) === 6 ? canonicalIPv6(ip) : ip };
+      if (isIP(ip) === 0) return { problem: "expected an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::1" };
+      return { name: { type, value: isIP(ip) === 6 ? canonicalIPv6(ip) : ip } };
     }
     case "email":
-      if (!isEmail(value)) throw invalidFlag(flag, raw, "expected an email address such as ops@example.com");
-      return { type, value };
+      if (!isEmail(value)) return { problem: "expected an email address such as ops@example.com" };
+      return { name: { type, value } };
     case "uri":
-      if (!isUri(value)) throw invalidFlag(flag, raw, "expected a URI with a scheme such as spiffe://example.org/web or https://example.com/");
+      if (!isUri(value)) return { problem: "expected a URI with a scheme such as spiffe://example.org/web or https://example.com/" };
       // A certificate's URI is an IA5String: ASCII only (RFC 5280 4.2.1.6). Suggest the encoded form
       // rather than encoding silently, so the certificate says exactly what was typed.
       if (/[^\x20-\x7e]/.test(value)) {
-        throw invalidFlag(flag, raw, `a certificate's URI must be ASCII; use the encoded form ${new URL(value).href}`);
+        return { problem: `a certificate's URI must be ASCII; use the encoded form ${new URL(value).href}` };
       }
-      return { type, value };
+      return { name: { type, value } };
   }
-}
-
-/** Every SAN flag, typed and validated, duplicates dropped, in the order given per flag. */
-export function parseAltNames(flags: AltNameFlags): AltName[] {
-  const names: AltName[] = [];
-  const add = (name: AltName) => {
-    if (!names.some((n) => n.type === name.type && n.value === name.value)) names.push(name);
-  };
-  for (const v of flags.dns ?? []) add(checkAltName("--dns", "dns_name", v));
-  for (const v of flags.ip ?? []) add(checkAltName("--ip", "ip_address", v));
-  for (const v of flags.email ?? []) add(checkAltName("--email", "email", v));
-  for (const v of flags.uri ?? []) add(checkAltName("--uri", "uri", v));
-  for (const v of flags.san ?? []) add(checkAltName("--san", detectSanType(v.trim()), v));
-  return names;
 }
