@@ -36,6 +36,15 @@ export interface CertctlMetadata {
   issuedAt: string;
   renewedAt?: string;
   previousCertificateId?: string;
+  /** How this certificate followed previousCertificateId: the server's renewal, or a fresh issue after a refusal. */
+  lineage?: "renewed" | "reissued";
+  /** With --csr: the submitted CSR (public), resubmitted by `renew`. */
+  csr?: string;
+  /** A shell command `renew` runs after replacing this directory's set (unless --deploy-hook is given). */
+  deployHook?: string;
+  /** Set by `certctl revoke`; `renew` then treats the certificate as due. */
+  revokedAt?: string;
+  revocationReason?: string;
 }
 
 export async function readMetadata(dir: string): Promise<CertctlMetadata | undefined> {
@@ -79,7 +88,7 @@ export function storedPaths(dir: string, files: WrittenFiles): CertctlMetadata["
 }
 
 /** The absolute paths of a directory's set, from its certctl.json. */
-export function metadataPaths(dir: string, meta: CertctlMetadata): FilePaths {
+export function metadataPaths(dir: string, meta: Pick<CertctlMetadata, "files">): FilePaths {
   const abs = (path: string) => resolve(dir, path);
   return {
     cert: abs(meta.files.cert),

@@ -9,13 +9,12 @@ import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
 import { stateDir } from "./layout.js";
 import type { CertctlMetadata } from "./metadata.js";
 
-export type PendingRecord = Omit<
-  CertctlMetadata,
-  "certificateId" | "serialNumber" | "notBefore" | "notAfter" | "issuedAt" | "renewedAt" | "previousCertificateId"
-> & {
+export type PendingRecord = Omit<CertctlMetadata, "certificateId" | "serialNumber" | "notBefore" | "notAfter" | "issuedAt"> & {
   createdAt: string;
   outDir: string;
   force: boolean;
+  /** With --csr: the CSR's public key (base64 DER) the certificate must carry. */
+  csrPublicKey?: string;
 };
 
 function pendingDir(outDir: string): string {

@@ -9,6 +9,7 @@ export function devServerCommand(): Command {
     .addOption(new Option("--approval <mode>", "approval of the 'default' profile: none, manual, or auto=<duration>").default("none"))
     .addOption(new Option("--latency <duration>", "fixed delay before every API answer (e.g. 50ms)").default("0ms"))
     .addOption(new Option("--backdate <duration>", "issue leaves with notBefore = now - this (notAfter = notBefore + ttl), so they are already due for renewal").default("0ms"))
+    .addOption(new Option("--csr-renewal <mode>", "renewals of CSR-issued certificates: accept (newer builds) or refuse (403, as a mid-2026 build)").choices(["accept", "refuse"]).default("accept"))
     .addOption(new Option("--token-ttl <duration>", "lifetime of access tokens; expired tokens answer 403 TokenError").default("1h"))
     .addHelpText(
       "after",

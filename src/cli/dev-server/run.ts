@@ -17,6 +17,7 @@ interface DevServerFlags {
   latency: string;
   backdate: string;
   tokenTtl: string;
+  csrRenewal: "accept" | "refuse";
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
@@ -50,6 +51,7 @@ async function paramsFromFlags(ctx: CommandContext, flags: DevServerFlags): Prom
     latencyMs: parseDuration("--latency", flags.latency, { allowZero: true }),
     backdateMs: parseDuration("--backdate", flags.backdate, { allowZero: true }),
     tokenTtlMs: parseDuration("--token-ttl", flags.tokenTtl),
+    csrRenewal: flags.csrRenewal,
   };
   const { clientId, clientSecretFile } = ctx.globals;
   if (clientId !== undefined || clientSecretFile !== undefined) {

@@ -3,9 +3,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
-import { invalidFlag } from "../../model/errors.js";
+import { ExitCode, PendingError, invalidFlag } from "../../model/errors.js";
 import { parseDuration } from "../../model/duration.js";
-import type { StatusParams } from "../../core/request/finalize.js";
+import type { StatusParams } from "../../core/request/status.js";
 import type { StatusFlags } from "./define.js";
 import { readPending } from "../../store/pending.js";
 import { createOutput } from "../../ui/output.js";
@@ -37,7 +37,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     if (kept) runCtx = { ...ctx, globals: { ...ctx.globals, domain: kept.record.domain } };
   }
   const output = createOutput(ctx);
-  const [{ checkRequestStatus }, { connect }] = await Promise.all([import("../../core/request/finalize.js"), import("../connect.js")]);
+  const [{ checkRequestStatus }, { connect }] = await Promise.all([import("../../core/request/status.js"), import("../connect.js")]);
   // connect() only resolves settings (the login comes with the first request), so a missing
   // credential fails before any progress is shown.
   const { api } = await connect(runCtx, { onLogin: (host) => view.onLogin(host) });
@@ -46,8 +46,14 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   try {
     const report = await checkRequestStatus(params, { api, signal: ctx.signal, onProgress: view.onProgress });
     progress.stop();
+    if (report.kind === "pending" && output.mode !== "json") {
+      const { resumeCommand } = await import("../../core/request/settle.js");
+      const hint = `Resume with: ${resumeCommand(params.requestId, params.outDir, params.domainFlag)} --wait`;
+      throw new PendingError(`certificate request ${params.requestId} is ${report.request.status}; not waiting`, params.requestId, report.request.status, { hint });
+    }
     output.result(statusJson(report), () => statusSummary(report, output.style, params.outDir));
-    return 0;
+    // Still pending: the document says so on stdout (for `| jq -r .status`), and the exit code too.
+    return report.kind === "pending" ? ExitCode.pending : ExitCode.ok;
   } catch (error) {
     progress.stop();
     throw error;
