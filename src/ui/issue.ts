@@ -34,7 +34,8 @@ export function issueSummary(result: IssueResult, style: ChalkInstance, now = Da
   rows.push(["metadata", result.metadataFile]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return [style.green(`Issued ${result.subject ? firstCn(result.subject) : result.altNames[0] ?? "certificate"}`),
-    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    ...(result.notYetValidWarning ? [style.yellow(`  warning: ${result.notYetValidWarning}`)] : [])];
 }
 
 function firstCn(subject: string): string {

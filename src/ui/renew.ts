@@ -43,6 +43,7 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
         parts.push(`serial ${result.serialNumber}, not after ${result.notAfter} (${left(result)})`);
         if (result.keySource) parts.push(KEY_SOURCES[result.keySource] ?? result.keySource);
       }
+      if (result.resumedRequestId) parts.push(`resumed request ${result.resumedRequestId} left pending by an earlier run`);
       if (result.fallbackReason) parts.push(`issued fresh: ${result.fallbackReason}`);
       if (result.outcome === "hook-failed") parts.push(result.reason ?? "deploy hook failed");
       else if (result.hook?.ok) parts.push("deploy hook ok");

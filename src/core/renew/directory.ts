@@ -11,6 +11,7 @@ import { wholeDays } from "./due.js";
 import type { RenewDeps } from "./fleet.js";
 import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewParams } from "./plan.js";
 import { requestRenewal, type KeySource, type RenewServer } from "./request.js";
+import { outstandingRequest, resumeOutstanding, type KeptRequest } from "./resume.js";
 
 export async function renewDirectory(plan: DirPlan, params: RenewParams, server: RenewServer, deps: RenewDeps): Promise<DirResult> {
   let lock;
@@ -33,6 +34,8 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
   try {
     // What we read may be stale: another run may have renewed it while we waited for the lock.
     const current = { ...(await planDirectory(plan.dir, plan.dir, deps.now(), params, plan)), input: plan.input };
+    const kept = await outstandingRequest(plan.dir);
+    if (kept) return await resumed(current, kept, params, server, deps);
     if (current.meta.certificateId !== plan.meta.certificateId || !current.renew) {
       const result = planResult({ ...current, renew: false }, false);
       result.reason = "renewed by another certctl run meanwhile";
@@ -68,6 +71,20 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
   } finally {
     await lock.release();
   }
+}
+
+/** A previous run's request, resumed instead of sending a new one. */
+async function resumed(current: DirPlan, kept: KeptRequest, params: RenewParams, server: RenewServer, deps: RenewDeps): Promise<DirResult> {
+  const issued = await resumeOutstanding(current.dir, kept, params, server, {
+    signal: deps.signal, now: deps.now, onProgress: (event) => deps.onProgress?.(current.input, event),
+  });
+  return {
+    input: current.input, dir: current.dir, outcome: "renewed", exitCode: ExitCode.ok,
+    certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,
+    daysLeft: wholeDays(Date.parse(issued.notAfter) - deps.now().getTime()),
+    previousCertificateId: current.meta.certificateId, previousSerialNumber: current.validity.serialNumber,
+    method: "renew", resumedRequestId: kept.record.certificateRequestId,
+  };
 }
 
 /** A server-made key is "the same" only when the new certificate carries the old public key: some builds ignore `reuse`. */

@@ -56,6 +56,8 @@ export interface DirResult {
   previousSerialNumber?: string;
   method?: "renew" | "reissue";
   keySource?: KeySource;
+  /** Set when a request a previous run left pending was resumed (and nothing new was sent). */
+  resumedRequestId?: string;
   /** Set when the server refused to renew and a fresh certificate was issued instead. */
   fallbackReason?: string;
   hook?: { ok: boolean; exitCode: number | null; reason?: string };

@@ -9,6 +9,7 @@ import { installFileSet } from "../../store/layout.js";
 import { writeMetadata, type CertctlMetadata, type IssueMode } from "../../store/metadata.js";
 import { publicKeyDerOfPem, toPkcs8Pem } from "../crypto/keys.js";
 import { altNamesOf, oneLine, toPem, validity, verifyIssuedSet } from "../crypto/verify.js";
+import { checkIssuedCertificate } from "./check-issued.js";
 import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
 
 /** Everything needed to finish a request; the record is its durable form. */
@@ -72,6 +73,8 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   const publicKeyDer = context.publicKeyDer ?? kept ?? (keyPem !== undefined ? publicKeyDerOfPem(keyPem) : undefined);
   if (!publicKeyDer) throw new Error("finalizeIssued: no key to check the certificate against");
   const verified = await verifyIssuedSet({ certificatePem: issued.certificate, chainPem: issued.chain, publicKeyDer, certificateId: issued.certificateId });
+  // Not valid now, or missing a requested name: refused before anything is written.
+  const warning = checkIssuedCertificate(verified.leaf, record.attributes, context.now?.() ?? new Date(), issued.certificateId);
   let chain = verified.chain;
   // /certificate returns the whole chain; honour --remove-roots-from-chain as the create answer would have.
   if (record.removeRootsFromChain && !issued.chainHasRootsRemoved) {
@@ -101,10 +104,11 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   await writeMetadata(record.outDir, meta);
   const result: IssueResult = {
     status: "issued", certificateId: issued.certificateId, certificateRequestId: record.certificateRequestId, serialNumber,
-    subject: oneLine(leaf.subject), altNames: altNamesOf(leaf), notBefore: meta.notBefore, notAfter: meta.notAfter, mode: record.mode,
+    subject: oneLine(leaf.subject ?? ""), altNames: altNamesOf(leaf), notBefore: meta.notBefore, notAfter: meta.notAfter, mode: record.mode,
     files: written, metadataFile: resolve(record.outDir, "certctl.json"),
   };
   if (record.keyAlgorithm) result.keyAlgorithm = record.keyAlgorithm;
+  if (warning !== undefined) result.notYetValidWarning = warning;
   return result;
 }
 
