@@ -8,6 +8,7 @@ import type { AttributeFlags } from "../../core/attributes/attributes.js";
  * (a type-only import: nothing is loaded at run time).
  */
 export interface IssueFlags extends AttributeFlags {
+  deployHook?: string;
   profile?: string;
   project?: string;
   application?: string;
@@ -71,6 +72,7 @@ export function issueCommand(): Command {
     .addOption(new Option("--chain-file <path>", "issuing chain path (default <out-dir>/chain.pem)"))
     .addOption(new Option("--fullchain-file <path>", "certificate + chain path (default <out-dir>/fullchain.pem)"))
     .addOption(new Option("--key-file <path>", "private key path (default <out-dir>/key.pem, mode 0600)"))
+    .addOption(new Option("--deploy-hook <command>", "recorded in certctl.json: certctl renew runs it after replacing this set (unless renew --deploy-hook is given)"))
     .addOption(new Option("--force", "replace existing files (without it certctl refuses and changes nothing)"))
     .addOption(new Option("--no-wait", "do not wait for a pending request (exit 5; resume with certctl status)"))
     .addOption(new Option("--wait-timeout <duration>", "wait at most this long for a pending request").default("10m"))

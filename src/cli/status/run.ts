@@ -14,8 +14,9 @@ import { trackIssueProgress } from "../../ui/issue-progress.js";
 
 export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
   const id = requestId.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) {
-    throw invalidFlag("<certificateRequestId>", requestId, "expected the request id certctl issue printed (a UUID)");
+  // Infisical's request ids are UUIDs: anything else is a typo, refused before a request is sent.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw invalidFlag("<certificateRequestId>", requestId, "expected the request id certctl issue printed (a UUID such as 6f1c2d9e-0b7a-4c1e-9a55-2f0d3c8e7b41)");
   }
   if ((flags.outDir ?? ".").trim() === "") throw invalidFlag("--out-dir", flags.outDir ?? "", "expected a directory path");
   return {
@@ -48,7 +49,10 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     progress.stop();
     if (report.kind === "pending" && output.mode !== "json") {
       const { resumeCommand } = await import("../../core/request/settle.js");
-      const hint = `Resume with: ${resumeCommand(params.requestId, params.outDir, params.domainFlag)} --wait`;
+      // Only a directory holding the request's pending record can be finished: never hint one that does not.
+      const hint = report.kept
+        ? `Resume with: ${resumeCommand(params.requestId, params.outDir, params.domainFlag)} --wait`
+        : `No pending record for this request in ${params.outDir}: run certctl status with --out-dir set to the directory certctl issue or renew wrote to.`;
       throw new PendingError(`certificate request ${params.requestId} is ${report.request.status}; not waiting`, params.requestId, report.request.status, { hint });
     }
     output.result(statusJson(report), () => statusSummary(report, output.style, params.outDir));

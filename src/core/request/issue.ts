@@ -36,6 +36,8 @@ export interface IssueParams {
   waitTimeoutMs: number;
   /** --domain as typed, repeated in the resume command. */
   domainFlag?: string;
+  /** Recorded in certctl.json for `renew` to run after replacing the set. */
+  deployHook?: string;
 }
 
 export interface IssueDeps {
@@ -160,6 +162,7 @@ function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: 
   };
   if (params.projectId !== undefined) record.projectId = params.projectId;
   if (params.applicationId !== undefined) record.applicationId = params.applicationId;
+  if (params.deployHook !== undefined) record.deployHook = params.deployHook;
   if (material.keyAlgorithm !== undefined) record.keyAlgorithm = material.keyAlgorithm;
   if (material.signatureAlgorithm !== undefined) record.signatureAlgorithm = material.signatureAlgorithm;
   // With --csr there is no key to keep: `status` checks the certificate against the CSR's public key.
