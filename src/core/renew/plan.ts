@@ -121,6 +121,9 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
   const decision = decideDue(validity, now, opts.renewBefore);
   // A revoked certificate is replaced whatever its dates say: services must not keep serving it.
   const plan: DirPlan = { input, dir, meta, certPem, validity, decision, renew: decision.due || opts.force || meta.revokedAt !== undefined };
+  if (opts.csrPem !== undefined && meta.mode !== "csr") {
+    throw new UsageError(`--csr applies only to directories issued with --csr; ${dir} holds a ${meta.mode} certificate`);
+  }
   if (meta.mode === "csr") {
     const csrPem = opts.csrPem ?? meta.csr;
     // Found while planning, so a dry run says what the real run would: no CSR, no renewal.
