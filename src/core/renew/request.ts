@@ -13,7 +13,7 @@ import { generateSigningKey, importSigningKey, keyAlgorithmOf, readKeyFile } fro
 import { createBody, localKeyMaterial, type IssueMaterial } from "../request/issue.js";
 import type { FinalizeContext } from "../request/finalize.js";
 import { recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "../request/record.js";
-import { checkServerRequestId, settleAnswer, type RequestAnswer } from "../request/settle.js";
+import { settleAnswer, type RequestAnswer } from "../request/settle.js";
 import type { DirPlan, RenewParams } from "./plan.js";
 
 /** How the new key was obtained, for the result line. */
@@ -143,7 +143,6 @@ export async function requestRenewal(
   const { material, keySource } = await renewalMaterial(plan, params.reuseKey);
   deps.onProgress?.({ kind: "requesting", host: server.apiUrl });
   const { answer, fallbackReason } = await ask(plan, material, params.reuseKey, server);
-  checkServerRequestId(answer.certificateRequestId);
   const method = fallbackReason === undefined ? "renew" : "reissue";
   const record = renewalRecord(plan, material, server.apiUrl, answer.certificateRequestId, deps.now(), method);
   const context: FinalizeContext = {

@@ -14,7 +14,7 @@ import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
 import type { FinalizeContext } from "./finalize.js";
 import type { IssueProgress, IssueResult, RequestRecord } from "./record.js";
-import { checkServerRequestId, settleAnswer } from "./settle.js";
+import { settleAnswer } from "./settle.js";
 
 export interface IssueParams {
   /** A profile UUID, or a slug resolved with projectId. */
@@ -141,7 +141,6 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
     const answer = await api.createCertificate(body).catch((error: unknown) => {
       throw withServerHint(error, material);
     });
-    checkServerRequestId(answer.certificateRequestId);
     const record = pendingRecord(params, material, profileId, connection.apiUrl, answer.certificateRequestId, deps.now?.() ?? new Date());
     const context: FinalizeContext = {
       api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer,

@@ -43,7 +43,7 @@ export function refusedForFinalStatus(requestId: string, status: string, message
  * A request id is used in a URL, a file name and a printed command: one that is not a UUID is the
  * server's fault (exit 4), never the user's, and is not echoed.
  */
-export function checkServerRequestId(requestId: string): void {
+function checkServerRequestId(requestId: string): void {
   if (!isUuid(requestId)) throw new RefusedError("the server answered with a certificate request id that is not a UUID; nothing was kept or written");
 }
 
@@ -57,6 +57,8 @@ export async function settleAnswer(answer: RequestAnswer, context: FinalizeConte
       : { certificate: issued.certificate, chain: issued.certificateChain, privateKey: undefined };
     return finalizeIssued(context, { certificateId: issued.certificateId, ...pems, chainHasRootsRemoved: true });
   }
+  // Without a certificate the id is what certctl follows: it names a file, a URL path, a printed command.
+  checkServerRequestId(requestId);
   const status = answer.status ?? "pending";
   if (status === "failed" || status === "rejected") throw refusedForFinalStatus(requestId, status, answer.message ?? null);
   if (!isPendingStatus(status) && status !== "issued") {
