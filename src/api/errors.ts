@@ -117,6 +117,11 @@ export function errorForResponse(response: ErrorResponse, ctx: ErrorContext): Ce
         hint: "The token is expired or malformed: use a fresh token, or Universal Auth client credentials so certctl can log in again.",
       });
     }
+    // Some builds refuse to renew CSR-issued certificates with a 403 ForbiddenError: a refusal of
+    // the operation (exit 4, renew issues fresh), not a missing permission (PermissionDenied).
+    if (error === "ForbiddenError" && message !== undefined && /not eligible for renewal/i.test(message)) {
+      return new RefusedError(`${ctx.host} refused ${ctx.operation} (HTTP 403): ${message}`, { status, lines });
+    }
     return new AuthError(
       `permission denied by ${ctx.host} for ${ctx.operation}: the machine identity lacks the permission for this action` +
         (said ? ` (${said})` : ""),

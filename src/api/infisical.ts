@@ -8,7 +8,7 @@ import { describeBody, errorForResponse, isTokenError, type ErrorResponse } from
 import * as shapes from "./shapes.js";
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateBody,
-  CreateCertificateResponse, RenewBody, RenewResponse, RevocationReason, RevokeResponse,
+  CreateCertificateResponse, RenewBody, RevocationReason, RevokeResponse,
 } from "../model/types.js";
 
 /** The transport's options (signal, debug sink, proxy env, retry tuning) plus a login hook. */
@@ -27,10 +27,10 @@ export interface InfisicalApi {
   getCertificate(certificateId: string): Promise<CertificateWithChain>;
   getBundle(certificateId: string): Promise<CertificateBundle>;
   getPrivateKey(certificateId: string): Promise<string>;
+  /** The certificate's record: status (active/revoked), serial, dates, latest renewal. */
   getMetadata(certificateId: string): Promise<CertificateMetadata>;
-  renewCertificate(certificateId: string, body: RenewBody): Promise<RenewResponse>;
+  renewCertificate(certificateId: string, body: RenewBody): Promise<CreateCertificateResponse>;
   revokeCertificate(certificateId: string, reason: RevocationReason): Promise<RevokeResponse>;
-  cancelRequest(requestId: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -164,8 +164,6 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
     renewCertificate: (certificateId, body) => postOnce(`${CERTS}/${id(certificateId)}/renew`, body, shapes.parseRenew),
     revokeCertificate: (certificateId, reason) =>
       postOnce(`${CERTS}/${id(certificateId)}/revoke`, { revocationReason: reason }, shapes.parseRevoke),
-    cancelRequest: (requestId) =>
-      postOnce(`${CERTS}/certificate-requests/${id(requestId)}/cancel`, {}, (body) => shapes.object(body, "")),
     close: () => http.close(),
   };
 }

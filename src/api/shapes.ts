@@ -4,7 +4,7 @@
 // to null. Values are never echoed: they may be certificates or keys.
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateResponse,
-  IssuedCertificate, LoginResponse, RenewResponse, RequestStatus, RevokeResponse,
+  IssuedCertificate, LoginResponse, RequestStatus, RevokeResponse,
 } from "../model/types.js";
 
 /** A field is missing or has the wrong type; `problem` reads "missing certificateRequestId". */
@@ -119,19 +119,20 @@ export function parseMetadata(body: unknown): CertificateMetadata {
   return { certificate: cert as CertificateMetadata["certificate"] };
 }
 
-export function parseRenew(body: unknown): RenewResponse {
+/**
+ * A renewal answers like a create: the certificate fields at the top level once issued, or (under
+ * an approval policy or an external CA) a status and null certificate fields. Absent stays absent.
+ */
+export function parseRenew(body: unknown): CreateCertificateResponse {
   const o = object(body, "");
   const certificateRequestId = string(o, "certificateRequestId");
   const st = status(o);
-  // A renewal under an approval policy may come back pending, without a certificate yet.
-  if (st !== undefined && st !== "issued" && (o.certificate === null || o.certificate === undefined)) {
-    return {
-      certificate: "", issuingCaCertificate: "", certificateChain: "", serialNumber: "",
-      certificateId: nullableString(o, "certificateId") ?? "", certificateRequestId, status: st,
-    };
-  }
-  const result: RenewResponse = { ...issuedCertificate(o, ""), certificateRequestId };
+  const issued = o.certificate !== null && o.certificate !== undefined;
+  if (!issued && st === undefined) throw new ShapeError("missing both certificate and status");
+  const result: CreateCertificateResponse = { certificate: issued ? issuedCertificate(o, "") : null, certificateRequestId };
   if (st !== undefined) result.status = st;
+  const message = nullableString(o, "message");
+  if (message !== null) result.message = message;
   return result;
 }
 

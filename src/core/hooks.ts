@@ -1,5 +1,5 @@
-// The deploy hook: a shell command run once per renewed directory, after its files are in
-// place, usually to reload a service. It gets the paths and the new serial in its
+// Hooks: the deploy hook, a shell command run once per renewed directory after its files are in
+// place (usually to reload a service), and the pre/post hooks run once per renew run. It gets the paths and the new serial in its
 // environment — never certctl's secrets — and is killed with its whole process group when it
 // outlives its timeout, so a `reload` that hangs cannot keep a 3 a.m. cron run alive forever.
 import { spawn } from "node:child_process";
@@ -22,7 +22,12 @@ export interface HookVariables {
 
 export interface HookParams {
   command: string;
-  variables: HookVariables;
+  /** A deploy hook's directory and files; absent for --pre-hook/--post-hook. */
+  variables?: HookVariables;
+  /** "deploy hook", "pre-hook", "post-hook": how failures read. */
+  label?: string;
+  /** Where a hook without variables runs. */
+  cwd?: string;
   timeoutMs: number;
   /** certctl's environment; the hook inherits it minus the secrets. */
   env: NodeJS.ProcessEnv;
@@ -40,9 +45,10 @@ export interface HookResult {
   reason?: string;
 }
 
-export function hookEnvironment(env: NodeJS.ProcessEnv, vars: HookVariables): NodeJS.ProcessEnv {
+export function hookEnvironment(env: NodeJS.ProcessEnv, vars: HookVariables | undefined): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const name of SECRET_ENV) delete out[name];
+  if (vars === undefined) return out;
   out.CERTCTL_DIR = vars.dir;
   out.CERTCTL_CERT_FILE = vars.cert;
   out.CERTCTL_KEY_FILE = vars.key ?? "";
@@ -54,10 +60,11 @@ export function hookEnvironment(env: NodeJS.ProcessEnv, vars: HookVariables): No
 }
 
 export function runDeployHook(params: HookParams): Promise<HookResult> {
+  const label = params.label ?? "deploy hook";
   return new Promise((resolve) => {
     // detached: the hook leads its own process group, so a timeout kills `sh` and everything it started.
     const child = spawn("/bin/sh", ["-c", params.command], {
-      cwd: params.variables.dir,
+      cwd: params.variables?.dir ?? params.cwd ?? process.cwd(),
       env: hookEnvironment(params.env, params.variables),
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
@@ -99,7 +106,7 @@ export function runDeployHook(params: HookParams): Promise<HookResult> {
       resolve(result);
     };
     child.on("error", (error) => {
-      finish({ ok: false, exitCode: null, signal: null, timedOut: false, reason: `could not start the deploy hook: ${error.message}` });
+      finish({ ok: false, exitCode: null, signal: null, timedOut: false, reason: `could not start the ${label}: ${error.message}` });
     });
     // Completion is the hook's own exit: a daemon it started may keep the pipes open for days.
     // Output still in the pipes gets a moment to arrive, then the pipes are dropped.
@@ -119,12 +126,12 @@ export function runDeployHook(params: HookParams): Promise<HookResult> {
     });
     const outcome = (exitCode: number | null, signal: NodeJS.Signals | null): HookResult => {
       if (timedOut) {
-        return { ok: false, exitCode, signal, timedOut, reason: `deploy hook timed out after ${formatSeconds(params.timeoutMs)} and was killed` };
+        return { ok: false, exitCode, signal, timedOut, reason: `${label} timed out after ${formatSeconds(params.timeoutMs)} and was killed` };
       }
-      if (aborted) return { ok: false, exitCode, signal, timedOut, reason: "deploy hook stopped: certctl was interrupted" };
+      if (aborted) return { ok: false, exitCode, signal, timedOut, reason: `${label} stopped: certctl was interrupted` };
       if (exitCode === 0) return { ok: true, exitCode, signal, timedOut };
       const how = signal ? `was killed by ${signal}` : `exited with status ${exitCode}`;
-      return { ok: false, exitCode, signal, timedOut, reason: `deploy hook ${how}` };
+      return { ok: false, exitCode, signal, timedOut, reason: `${label} ${how}` };
     };
   });
 }

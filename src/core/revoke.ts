@@ -3,7 +3,8 @@
 import type { InfisicalApi } from "../api/infisical.js";
 import { REVOCATION_REASONS, friendlyReason, type RevocationReason } from "../model/types.js";
 import { FileError, invalidFlag } from "../model/errors.js";
-import { readMetadata, type CertctlMetadata } from "../store/metadata.js";
+import { readMetadata, writeMetadata, type CertctlMetadata } from "../store/metadata.js";
+import { canonicalSerial } from "./request/record.js";
 
 export type RevokeTarget = { kind: "dir"; dir: string } | { kind: "id"; certificateId: string };
 
@@ -23,6 +24,8 @@ export interface RevokePlan {
 }
 
 export interface RevokeResult {
+  /** `already-revoked`: the server had it revoked before this run (nothing was sent to revoke it). */
+  status: "revoked" | "already-revoked";
   certificateId: string;
   serialNumber: string;
   revokedAt: string;
@@ -56,15 +59,36 @@ export async function planRevocation(target: RevokeTarget): Promise<RevokePlan> 
   return plan;
 }
 
-export async function revokeCertificate(api: Pick<InfisicalApi, "revokeCertificate">, plan: RevokePlan, reason: RevocationReason): Promise<RevokeResult> {
-  const answer = await api.revokeCertificate(plan.certificateId, reason);
-  const result: RevokeResult = {
-    certificateId: plan.certificateId,
-    serialNumber: answer.serialNumber,
-    revokedAt: answer.revokedAt,
-    reason,
-    message: answer.message,
-  };
-  if (plan.dir !== undefined) result.dir = plan.dir;
+/**
+ * Check the certificate's status first (a real server answers a second revocation with a bare
+ * 500), revoke it when it is still active, and record the revocation in certctl.json so that
+ * `renew` replaces the certificate.
+ */
+export async function revokeCertificate(api: Pick<InfisicalApi, "revokeCertificate" | "getMetadata">, plan: RevokePlan, reason: RevocationReason): Promise<RevokeResult> {
+  const current = (await api.getMetadata(plan.certificateId)).certificate;
+  let result: RevokeResult;
+  if (current.status === "revoked") {
+    const revokedAt = typeof current.revokedAt === "string" ? current.revokedAt : "";
+    const said = typeof current.revocationReason === "string" && (REVOCATION_REASONS as readonly string[]).includes(current.revocationReason)
+      ? (current.revocationReason as RevocationReason) : reason;
+    result = { status: "already-revoked", certificateId: plan.certificateId, serialNumber: canonicalSerial(current.serialNumber), revokedAt, reason: said, message: "already revoked" };
+  } else {
+    const answer = await api.revokeCertificate(plan.certificateId, reason);
+    result = {
+      status: "revoked", certificateId: plan.certificateId, serialNumber: canonicalSerial(answer.serialNumber || current.serialNumber),
+      revokedAt: answer.revokedAt, reason, message: answer.message,
+    };
+  }
+  if (plan.dir !== undefined) {
+    result.dir = plan.dir;
+    await recordRevocation(plan.dir, plan.certificateId, result);
+  }
   return result;
+}
+
+/** Only when certctl.json still names the revoked certificate (a renewal may have replaced it meanwhile). */
+async function recordRevocation(dir: string, certificateId: string, result: RevokeResult): Promise<void> {
+  const meta = await readMetadata(dir);
+  if (!meta || meta.certificateId !== certificateId || meta.revokedAt !== undefined) return;
+  await writeMetadata(dir, { ...meta, revokedAt: result.revokedAt || new Date().toISOString(), revocationReason: result.reason });
 }

@@ -18,6 +18,8 @@ export interface DevServerParams {
   latencyMs: number;
   backdateMs: number;
   tokenTtlMs: number;
+  /** How renewals of CSR-issued certificates are answered (default accept, as newer upstream builds do). */
+  csrRenewal?: "accept" | "refuse";
   credentials?: Partial<Credentials>;
   /** One line per answered request; omitted under --json/--quiet. */
   log?: (line: string) => void;
@@ -50,7 +52,9 @@ export async function startDevServer(params: DevServerParams): Promise<RunningDe
   }
   const cas = await createAuthorities();
   const state = createState(cas, params.credentials ? { approval, credentials: params.credentials } : { approval });
-  const options: ServerOptions = { latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs };
+  const options: ServerOptions = {
+    latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs, csrRenewal: params.csrRenewal ?? "accept",
+  };
   const server = createHttpServer(state, options, params.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -10,6 +10,23 @@ import type { CertificateRecord, Profile, RequestRecord, ServerState, SigningPla
 export interface LifecycleOptions {
   /** Issued leaves start this long before now (--backdate), so renewal tests get "due" certificates. */
   backdateMs: number;
+  /** `refuse`: renewals of CSR-issued certificates answer 403 ForbiddenError, as a mid-2026 build does. */
+  csrRenewal: "accept" | "refuse";
+}
+
+/**
+ * A serial as the real server makes it: 40 lowercase hex digits. About 1 in 128 has its top bit
+ * set; it is then 00 + 38 digits (the certificate's own integer is 38 digits). `topBit` forces one.
+ */
+export function serverSerial(topBit: boolean): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(20));
+  if (topBit || (bytes[1] ?? 0) < 2) {
+    bytes[0] = 0;
+    bytes[1] = (bytes[1] ?? 0) | 0x80;
+  } else {
+    bytes[0] = ((bytes[0] ?? 0) & 0x7f) || 1;
+  }
+  return Buffer.from(bytes).toString("hex");
 }
 
 /** How long the simulated external CA takes for each step. */
@@ -92,9 +109,12 @@ export async function issue(state: ServerState, request: RequestRecord, opts: Li
     }
     const notBefore = new Date(Date.now() - opts.backdateMs);
     const notAfter = new Date(notBefore.getTime() + plan.lifetimeMs);
-    const leaf = await signLeaf({ ca: profile.ca, publicKey, subject: plan.subject, extensions: plan.extensions, notBefore, notAfter, hash: plan.hash });
+    const topBit = state.topBitSerials > 0;
+    if (topBit) state.topBitSerials--;
+    const serialNumber = serverSerial(topBit);
+    const leaf = await signLeaf({ ca: profile.ca, publicKey, subject: plan.subject, extensions: plan.extensions, notBefore, notAfter, hash: plan.hash, serialNumber });
     const record: CertificateRecord = {
-      id: randomUUID(), requestId: request.id, profile, pem: leaf.pem, serialNumber: leaf.serialNumber,
+      id: randomUUID(), requestId: request.id, profile, pem: leaf.pem, serialNumber,
       commonName: leaf.certificate.subjectName.getField("CN")[0] ?? "",
       notBefore: leaf.certificate.notBefore, notAfter: leaf.certificate.notAfter,
       privateKeyPem: keyPem, plan, status: "active", revokedAt: null, revocationReason: null,

@@ -2,7 +2,7 @@
 // certificates. Checks run in the order a real server runs them (schema, profile, policy, CSR).
 import { REVOCATION_REASONS, type CreateCertificateBody, type RenewalKeySource } from "../model/types.js";
 import { generateKeyPair } from "./crypto.js";
-import { badRequest, internalError, notFound, requireUuid, validationFailure } from "./http.js";
+import { HttpError, badRequest, internalError, notFound, requireUuid, validationFailure } from "./http.js";
 import { cancel, newRequest, submit } from "./lifecycle.js";
 import { keyAlgorithmOf, lifetimeFromTtl, planFromAttributes, planFromCsr } from "./plan.js";
 import { route, type Route, type RouteContext } from "./router.js";
@@ -49,11 +49,17 @@ async function renew(ctx: RouteContext) {
   if (body.csr !== undefined && (typeof body.csr !== "string" || body.csr === "")) {
     throw validationFailure([{ code: "too_small", message: "Must be at least 1 character(s)", path: ["csr"] }]);
   }
-  if (original.status === "revoked") throw badRequest("Cannot renew a revoked certificate");
+  if (original.plan.key.kind === "csr" && ctx.options.csrRenewal === "refuse") {
+    // The mid-2026 build's answer (infisical-api.md, "Observed in the second round"), before any other check.
+    throw new HttpError(403, "Certificate is not eligible for renewal: certificates issued from CSR (external private key) cannot be renewed", "ForbiddenError");
+  }
+  if (original.status === "revoked") throw badRequest("Certificate is not eligible for renewal: Certificate status is revoked, must be active");
   if (original.notAfter.getTime() <= Date.now()) throw badRequest("Cannot renew an expired certificate");
   if (original.latestRenewalCertificateId) throw badRequest("Certificate has already been renewed");
 
-  const plan = await renewalPlan(original, source, body.csr as string | undefined);
+  // That build ignores `reuse`: a new server-made key comes back.
+  const asked = source === "reuse" && ctx.options.csrRenewal === "refuse" ? "new" : source;
+  const plan = await renewalPlan(original, asked, body.csr as string | undefined);
   const request = newRequest(original.profile, plan, original.id);
   // A renewal goes through its profile's lifecycle like an issue: approval profiles wait for an
   // approver, the external CA answers `pending` first.
@@ -102,7 +108,8 @@ async function revoke(ctx: RouteContext) {
       path: ["revocationReason"],
     }]);
   }
-  if (cert.status === "revoked") throw badRequest("Certificate has already been revoked");
+  // A real server answers a second revocation with a bare 500 (infisical-api.md); so does this one.
+  if (cert.status === "revoked") throw internalError();
   cert.status = "revoked";
   cert.revokedAt = new Date();
   cert.revocationReason = reason;

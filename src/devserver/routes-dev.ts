@@ -26,5 +26,10 @@ export const devRoutes: Route[] = [
       },
     };
   }, true),
+  // The real server's serials have the top bit set about 1 time in 128; tests force the next one.
+  route("POST", "/v1/dev/serials/top-bit", false, async (ctx) => {
+    ctx.state.topBitSerials++;
+    return { status: 200, json: { next: ctx.state.topBitSerials } };
+  }, true),
   route("GET", "/v1/dev/stats", false, async (ctx) => ({ status: 200, json: Object.fromEntries(ctx.state.stats) }), true),
 ];

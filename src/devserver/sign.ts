@@ -13,6 +13,8 @@ export interface LeafParams {
   notBefore: Date;
   notAfter: Date;
   hash: HashName;
+  /** 40 hex digits as the real server makes them; random when absent. */
+  serialNumber?: string;
 }
 
 export interface SignedLeaf {
@@ -26,7 +28,7 @@ const IDENTIFIER_OIDS = new Set(["2.5.29.14", "2.5.29.35"]);
 export async function signLeaf(params: LeafParams, crypto: Crypto = globalThis.crypto): Promise<SignedLeaf> {
   const { ca } = params;
   const publicKey = params.publicKey instanceof x509.PublicKey ? params.publicKey : await x509.PublicKey.create(params.publicKey, crypto);
-  const serialNumber = randomSerial(crypto);
+  const serialNumber = params.serialNumber ?? randomSerial(crypto);
   const certificate = await x509.X509CertificateGenerator.create({
     subject: params.subject,
     issuer: ca.intermediate.subjectName,

@@ -81,6 +81,8 @@ export interface ServerState {
   requests: Map<string, RequestRecord>;
   certificates: Map<string, CertificateRecord>;
   stats: Map<string, number>;
+  /** How many of the next certificates get a serial with the top bit set (POST /api/v1/dev/serials/top-bit). */
+  topBitSerials: number;
 }
 
 export interface StateOptions {
@@ -115,6 +117,7 @@ export function createState(cas: CertificateAuthorities, options: StateOptions):
     requests: new Map(),
     certificates: new Map(),
     stats: new Map(),
+    topBitSerials: 0,
   };
 }
 

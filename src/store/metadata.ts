@@ -39,6 +39,15 @@ export interface CertctlMetadata {
   previousCertificateId?: string;
   /** --key-mode (octal text, "0640"), --owner and --group (numeric ids) as given; applied on every write. */
   permissions?: FilePermissions;
+  /** How this certificate followed previousCertificateId: the server's renewal, or a fresh issue after a refusal. */
+  lineage?: "renewed" | "reissued";
+  /** With --csr: the submitted CSR (public), resubmitted by `renew`. */
+  csr?: string;
+  /** A shell command `renew` runs after replacing this directory's set (unless --deploy-hook is given). */
+  deployHook?: string;
+  /** Set by `certctl revoke`; `renew` then treats the certificate as due. */
+  revokedAt?: string;
+  revocationReason?: string;
 }
 
 export interface FilePermissions {
@@ -114,7 +123,7 @@ export function storedPaths(dir: string, files: WrittenFiles): CertctlMetadata["
 }
 
 /** The absolute paths of a directory's set, from its certctl.json. */
-export function metadataPaths(dir: string, meta: CertctlMetadata): FilePaths {
+export function metadataPaths(dir: string, meta: Pick<CertctlMetadata, "files">): FilePaths {
   const abs = (path: string) => resolve(dir, path);
   return {
     cert: abs(meta.files.cert),

@@ -2,7 +2,7 @@
 // later exactly as `issue` would have. The key is kept under .certctl/pending/ as
 // <requestId>.key.pem (0600) — a name nobody can mistake for the live key.pem — and never
 // replaces a live key before the matching certificate has arrived.
-import { readFile, rm } from "node:fs/promises";
+import { readFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
@@ -10,13 +10,12 @@ import { makePendingDir } from "./dirs.js";
 import { stateDir } from "./live.js";
 import type { CertctlMetadata } from "./metadata.js";
 
-export type PendingRecord = Omit<
-  CertctlMetadata,
-  "certificateId" | "serialNumber" | "notBefore" | "notAfter" | "issuedAt" | "renewedAt" | "previousCertificateId"
-> & {
+export type PendingRecord = Omit<CertctlMetadata, "certificateId" | "serialNumber" | "notBefore" | "notAfter" | "issuedAt"> & {
   createdAt: string;
   outDir: string;
   force: boolean;
+  /** With --csr: the CSR's public key (base64 DER) the certificate must carry. */
+  csrPublicKey?: string;
 };
 
 function pendingDir(outDir: string): string {
@@ -56,6 +55,12 @@ export async function readPending(
   }
   const privateKeyPem = await readOptional(files.key);
   return privateKeyPem === undefined ? { record } : { record, privateKeyPem };
+}
+
+/** The request ids kept in a directory's pending folder (none when it does not exist). */
+export async function listPending(outDir: string): Promise<string[]> {
+  const names = await readdir(pendingDir(outDir)).catch(() => [] as string[]);
+  return names.filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length));
 }
 
 export async function discardPending(outDir: string, requestId: string): Promise<void> {

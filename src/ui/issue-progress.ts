@@ -1,7 +1,7 @@
 // What `certctl issue` and `certctl status` show while they work: each IssueProgress event from
 // the core becomes one step of the spinner (or one plain line), and a wait shows its status, the
 // time spent waiting so far and the server's pendingMessage.
-import type { IssueProgress } from "../core/request/finalize.js";
+import type { IssueProgress } from "../core/request/record.js";
 import type { Progress, ProgressStep } from "./progress.js";
 
 const WAITING_FOR: Record<string, string> = {
@@ -19,8 +19,8 @@ export function progressStep(event: IssueProgress, since?: number): ProgressStep
     case "requesting":
       return { text: `Requesting the certificate from ${event.host}` };
     case "pending":
-      if (event.waiting === false) {
-        return { text: `Request ${event.requestId} is ${event.status}; not waiting (--no-wait)`, detail: event.pendingMessage };
+      if (!event.waiting) {
+        return { text: `Request ${event.requestId} is ${event.status}; not waiting`, detail: event.pendingMessage };
       }
       return {
         text: `${WAITING_FOR[event.status] ?? "Waiting"} (${event.status})`,
@@ -28,7 +28,8 @@ export function progressStep(event: IssueProgress, since?: number): ProgressStep
         detail: event.pendingMessage ?? `request ${event.requestId}`,
       };
     case "writing":
-      return { text: "Verified key and chain; writing files" };
+      // With --csr certctl holds no key: only the certificate's public key and the chain were checked.
+      return { text: event.mode === "csr" ? "Verified the certificate against the CSR and the chain; writing files" : "Verified key and chain; writing files" };
   }
 }
 

@@ -2,7 +2,8 @@
 // stdout, or one JSON document.
 import type { ChalkInstance } from "chalk";
 import type { CertificateRequestStatus } from "../model/types.js";
-import type { IssueProgress, IssueResult, StatusReport } from "../core/request/finalize.js";
+import type { IssueProgress, IssueResult } from "../core/request/record.js";
+import type { StatusReport } from "../core/request/status.js";
 import { progressStep } from "./issue-progress.js";
 import { renderStep } from "./progress.js";
 import { timeLeft } from "./time-left.js";
@@ -33,7 +34,8 @@ export function issueSummary(result: IssueResult, style: ChalkInstance, now = Da
   rows.push(["metadata", result.metadataFile]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return [style.green(`Issued ${result.subject ? firstCn(result.subject) : result.altNames[0] ?? "certificate"}`),
-    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    ...(result.notYetValidWarning ? [style.yellow(`  warning: ${result.notYetValidWarning}`)] : [])];
 }
 
 function firstCn(subject: string): string {
@@ -63,6 +65,7 @@ export function issueJson(result: IssueResult): IssueJson {
 /** `certctl status`: the same document as issue, with `written` saying whether files were written. */
 export function statusJson(report: StatusReport): IssueJson & { written: boolean; note?: string } {
   if (report.kind === "written") return { ...issueJson(report.result), written: true };
+  if (report.kind === "pending") return { ...requestJson(report.requestId, report.request), written: false };
   return {
     ...requestJson(report.requestId, report.request),
     written: false,
@@ -84,6 +87,13 @@ function requestJson(requestId: string, request: CertificateRequestStatus): Issu
 export function statusSummary(report: StatusReport, style: ChalkInstance, outDir: string): string[] {
   if (report.kind === "written") return issueSummary(report.result, style);
   const { request } = report;
+  if (report.kind === "pending") {
+    return [
+      style.yellow(`Request ${report.requestId} is ${request.status}`),
+      ...(request.pendingMessage ? [`  ${request.pendingMessage}`] : []),
+      `  Wait for it with: certctl status ${report.requestId} --out-dir ${outDir} --wait`,
+    ];
+  }
   return [
     style.green(`Request ${report.requestId} is ${request.status}`),
     `  certificate  ${request.certificateId ?? "-"}`,

@@ -3,7 +3,7 @@
 import type { OutputContext } from "./output.js";
 import { formatDuration } from "../model/duration.js";
 import type { DirResult } from "../core/renew/plan.js";
-import type { IssueProgress } from "../core/request/finalize.js";
+import type { RenewProgress } from "../core/renew/fleet.js";
 import type { Output } from "./output.js";
 import { timeLeft } from "./time-left.js";
 
@@ -22,6 +22,7 @@ const KEY_SOURCES: Record<string, string> = {
   "reused-local-key": "same key",
   "new-server-key": "new server-made key",
   "reused-server-key": "same server-made key",
+  "csr": "same CSR",
 };
 
 /** "29 days left", "19 minutes left" (short-lived certificates), "expired 2 hours ago". */
@@ -42,6 +43,7 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
         parts.push(`serial ${result.serialNumber}, not after ${result.notAfter} (${left(result)})`);
         if (result.keySource) parts.push(KEY_SOURCES[result.keySource] ?? result.keySource);
       }
+      if (result.resumedRequestId) parts.push(`resumed request ${result.resumedRequestId} left pending by an earlier run`);
       if (result.fallbackReason) parts.push(`issued fresh: ${result.fallbackReason}`);
       if (result.outcome === "hook-failed") parts.push(result.reason ?? "deploy hook failed");
       else if (result.hook?.ok) parts.push("deploy hook ok");
@@ -66,7 +68,7 @@ export function resultDocument(result: DirResult): Record<string, unknown> {
 
 export interface RenewReporter {
   onResult(result: DirResult): void;
-  onProgress(input: string, event: IssueProgress | { kind: "waiting-for-lock" } | { kind: "delay"; ms: number }): void;
+  onProgress(input: string, event: RenewProgress): void;
   finish(results: DirResult[]): void;
 }
 
@@ -94,11 +96,14 @@ export function renewReporter(ctx: OutputContext, out: Output): RenewReporter {
         case "waiting-for-lock":
           out.info(`${input}: another certctl run is renewing this directory; waiting for its lock`);
           break;
+        case "hook":
+          out.info(`running the --${event.which}-hook`);
+          break;
         case "requesting":
           out.info(`${input}: renewing at ${event.host}`);
           break;
         case "pending":
-          out.info(`${input}: request ${event.requestId} is ${event.status}${event.pendingMessage ? `: ${event.pendingMessage}` : ""}; waiting`);
+          out.info(`${input}: request ${event.requestId} is ${event.status}${event.pendingMessage ? `: ${event.pendingMessage}` : ""}; ${event.waiting ? "waiting" : "not waiting"}`);
           break;
         default:
           break;

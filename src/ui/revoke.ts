@@ -5,31 +5,41 @@ import { friendlyReason, type RevocationReason } from "../model/types.js";
 import type { Io } from "../util/io.js";
 import type { Output } from "./output.js";
 
-/** Asks on stderr, reads one line from stdin; only "y" or "yes" confirms. */
-export async function confirmRevocation(ctx: { io: Io; signal: AbortSignal }, plan: RevokePlan, reason: RevocationReason): Promise<boolean> {
+/** Asks on stderr, reads one line from stdin; only "y" or "yes" confirms. Ctrl-C (or a signal) is "interrupted". */
+export async function confirmRevocation(ctx: { io: Io; signal: AbortSignal }, plan: RevokePlan, reason: RevocationReason): Promise<"yes" | "no" | "interrupted"> {
   const what = [
     `certificate ${plan.certificateId}`,
     plan.serialNumber ? `serial ${plan.serialNumber}` : undefined,
     plan.commonName ? `CN=${plan.commonName}` : undefined,
   ].filter(Boolean).join(", ");
   const rl = createInterface({ input: ctx.io.stdin, output: ctx.io.stderr, terminal: ctx.io.stdinIsTTY });
-  const onAbort = () => rl.close();
+  let interrupted = false;
+  const stop = new AbortController();
+  const onAbort = () => {
+    interrupted = true;
+    stop.abort();
+  };
   ctx.signal.addEventListener("abort", onAbort, { once: true });
+  // On a terminal Ctrl-C reaches readline, not the process: it is an interruption, not a "no".
+  rl.on("SIGINT", onAbort);
   try {
-    const answer = await rl.question(`Revoke ${what} (reason ${friendlyReason(reason)})? This cannot be undone. [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
+    const answer = await rl.question(`Revoke ${what} (reason ${friendlyReason(reason)})? This cannot be undone. [y/N] `, { signal: stop.signal });
+    return /^y(es)?$/i.test(answer.trim()) ? "yes" : "no";
   } catch {
-    return false;
+    return interrupted ? "interrupted" : "no";
   } finally {
+    // The next message starts on its own line, not after the question.
+    if (interrupted) ctx.io.stderr.write("\n");
     ctx.signal.removeEventListener("abort", onAbort);
     rl.close();
   }
 }
 
 export function showRevoked(out: Output, result: RevokeResult): void {
+  const already = result.status === "already-revoked";
   out.result(
     {
-      status: "revoked",
+      status: result.status,
       certificateId: result.certificateId,
       serialNumber: result.serialNumber,
       revokedAt: result.revokedAt,
@@ -37,10 +47,11 @@ export function showRevoked(out: Output, result: RevokeResult): void {
       ...(result.dir !== undefined ? { dir: result.dir } : {}),
     },
     () => [
-      `${out.style.green("revoked")} certificate ${result.certificateId}`,
+      already ? `${out.style.green("already revoked")} certificate ${result.certificateId} (nothing sent)` : `${out.style.green("revoked")} certificate ${result.certificateId}`,
       `  serial      ${result.serialNumber}`,
       `  revoked at  ${result.revokedAt}`,
       `  reason      ${friendlyReason(result.reason)}`,
+      ...(result.dir !== undefined ? [`  recorded in ${result.dir}/certctl.json: certctl renew replaces it`] : []),
     ],
   );
 }

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
 import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
@@ -59,6 +60,7 @@ async function stats(server: DevServerHandle): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(all).filter(([route]) => !route.includes("/dev/")));
 }
 
+const CRASH_PRELOAD = fileURLToPath(new URL("./lifecycle-crash-preload.mjs", import.meta.url));
 const RENEW_ROUTE = "POST /api/v1/cert-manager/certificates/:id/renew";
 const CREATE_ROUTE = "POST /api/v1/cert-manager/certificates";
 
@@ -393,7 +395,8 @@ describe("certctl renew: crash safety", () => {
     await Promise.all(dirs.map((d) => issue(due, d)));
     const oldSerials = dirs.map(serialOf);
     await Promise.all(steps.map(async (step, i) => {
-      const res = await renew([dirs[i]!], { CERTCTL_TEST_CRASH_AT: step });
+      // The seam is the test's: a preload that kills the process at the step (certctl ships none).
+      const res = await runCli(["renew", dirs[i]!], { cwd: work, env: { ...AUTH_ENV, CRASH_AT_STEP: step }, nodeArgs: ["--import", CRASH_PRELOAD] });
       expect(res.signal).toBe("SIGKILL");
       expectLoadableSet(dirs[i]!);
     }));

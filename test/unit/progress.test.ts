@@ -3,7 +3,7 @@
 import { PassThrough } from "node:stream";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
-import type { IssueProgress } from "../../src/core/request/finalize.js";
+import type { IssueProgress } from "../../src/core/request/record.js";
 import { trackIssueProgress } from "../../src/ui/issue-progress.js";
 import { startProgress, type Progress } from "../../src/ui/progress.js";
 import { formatDuration } from "../../src/model/duration.js";
@@ -58,7 +58,7 @@ describe("plain progress (stderr is not a terminal)", () => {
   it("--no-wait says it is not waiting", () => {
     const { progress, lines } = plain(() => 0);
     trackIssueProgress(progress).onProgress({ kind: "pending", requestId: "r2", status: "pending", pendingMessage: null, waiting: false });
-    expect(lines().at(-1)).toBe("Request r2 is pending; not waiting (--no-wait)");
+    expect(lines().at(-1)).toBe("Request r2 is pending; not waiting");
   });
 
   it("silent when disabled (--json, --quiet): nothing is written at all", () => {

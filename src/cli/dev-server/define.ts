@@ -11,6 +11,7 @@ export function devServerCommand(): Command {
     .addOption(withDefault(new Option("--approval <mode>", "approval of the 'default' profile: none, manual, or auto=<duration>"), "none"))
     .addOption(withDefault(new Option("--latency <duration>", "fixed delay before every API answer (e.g. 50ms)"), "0ms"))
     .addOption(withDefault(new Option("--backdate <duration>", "issue leaves with notBefore = now - this (notAfter = notBefore + ttl), so they are already due for renewal"), "0ms"))
+    .addOption(withDefault(new Option("--csr-renewal <mode>", "renewals of CSR-issued certificates: accept (newer builds) or refuse (403, as a mid-2026 build)").choices(["accept", "refuse"]), "accept"))
     .addOption(withDefault(new Option("--token-ttl <duration>", "lifetime of access tokens; expired tokens answer 403 TokenError"), "1h"))
     .addHelpText(
       "after",

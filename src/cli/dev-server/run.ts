@@ -18,6 +18,7 @@ export interface DevServerFlags {
   latency: string;
   backdate: string;
   tokenTtl: string;
+  csrRenewal: "accept" | "refuse";
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
@@ -52,6 +53,7 @@ export async function parseDevServerFlags(flags: DevServerFlags, globals: Pick<C
     latencyMs: parseDuration("--latency", flags.latency, { allowZero: true }),
     backdateMs: parseDuration("--backdate", flags.backdate, { allowZero: true }),
     tokenTtlMs: parseDuration("--token-ttl", flags.tokenTtl),
+    csrRenewal: flags.csrRenewal,
   };
   const { clientId, clientSecretFile } = globals;
   if (clientId !== undefined || clientSecretFile !== undefined) {

@@ -9,6 +9,7 @@ import { forceOption, listOption, noWaitOption, outDirOption, waitTimeoutOption 
  * (a type-only import: nothing is loaded at run time).
  */
 export interface IssueFlags extends AttributeFlags {
+  deployHook?: string;
   profile?: string;
   project?: string;
   application?: string;
@@ -75,6 +76,7 @@ export function issueCommand(): Command {
     .addOption(new Option("--key-mode <octal>", "key.pem's mode, e.g. 0640 for a service that reads it through --group (default 0600)"))
     .addOption(new Option("--owner <user|uid>", "key.pem's owner (needs the right to chown)"))
     .addOption(new Option("--group <group|gid>", "key.pem's group, e.g. ssl-cert"))
+    .addOption(new Option("--deploy-hook <command>", "recorded in certctl.json: certctl renew runs it after replacing this set (unless renew --deploy-hook is given)"))
     .addOption(forceOption("replace existing files (without it certctl refuses and changes nothing)"))
     .addOption(noWaitOption())
     .addOption(waitTimeoutOption())

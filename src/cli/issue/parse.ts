@@ -78,6 +78,10 @@ export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date()
   if (flags.application !== undefined) params.applicationId = flags.application.trim().toLowerCase();
   if (flags.key !== undefined) params.keyFile = resolve(cwd, flags.key);
   if (flags.csr !== undefined) params.csrFile = flags.csr === "-" ? "-" : resolve(cwd, flags.csr);
+  if (flags.deployHook !== undefined) {
+    if (flags.deployHook.trim() === "") throw invalidValue("--deploy-hook", flags.deployHook, "expected a shell command such as 'systemctl reload nginx'");
+    params.deployHook = flags.deployHook;
+  }
   return params;
 }
 

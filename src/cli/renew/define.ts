@@ -8,6 +8,9 @@ export interface RenewFlags {
   dryRun?: boolean;
   reuseKey?: boolean;
   deployHook?: string;
+  preHook?: string;
+  postHook?: string;
+  csr?: string;
   hookTimeout: string;
   randomDelay?: string;
   concurrency: string;
@@ -26,8 +29,11 @@ export function renewCommand(): Command {
     .addOption(forceOption("renew even when not due"))
     .addOption(new Option("--dry-run", "say what would be renewed; read local files only and send nothing"))
     .addOption(new Option("--reuse-key", "keep the existing key instead of generating a new one"))
-    .addOption(new Option("--deploy-hook <command>", "run this through /bin/sh once per renewed directory, after its files are in place (CERTCTL_* variables set)"))
-    .addOption(withDefault(new Option("--hook-timeout <duration>", "kill the deploy hook (and its process group) after this long"), "2m"))
+    .addOption(new Option("--deploy-hook <command>", "run this through /bin/sh once per renewed directory, after its files are in place (CERTCTL_* variables set); default: the one recorded at issue time"))
+    .addOption(new Option("--pre-hook <command>", "run this once before the first renewal of the run (not when nothing is due)"))
+    .addOption(new Option("--post-hook <command>", "run this once after the run, only when something was renewed"))
+    .addOption(withDefault(new Option("--hook-timeout <duration>", "kill a hook (and its process group) after this long"), "2m"))
+    .addOption(new Option("--csr <file>", "for directories issued with --csr: the CSR to submit (default: the one recorded at issue time)"))
     .addOption(new Option("--random-delay <duration>", "before the first request, sleep a random time up to this (spreads a fleet's cron runs)"))
     .addOption(withDefault(new Option("--concurrency <n>", "renew at most this many directories at once"), "4"))
     .addOption(withDefault(new Option("--lock-timeout <duration>", "wait this long for another certctl run on the same directory, then skip it (0: skip at once)"), "30s"))

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
-import { UsageError } from "../../model/errors.js";
+import { InterruptedError, UsageError, isSignalReason } from "../../model/errors.js";
 import { globalsWithRecordedDomain } from "../recorded.js";
 import { parseRevocationReason, planRevocation, revokeCertificate, type RevokeParams } from "../../core/revoke.js";
 import type { RevokeFlags } from "./define.js";
@@ -43,9 +43,14 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, plan.domain, command.opts<RevokeFlags>().moveToDomain === true);
   const { api } = await connect({ ...ctx, globals });
   try {
-    if (!params.yes && !(await confirmRevocation(ctx, plan, params.reason))) {
+    const answer = params.yes ? "yes" : await confirmRevocation(ctx, plan, params.reason);
+    if (answer === "interrupted") {
+      const reason: unknown = ctx.signal.reason;
+      throw new InterruptedError(isSignalReason(reason) ? reason.signal : "SIGINT", `cancelled: certificate ${plan.certificateId} was not revoked`);
+    }
+    if (answer === "no") {
       // Exit 2 like any input that stops the command before a request: a wrapper must not read it as done.
-      throw new UsageError(`not revoked: confirmation declined for certificate ${plan.certificateId}`);
+      throw new UsageError(`cancelled: certificate ${plan.certificateId} was not revoked (the answer was not yes)`);
     }
     const result = await revokeCertificate(api, plan, params.reason);
     showRevoked(createOutput(ctx), result);

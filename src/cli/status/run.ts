@@ -3,9 +3,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
-import { invalidFlag } from "../../model/errors.js";
+import { ExitCode, PendingError, invalidFlag } from "../../model/errors.js";
 import { parseDuration } from "../../model/duration.js";
-import type { StatusParams } from "../../core/request/finalize.js";
+import type { StatusParams } from "../../core/request/status.js";
 import type { StatusFlags } from "./define.js";
 import { readPending } from "../../store/pending.js";
 import { createOutput } from "../../ui/output.js";
@@ -14,8 +14,9 @@ import { trackIssueProgress } from "../../ui/issue-progress.js";
 
 export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
   const id = requestId.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(id)) {
-    throw invalidFlag("<certificateRequestId>", requestId, "expected the request id certctl issue printed (a UUID)");
+  // Infisical's request ids are UUIDs: anything else is a typo, refused before a request is sent.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    throw invalidFlag("<certificateRequestId>", requestId, "expected the request id certctl issue printed (a UUID such as 6f1c2d9e-0b7a-4c1e-9a55-2f0d3c8e7b41)");
   }
   if ((flags.outDir ?? ".").trim() === "") throw invalidFlag("--out-dir", flags.outDir ?? "", "expected a directory path");
   return {
@@ -37,7 +38,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     if (kept) runCtx = { ...ctx, globals: { ...ctx.globals, domain: kept.record.domain } };
   }
   const output = createOutput(ctx);
-  const [{ checkRequestStatus }, { connect }] = await Promise.all([import("../../core/request/finalize.js"), import("../connect.js")]);
+  const [{ checkRequestStatus }, { connect }] = await Promise.all([import("../../core/request/status.js"), import("../connect.js")]);
   // connect() only resolves settings (the login comes with the first request), so a missing
   // credential fails before any progress is shown.
   const { api } = await connect(runCtx, { onLogin: (host) => view.onLogin(host) });
@@ -46,8 +47,17 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   try {
     const report = await checkRequestStatus(params, { api, signal: ctx.signal, onProgress: view.onProgress });
     progress.stop();
+    if (report.kind === "pending" && output.mode !== "json") {
+      const { resumeCommand } = await import("../../core/request/settle.js");
+      // Only a directory holding the request's pending record can be finished: never hint one that does not.
+      const hint = report.kept
+        ? `Resume with: ${resumeCommand(params.requestId, params.outDir, params.domainFlag)} --wait`
+        : `No pending record for this request in ${params.outDir}: run certctl status with --out-dir set to the directory certctl issue or renew wrote to.`;
+      throw new PendingError(`certificate request ${params.requestId} is ${report.request.status}; not waiting`, params.requestId, report.request.status, { hint });
+    }
     output.result(statusJson(report), () => statusSummary(report, output.style, params.outDir));
-    return 0;
+    // Still pending: the document says so on stdout (for `| jq -r .status`), and the exit code too.
+    return report.kind === "pending" ? ExitCode.pending : ExitCode.ok;
   } catch (error) {
     progress.stop();
     throw error;

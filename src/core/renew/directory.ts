@@ -1,29 +1,24 @@
-// `certctl renew` for one due directory: renew it under the directory's lock, then run the deploy
+// `certctl renew` for one due directory: renew it under the directory's lock, then run its deploy
 // hook. Loaded only when something is due (key generation, CSR building, the API, locks).
-import type { Writable } from "node:stream";
-import { isSignalReason } from "../../model/errors.js";
-import { ExitCode, HookError, InterruptedError } from "../../model/errors.js";
-import type { InstallOptions } from "../../store/layout.js";
-import { acquireDirectoryLock } from "../../store/lock.js";
-import { metadataPaths } from "../../store/metadata.js";
-import { wholeDays } from "./due.js";
-import { runDeployHook, type HookResult } from "../hooks.js";
-import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewOptions } from "./plan.js";
-import { requestRenewal, type RenewRequestDeps } from "./request.js";
+import { X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { ExitCode, HookError, InterruptedError, isSignalReason } from "../../model/errors.js";
 import { formatDuration } from "../../model/duration.js";
+import { acquireDirectoryLock } from "../../store/lock.js";
+import { runDeployHook, type HookResult } from "../hooks.js";
+import type { IssueResult } from "../request/record.js";
+import { wholeDays } from "./due.js";
+import type { RenewDeps } from "./fleet.js";
+import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewParams } from "./plan.js";
+import { requestRenewal, type KeySource, type RenewServer } from "./request.js";
+import { outstandingRequest, resumeOutstanding, type KeptRequest } from "./resume.js";
 
-export interface RenewDirDeps extends Omit<RenewRequestDeps, "installOptions"> {
-  env: NodeJS.ProcessEnv;
-  /** Where the deploy hook's output goes (certctl's stderr). */
-  hookOutput: Writable;
-  installOptions?: InstallOptions;
-  onWaitingForLock?: () => void;
-}
-
-export async function renewDirectory(plan: DirPlan, opts: RenewOptions, deps: RenewDirDeps): Promise<DirResult> {
+export async function renewDirectory(plan: DirPlan, params: RenewParams, server: RenewServer, deps: RenewDeps): Promise<DirResult> {
   let lock;
   try {
-    lock = await acquireDirectoryLock(plan.dir, { waitMs: opts.lockWaitMs, signal: deps.signal, ...(deps.onWaitingForLock ? { onWait: deps.onWaitingForLock } : {}) });
+    lock = await acquireDirectoryLock(plan.dir, {
+      waitMs: params.lockWaitMs, signal: deps.signal, onWait: () => deps.onProgress?.(plan.input, { kind: "waiting-for-lock" }),
+    });
   } catch (error) {
     if (!deps.signal.aborted) return failedResult(plan.input, plan.dir, error);
     const reason: unknown = deps.signal.reason;
@@ -33,33 +28,34 @@ export async function renewDirectory(plan: DirPlan, opts: RenewOptions, deps: Re
   if (!lock) {
     return {
       input: plan.input, dir: plan.dir, outcome: "skipped", exitCode: ExitCode.ok,
-      reason: `another certctl run holds the lock on this directory (waited ${formatDuration(opts.lockWaitMs)}); left to it`,
+      reason: `another certctl run holds the lock on this directory (waited ${formatDuration(params.lockWaitMs)}); left to it`,
     };
   }
   try {
     // What we read may be stale: another run may have renewed it while we waited for the lock.
-    const current = { ...(await planDirectory(plan.dir, plan.dir, deps.now(), opts, plan)), input: plan.input };
+    const current = { ...(await planDirectory(plan.dir, plan.dir, deps.now(), params, plan)), input: plan.input };
+    const kept = await outstandingRequest(plan.dir);
+    if (kept) return await resumed(current, kept, params, server, deps);
     if (current.meta.certificateId !== plan.meta.certificateId || !current.renew) {
       const result = planResult({ ...current, renew: false }, false);
       result.reason = "renewed by another certctl run meanwhile";
       return result;
     }
-    const paths = metadataPaths(current.dir, current.meta);
-    const renewed = await requestRenewal(
-      { dir: current.dir, meta: current.meta, paths, currentCertPem: current.certPem, reuseKey: opts.reuseKey, wait: opts.wait, waitTimeoutMs: opts.waitTimeoutMs },
-      deps,
-    );
+    const renewed = await requestRenewal(current, params, server, {
+      signal: deps.signal, now: deps.now, onProgress: (event) => deps.onProgress?.(plan.input, event),
+    });
     const { issued } = renewed;
     const result: DirResult = {
       input: plan.input, dir: plan.dir, outcome: "renewed", exitCode: ExitCode.ok,
       certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,
       daysLeft: wholeDays(Date.parse(issued.notAfter) - deps.now().getTime()),
       previousCertificateId: current.meta.certificateId, previousSerialNumber: current.validity.serialNumber,
-      method: renewed.method, keySource: renewed.keySource,
+      method: renewed.method, keySource: await keySourceSeen(renewed.keySource, current.certPem, issued),
     };
     if (renewed.fallbackReason !== undefined) result.fallbackReason = renewed.fallbackReason;
-    if (opts.deployHook !== undefined) {
-      const hook = await deploy(opts.deployHook, result, issued.files, opts, deps);
+    const command = params.deployHook ?? current.meta.deployHook;
+    if (command !== undefined) {
+      const hook = await deploy(command, result, issued, params, deps);
       result.hook = { ok: hook.ok, exitCode: hook.exitCode, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
       if (!hook.ok) {
         // The new files stay: they are complete and verified; only the reload did not happen.
@@ -77,10 +73,32 @@ export async function renewDirectory(plan: DirPlan, opts: RenewOptions, deps: Re
   }
 }
 
-async function deploy(command: string, result: DirResult, files: { cert: string; chain: string; fullchain: string; key?: string }, opts: RenewOptions, deps: RenewDirDeps): Promise<HookResult> {
+/** A previous run's request, resumed instead of sending a new one. */
+async function resumed(current: DirPlan, kept: KeptRequest, params: RenewParams, server: RenewServer, deps: RenewDeps): Promise<DirResult> {
+  const issued = await resumeOutstanding(current.dir, kept, params, server, {
+    signal: deps.signal, now: deps.now, onProgress: (event) => deps.onProgress?.(current.input, event),
+  });
+  return {
+    input: current.input, dir: current.dir, outcome: "renewed", exitCode: ExitCode.ok,
+    certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,
+    daysLeft: wholeDays(Date.parse(issued.notAfter) - deps.now().getTime()),
+    previousCertificateId: current.meta.certificateId, previousSerialNumber: current.validity.serialNumber,
+    method: "renew", resumedRequestId: kept.record.certificateRequestId,
+  };
+}
+
+/** A server-made key is "the same" only when the new certificate carries the old public key: some builds ignore `reuse`. */
+async function keySourceSeen(asked: KeySource, previousCertPem: string, issued: IssueResult): Promise<KeySource> {
+  if (issued.mode !== "server-keygen") return asked;
+  const spki = (pem: string) => new X509Certificate(pem).publicKey.export({ type: "spki", format: "der" });
+  return spki(previousCertPem).equals(spki(await readFile(issued.files.cert, "utf8"))) ? "reused-server-key" : "new-server-key";
+}
+
+async function deploy(command: string, result: DirResult, issued: IssueResult, params: RenewParams, deps: RenewDeps): Promise<HookResult> {
   if (deps.signal.aborted) {
     return { ok: false, exitCode: null, signal: null, timedOut: false, reason: "deploy hook not run: certctl was interrupted" };
   }
+  const { files } = issued;
   return runDeployHook({
     command,
     variables: {
@@ -88,7 +106,7 @@ async function deploy(command: string, result: DirResult, files: { cert: string;
       ...(files.key !== undefined ? { key: files.key } : {}),
       serialNumber: result.serialNumber ?? "", notAfter: result.notAfter ?? "",
     },
-    timeoutMs: opts.hookTimeoutMs,
+    timeoutMs: params.hookTimeoutMs,
     env: deps.env,
     output: deps.hookOutput,
     signal: deps.signal,

@@ -4,6 +4,7 @@
 import { X509Certificate } from "node:crypto";
 import { invalidFlag } from "../../model/errors.js";
 import { parseDuration } from "../../model/duration.js";
+import { canonicalSerial } from "../request/record.js";
 
 const DAY = 86_400_000;
 /** Below this lifetime the default margin grows from a third to a half: a 6-hour certificate
@@ -84,7 +85,7 @@ export function certificateValidity(pem: string): CertificateValidity {
   return {
     notBefore: new Date(cert.validFrom),
     notAfter: new Date(cert.validTo),
-    serialNumber: cert.serialNumber.toLowerCase(),
+    serialNumber: canonicalSerial(cert.serialNumber),
   };
 }
 

@@ -7,9 +7,11 @@ import type { InfisicalApi } from "../../api/infisical.js";
 import { isSignalReason } from "../../model/errors.js";
 import { ExitCode, mostSevere } from "../../model/errors.js";
 import { setTimeout as sleep } from "node:timers/promises";
-import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewOptions } from "./plan.js";
-import type { RenewDirDeps } from "./directory.js";
-import type { IssueProgress } from "../request/finalize.js";
+import type { Writable } from "node:stream";
+import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewParams } from "./plan.js";
+import type { RenewServer } from "./request.js";
+import type { IssueProgress } from "../request/record.js";
+import { runDeployHook, type HookResult } from "../hooks.js";
 
 export interface FleetOptions<I, R> {
   concurrency: number;
@@ -61,32 +63,36 @@ export function fleetExitCode(codes: Iterable<number>, signal?: AbortSignal): nu
 
 // ---- certctl renew over many directories -------------------------------------------------
 
-export interface RenewRunParams extends RenewOptions {
-  dirs: string[];
-  concurrency: number;
-  /** Sleep a random time up to this before the first request (0: none). */
-  randomDelayMs: number;
-}
+export type RenewProgress = IssueProgress | { kind: "waiting-for-lock" } | { kind: "delay"; ms: number } | { kind: "hook"; which: "pre" | "post" };
 
-export interface RenewRunDeps extends Omit<RenewDirDeps, "api" | "apiUrl" | "onProgress" | "onWaitingForLock"> {
+/** What a renew run needs from its surroundings: clock, signal, environment, a client per server, and its listeners. */
+export interface RenewDeps {
   cwd: string;
+  now: () => Date;
+  signal: AbortSignal;
+  /** certctl's environment, which hooks inherit minus the secrets. */
+  env: NodeJS.ProcessEnv;
+  /** Where the hooks' output goes (certctl's stderr). */
+  hookOutput: Writable;
   /** A client for the server a directory's certificate came from (its recorded API root). */
-  connect(recordedDomain: string): Promise<{ api: InfisicalApi; apiUrl: string }>;
+  connect(recordedDomain: string): Promise<RenewServer & { api: InfisicalApi }>;
   random?: () => number;
-  onProgress?: (input: string, event: IssueProgress | { kind: "waiting-for-lock" } | { kind: "delay"; ms: number }) => void;
+  onProgress?: (input: string, event: RenewProgress) => void;
   onResult?: (result: DirResult) => void;
 }
 
 export interface RenewRunResult {
   results: DirResult[];
   exitCode: number;
+  /** The --pre-hook/--post-hook runs (absent when not given or not run). */
+  hooks: { pre?: HookResult; post?: HookResult };
 }
 
 /**
  * Plan every directory from local files; if anything is due (and this is not a dry run), wait
  * the random delay, then renew the due ones with bounded concurrency. Every directory is tried.
  */
-export async function renewDirectories(params: RenewRunParams, deps: RenewRunDeps): Promise<RenewRunResult> {
+export async function renewDirectories(params: RenewParams, deps: RenewDeps): Promise<RenewRunResult> {
   const now = deps.now();
   const planned = await Promise.all(params.dirs.map(async (input) => {
     try {
@@ -98,18 +104,20 @@ export async function renewDirectories(params: RenewRunParams, deps: RenewRunDep
   const results: DirResult[] = planned.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun)) : p)) as DirResult[];
   const due = planned.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
   for (const result of results) if (result) deps.onResult?.(result);
-  if (due.length === 0) return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)) };
+  const hooks: RenewRunResult["hooks"] = {};
+  if (due.length === 0) return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)), hooks };
 
   // Something is due: load the renewing half now, so that it loads while the login is on the wire.
   const renewer = import("./directory.js");
   renewer.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
-  const clients = new Map<string, Promise<{ api: InfisicalApi; apiUrl: string }>>();
+  const clients = new Map<string, Promise<RenewServer & { api: InfisicalApi }>>();
   try {
     if (params.randomDelayMs > 0) {
       const ms = Math.floor((deps.random ?? Math.random)() * params.randomDelayMs);
       deps.onProgress?.(due[0]!.plan.input, { kind: "delay", ms });
       await sleep(ms, undefined, { signal: deps.signal }).catch(() => undefined);
     }
+    if (params.preHook !== undefined) hooks.pre = await runRunHook("pre", params.preHook, params, deps);
     const notStarted = (item: { plan: DirPlan }): DirResult => ({
       input: item.plan.input, dir: item.plan.dir, outcome: "interrupted", exitCode: interruptCode(deps.signal),
       reason: "not started: certctl was interrupted",
@@ -117,12 +125,8 @@ export async function renewDirectories(params: RenewRunParams, deps: RenewRunDep
     const renewed = await runFleet(due, async ({ plan }) => {
       const domain = plan.meta.domain;
       if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
-      const [{ api, apiUrl }, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
-      return renewDirectory(plan, params, {
-        ...deps, api, apiUrl,
-        onProgress: (event) => deps.onProgress?.(plan.input, event),
-        onWaitingForLock: () => deps.onProgress?.(plan.input, { kind: "waiting-for-lock" }),
-      });
+      const [server, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
+      return renewDirectory(plan, params, server, deps);
     }, {
       concurrency: params.concurrency,
       signal: deps.signal,
@@ -134,7 +138,18 @@ export async function renewDirectories(params: RenewRunParams, deps: RenewRunDep
   } finally {
     for (const client of clients.values()) await client.then((c) => c.api.close(), () => undefined);
   }
-  return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode), deps.signal) };
+  // Once per run, like certbot's: a post-hook restarts what the pre-hook stopped, or reloads once for all.
+  const anyRenewed = results.some((r) => r.outcome === "renewed" || r.outcome === "hook-failed");
+  if (params.postHook !== undefined && anyRenewed) hooks.post = await runRunHook("post", params.postHook, params, deps);
+  const hookCodes = [hooks.pre, hooks.post].map((hook) => (hook && !hook.ok ? ExitCode.hook : ExitCode.ok));
+  return { results, exitCode: fleetExitCode([...results.map((r) => r.exitCode), ...hookCodes], deps.signal), hooks };
+}
+
+async function runRunHook(which: "pre" | "post", command: string, params: RenewParams, deps: RenewDeps): Promise<HookResult> {
+  deps.onProgress?.("", { kind: "hook", which });
+  return runDeployHook({
+    command, label: `${which}-hook`, cwd: deps.cwd, timeoutMs: params.hookTimeoutMs, env: deps.env, output: deps.hookOutput, signal: deps.signal,
+  });
 }
 
 function interruptCode(signal: AbortSignal): number {

@@ -3,13 +3,16 @@
 // run where nothing is due sends no request and stays cheap; renewing is directory.ts.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CertctlError, ExitCode, FileError } from "../../model/errors.js";
+import { CertctlError, ExitCode, FileError, UsageError } from "../../model/errors.js";
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../../store/metadata.js";
 import { certificateValidity, decideDue, wholeDays, type CertificateValidity, type DueDecision, type RenewBefore } from "./due.js";
 import { formatDuration } from "../../model/duration.js";
 import type { KeySource } from "./request.js";
 
-export interface RenewOptions {
+/** Everything `certctl renew` was asked to do, checked before any file is read or request sent. */
+export interface RenewParams {
+  /** The directories as the user named them, in that order. */
+  dirs: string[];
   renewBefore: RenewBefore;
   /** Renew even when not due. */
   force: boolean;
@@ -21,6 +24,15 @@ export interface RenewOptions {
   lockWaitMs: number;
   wait: boolean;
   waitTimeoutMs: number;
+  /** At most this many directories in flight. */
+  concurrency: number;
+  /** Sleep a random time up to this before the first request (0: none). */
+  randomDelayMs: number;
+  /** Run once before the first renewal of this run, and once after it when something was renewed. */
+  preHook?: string;
+  postHook?: string;
+  /** renew --csr: the CSR to submit for a --csr directory (read before anything is sent). */
+  csrPem?: string;
 }
 
 export type DirOutcome = "renewed" | "not-due" | "would-renew" | "skipped" | "failed" | "hook-failed" | "interrupted";
@@ -44,6 +56,8 @@ export interface DirResult {
   previousSerialNumber?: string;
   method?: "renew" | "reissue";
   keySource?: KeySource;
+  /** Set when a request a previous run left pending was resumed (and nothing new was sent). */
+  resumedRequestId?: string;
   /** Set when the server refused to renew and a fresh certificate was issued instead. */
   fallbackReason?: string;
   hook?: { ok: boolean; exitCode: number | null; reason?: string };
@@ -58,8 +72,10 @@ export interface DirPlan {
   /** Serial number and dates of the certificate on disk. */
   validity: CertificateValidity;
   decision: DueDecision;
-  /** Due, or --force. */
+  /** Due, revoked, or --force. */
   renew: boolean;
+  /** A --csr directory's CSR to resubmit (renew --csr, or the one kept in certctl.json) and its public key. */
+  csrPem?: string;
 }
 
 export function failedResult(input: string, dir: string, error: unknown): DirResult {
@@ -78,7 +94,7 @@ export function failedResult(input: string, dir: string, error: unknown): DirRes
  * `previous`: the plan made before the lock was taken; when the certificate file is still the
  * same text its dates are reused rather than parsed again.
  */
-export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewOptions, "renewBefore" | "force">, previous?: DirPlan): Promise<DirPlan> {
+export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewParams, "renewBefore" | "force" | "csrPem">, previous?: DirPlan): Promise<DirPlan> {
   const dir = resolve(cwd, input);
   const meta = await readMetadata(dir).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new FileError(`${dir} is not a directory`);
@@ -103,7 +119,22 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
     throw new FileError(`${certFile} is not a readable PEM certificate`);
   }
   const decision = decideDue(validity, now, opts.renewBefore);
-  return { input, dir, meta, certPem, validity, decision, renew: decision.due || opts.force };
+  // A revoked certificate is replaced whatever its dates say: services must not keep serving it.
+  const plan: DirPlan = { input, dir, meta, certPem, validity, decision, renew: decision.due || opts.force || meta.revokedAt !== undefined };
+  if (opts.csrPem !== undefined && meta.mode !== "csr") {
+    throw new UsageError(`--csr applies only to directories issued with --csr; ${dir} holds a ${meta.mode} certificate`);
+  }
+  if (meta.mode === "csr") {
+    const csrPem = opts.csrPem ?? meta.csr;
+    // Found while planning, so a dry run says what the real run would: no CSR, no renewal.
+    if (csrPem === undefined && plan.renew) {
+      throw new UsageError(`${dir} was issued from your own CSR (--csr) and keeps no CSR to resubmit`, {
+        hint: `Pass the CSR to resubmit: certctl renew ${input} --csr <file>.`,
+      });
+    }
+    if (csrPem !== undefined) plan.csrPem = csrPem;
+  }
+  return plan;
 }
 
 /** The result for a directory that is not renewed in this run (not due, or --dry-run). */
@@ -114,7 +145,7 @@ export function planResult(plan: DirPlan, dryRun: boolean): DirResult {
     daysLeft: wholeDays(plan.decision.remainingMs), dueAt: plan.decision.dueAt.toISOString(),
   };
   if (plan.renew && dryRun) {
-    const why = plan.decision.expired ? "expired" : plan.decision.due ? `due: less than ${formatDuration(plan.decision.marginMs)} left` : "not due, but --force";
+    const why = plan.meta.revokedAt !== undefined ? "revoked" : plan.decision.expired ? "expired" : plan.decision.due ? `due: less than ${formatDuration(plan.decision.marginMs)} left` : "not due, but --force";
     result.reason = `${why}; dry run, nothing sent`;
   }
   return result;

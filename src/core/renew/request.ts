@@ -1,45 +1,32 @@
 // One renewal against the server: build the key material the recorded mode calls for, ask
 // POST /{id}/renew (so Infisical keeps the lineage), fall back to a fresh issue with the
 // recorded profile and attributes when the server refuses to renew, and hand the answer to the
-// same finalize step `issue` uses (verify → install → certctl.json last).
+// same settle step `issue` and `status` use (verify → install → certctl.json last).
 import { X509Certificate } from "node:crypto";
 import type { InfisicalApi } from "../../api/infisical.js";
-import type { CertificateAttributes, IssuedCertificate, RenewBody, RequestStatus } from "../../model/types.js";
-import { isPendingStatus } from "../../model/types.js";
+import type { CertificateAttributes, RenewBody } from "../../model/types.js";
 import { RefusedError, UsageError } from "../../model/errors.js";
-import type { FilePaths, InstallOptions } from "../../store/layout.js";
 import type { CertctlMetadata } from "../../store/metadata.js";
-import { savePending } from "../../store/pending.js";
 import { defaultSignatureAlgorithm } from "../attributes/attributes.js";
+import { checkCsr } from "../crypto/csr-input.js";
 import { generateSigningKey, importSigningKey, keyAlgorithmOf, readKeyFile } from "../crypto/keys.js";
 import { createBody, localKeyMaterial, type IssueMaterial } from "../request/issue.js";
-import { fetchIssuedPems, finalizeIssued, refusedForFinalStatus, resumeAfterWait, type FinalizeContext, type IssueProgress, type IssueResult, type KeptRecord } from "../request/finalize.js";
+import type { FinalizeContext } from "../request/finalize.js";
+import { recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "../request/record.js";
+import { settleAnswer, type RequestAnswer } from "../request/settle.js";
+import type { DirPlan, RenewParams } from "./plan.js";
 
 /** How the new key was obtained, for the result line. */
-export type KeySource = "new-local-key" | "reused-local-key" | "new-server-key" | "reused-server-key";
+export type KeySource = "new-local-key" | "reused-local-key" | "new-server-key" | "reused-server-key" | "csr";
 
-export interface RenewRequestParams {
-  dir: string;
-  meta: CertctlMetadata;
-  paths: FilePaths;
-  /** The certificate on disk, for a lifetime when the fallback issue needs one. */
-  currentCertPem: string;
-  reuseKey: boolean;
-  wait: boolean;
-  waitTimeoutMs: number;
-}
-
-export interface RenewRequestDeps {
+/** The server a directory's certificate came from, and the client talking to it. */
+export interface RenewServer {
   api: Pick<InfisicalApi, "renewCertificate" | "createCertificate" | "getCertificateRequest" | "getCertificate" | "getBundle">;
   /** The API root actually used (recorded in certctl.json). */
   apiUrl: string;
-  signal: AbortSignal;
-  now: () => Date;
-  onProgress?: (event: IssueProgress) => void;
-  installOptions?: InstallOptions;
 }
 
-export interface RenewRequestResult {
+export interface RenewedCertificate {
   issued: IssueResult;
   method: "renew" | "reissue";
   keySource: KeySource;
@@ -48,29 +35,27 @@ export interface RenewRequestResult {
 }
 
 /** What certctl holds before the request: a CSR and the key it keeps, or nothing (server keygen). */
-async function renewalMaterial(params: RenewRequestParams): Promise<{ material: IssueMaterial; keySource: KeySource }> {
-  const { meta } = params;
-  if (meta.mode === "csr") {
-    throw new UsageError("this certificate was issued from your own CSR (--csr): certctl holds no key to renew it with", {
-      hint: `Issue it again with certctl issue --csr <file> --out-dir ${params.dir} --force.`,
-    });
-  }
+async function renewalMaterial(plan: DirPlan, reuseKey: boolean): Promise<{ material: IssueMaterial; keySource: KeySource }> {
+  const { meta } = plan;
   const attributes: CertificateAttributes = { ...meta.attributes };
-  if (meta.mode === "server-keygen") {
-    return { material: { mode: "server-keygen", attributes }, keySource: params.reuseKey ? "reused-server-key" : "new-server-key" };
+  if (meta.mode === "csr") {
+    if (plan.csrPem === undefined) throw new UsageError(`${plan.dir} keeps no CSR to resubmit`); // planDirectory refuses this first
+    const csr = await checkCsr(Buffer.from(plan.csrPem), "the CSR to resubmit");
+    return { material: { mode: "csr", attributes, csrPem: csr.pem, publicKeyDer: csr.publicKeyDer, keyAlgorithm: csr.keyAlgorithm }, keySource: "csr" };
   }
+  if (meta.mode === "server-keygen") {
+    return { material: { mode: "server-keygen", attributes }, keySource: "new-server-key" };
+  }
+  const paths = recordPaths({ outDir: plan.dir, files: meta.files });
   let key;
-  if (params.reuseKey) {
-    const pem = await readKeyFile(params.paths.key, "the key");
-    key = await importSigningKey(pem, params.paths.key, meta.signatureAlgorithm ?? attributes.signatureAlgorithm);
+  if (reuseKey) {
+    const pem = await readKeyFile(paths.key, "the key");
+    key = await importSigningKey(pem, paths.key, meta.signatureAlgorithm ?? attributes.signatureAlgorithm);
   } else {
-    const keyAlgorithm = meta.keyAlgorithm ?? attributes.keyAlgorithm ?? keyAlgorithmOf(new X509Certificate(params.currentCertPem).publicKey, params.paths.cert);
+    const keyAlgorithm = meta.keyAlgorithm ?? attributes.keyAlgorithm ?? keyAlgorithmOf(new X509Certificate(plan.certPem).publicKey, paths.cert);
     key = await generateSigningKey(keyAlgorithm, meta.signatureAlgorithm ?? attributes.signatureAlgorithm ?? defaultSignatureAlgorithm(keyAlgorithm));
   }
-  return {
-    material: await localKeyMaterial(attributes, key),
-    keySource: params.reuseKey ? "reused-local-key" : "new-local-key",
-  };
+  return { material: await localKeyMaterial(attributes, key), keySource: reuseKey ? "reused-local-key" : "new-local-key" };
 }
 
 function renewBody(meta: CertctlMetadata, material: IssueMaterial, reuseKey: boolean): RenewBody {
@@ -79,16 +64,20 @@ function renewBody(meta: CertctlMetadata, material: IssueMaterial, reuseKey: boo
     body.renewalKeySource = "csr";
     body.csr = material.csrPem;
   } else {
-    // The server made the key: a new one by default, the same one with --reuse-key.
+    // The server made the key: a new one by default, the same one with --reuse-key (a wish: some builds ignore it).
     body.renewalKeySource = reuseKey ? "reuse" : "new";
   }
   if (meta.removeRootsFromChain) body.removeRootsFromChain = true;
   return body;
 }
 
-/** Renew refusals that a fresh issue can get past: already renewed, expired, revoked, unknown id. */
+/**
+ * Renew refusals that a fresh issue can get past: already renewed, expired, revoked, unknown id,
+ * and the 403 ForbiddenError of builds that never renew CSR-issued certificates (api/errors.ts
+ * makes that one a RefusedError; a real permission problem stays an AuthError, exit 3).
+ */
 function isRenewRefusal(error: unknown): error is RefusedError {
-  return error instanceof RefusedError && (error.status === 400 || error.status === 404 || error.status === 422);
+  return error instanceof RefusedError && [400, 403, 404, 422].includes(error.status ?? 0);
 }
 
 /**
@@ -103,86 +92,65 @@ export function reissueAttributes(attributes: CertificateAttributes, currentCert
   return { ...rest, ttl: hours % 24 === 0 ? `${hours / 24}d` : `${hours}h` };
 }
 
-export async function requestRenewal(params: RenewRequestParams, deps: RenewRequestDeps): Promise<RenewRequestResult> {
-  const { meta } = params;
-  const { material, keySource } = await renewalMaterial(params);
-  let method: "renew" | "reissue" = "renew";
-  let fallbackReason: string | undefined;
-  let answer: { certificate: IssuedCertificate | null; certificateRequestId: string; status?: RequestStatus; message?: string };
-  deps.onProgress?.({ kind: "requesting", host: deps.apiUrl });
+/** The renew call, or the fresh issue that replaces it when the server refuses to renew. */
+async function ask(plan: DirPlan, material: IssueMaterial, reuseKey: boolean, server: RenewServer): Promise<{ answer: RequestAnswer; fallbackReason?: string }> {
+  const { meta } = plan;
   try {
-    const renewed = await deps.api.renewCertificate(meta.certificateId, renewBody(meta, material, params.reuseKey));
-    answer = {
-      certificate: renewed.certificate ? renewed : null,
-      certificateRequestId: renewed.certificateRequestId,
-      ...(renewed.status !== undefined ? { status: renewed.status } : {}),
-    };
+    return { answer: await server.api.renewCertificate(meta.certificateId, renewBody(meta, material, reuseKey)) };
   } catch (error) {
     if (!isRenewRefusal(error)) throw error;
-    method = "reissue";
     // The server's own words, without the transport prefix ("host refused POST … (HTTP 400): ").
     const said = error.message.replace(/^.*?\(HTTP \d+\):\s*/, "");
-    fallbackReason = `the server refused to renew ${meta.certificateId} (HTTP ${error.status}: ${said})`;
-    const fresh: IssueMaterial = { ...material, attributes: reissueAttributes(material.attributes, params.currentCertPem) };
+    const fallbackReason = `the server refused to renew ${meta.certificateId} (HTTP ${error.status}: ${said})`;
+    const fresh: IssueMaterial = { ...material, attributes: reissueAttributes(material.attributes, plan.certPem) };
     const body = createBody(meta.profileId, fresh, {
       removeRootsFromChain: meta.removeRootsFromChain,
       ...(meta.applicationId !== undefined ? { applicationId: meta.applicationId } : {}),
     });
-    const created = await deps.api.createCertificate(body).catch((second: unknown) => {
-      if (second instanceof RefusedError) {
-        throw new RefusedError(`${second.message} (a fresh issue, after the ${fallbackReason})`, {
-          lines: second.lines, cause: second, ...(second.status !== undefined ? { status: second.status } : {}),
-          ...(second.hint !== undefined ? { hint: second.hint } : {}),
-        });
-      }
-      throw second;
+    const answer = await server.api.createCertificate(body).catch((second: unknown) => {
+      if (!(second instanceof RefusedError)) throw second;
+      throw new RefusedError(`${second.message} (a fresh issue, after the ${fallbackReason})`, {
+        lines: second.lines, cause: second, ...(second.status !== undefined ? { status: second.status } : {}),
+        ...(second.hint !== undefined ? { hint: second.hint } : {}),
+      });
     });
-    answer = created;
+    return { answer, fallbackReason };
   }
-  const issued = await settle(answer, params, material, deps);
-  const result: RenewRequestResult = { issued, method, keySource };
-  if (fallbackReason !== undefined) result.fallbackReason = fallbackReason;
-  return result;
 }
 
-async function settle(
-  answer: { certificate: IssuedCertificate | null; certificateRequestId: string; status?: RequestStatus; message?: string },
-  params: RenewRequestParams, material: IssueMaterial, deps: RenewRequestDeps,
-): Promise<IssueResult> {
-  const { meta } = params;
-  const now = deps.now();
-  const record: KeptRecord = {
-    version: 1, domain: deps.apiUrl, profileId: meta.profileId, mode: meta.mode, attributes: material.attributes,
-    removeRootsFromChain: meta.removeRootsFromChain, certificateRequestId: answer.certificateRequestId, files: meta.files,
+/** The record a renewal keeps: the directory's own, with the new request and the lineage. */
+export function renewalRecord(plan: DirPlan, material: IssueMaterial, apiUrl: string, requestId: string, now: Date, method: "renew" | "reissue"): RequestRecord {
+  const { meta } = plan;
+  const { certificateId: _id, serialNumber: _serial, notBefore: _nb, notAfter: _na, issuedAt: _at, revokedAt: _rev, revocationReason: _reason, ...kept } = meta;
+  const record: RequestRecord = {
+    ...kept, domain: apiUrl, attributes: material.attributes, certificateRequestId: requestId,
     // force: the set being replaced is certctl's own; a later `certctl status` must be able to replace it too.
-    createdAt: now.toISOString(), outDir: params.dir, force: true,
-    // Kept with a pending request too, so a later `certctl status` records the lineage (finalizeIssued carries record fields).
-    renewedAt: now.toISOString(), previousCertificateId: meta.certificateId,
+    createdAt: now.toISOString(), outDir: plan.dir, force: true,
+    renewedAt: now.toISOString(), previousCertificateId: meta.certificateId, lineage: method === "renew" ? "renewed" : "reissued",
   };
-  for (const key of ["profile", "projectId", "applicationId"] as const) if (meta[key] !== undefined) record[key] = meta[key];
   const keyAlgorithm = material.keyAlgorithm ?? meta.keyAlgorithm;
   const signatureAlgorithm = material.signatureAlgorithm ?? meta.signatureAlgorithm;
   if (keyAlgorithm !== undefined) record.keyAlgorithm = keyAlgorithm;
   if (signatureAlgorithm !== undefined) record.signatureAlgorithm = signatureAlgorithm;
+  if (material.mode === "csr" && material.publicKeyDer) record.csrPublicKey = material.publicKeyDer.toString("base64");
+  return record;
+}
+
+export async function requestRenewal(
+  plan: DirPlan, params: Pick<RenewParams, "reuseKey" | "wait" | "waitTimeoutMs">, server: RenewServer,
+  deps: { signal: AbortSignal; now: () => Date; onProgress?: (event: IssueProgress) => void },
+): Promise<RenewedCertificate> {
+  const { material, keySource } = await renewalMaterial(plan, params.reuseKey);
+  deps.onProgress?.({ kind: "requesting", host: server.apiUrl });
+  const { answer, fallbackReason } = await ask(plan, material, params.reuseKey, server);
+  const method = fallbackReason === undefined ? "renew" : "reissue";
+  const record = renewalRecord(plan, material, server.apiUrl, answer.certificateRequestId, deps.now(), method);
   const context: FinalizeContext = {
-    api: deps.api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer, signal: deps.signal,
+    api: server.api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer, signal: deps.signal,
     domainFlag: undefined, onProgress: deps.onProgress, now: deps.now,
-    extraMetadata: { renewedAt: now.toISOString(), previousCertificateId: meta.certificateId },
-    ...(deps.installOptions ? { installOptions: deps.installOptions } : {}),
   };
-  if (answer.certificate) {
-    const issued = answer.certificate;
-    const pems = meta.mode === "server-keygen"
-      ? await fetchIssuedPems(deps.api, issued.certificateId, "server-keygen", issued)
-      : { certificate: issued.certificate, chain: issued.certificateChain, privateKey: undefined, chainHasRootsRemoved: true };
-    return finalizeIssued(context, { certificateId: issued.certificateId, ...pems });
-  }
-  const status = answer.status ?? "pending";
-  const requestId = answer.certificateRequestId;
-  if (status === "failed" || status === "rejected") throw refusedForFinalStatus(requestId, status, answer.message ?? null);
-  if (!isPendingStatus(status)) throw new RefusedError(`the server answered request ${requestId} with status '${status}' but no certificate`);
-  // Kept before waiting, exactly as issue does: a timeout or Ctrl-C can be resumed with `certctl status`.
-  await savePending(params.dir, requestId, record, material.privateKeyPem);
-  deps.onProgress?.({ kind: "pending", requestId, status, pendingMessage: answer.message ?? null });
-  return resumeAfterWait(context, { wait: params.wait, timeoutMs: params.waitTimeoutMs, initialStatus: status });
+  const issued = await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
+  const result: RenewedCertificate = { issued, method, keySource };
+  if (fallbackReason !== undefined) result.fallbackReason = fallbackReason;
+  return result;
 }

@@ -3,17 +3,18 @@
 // `certctl status` can finish the set later exactly as this would have.
 import type { Readable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
-import { isPendingStatus, type CertificateAttributes, type CreateCertificateBody, type CreateCertificateResponse, type KeyAlgorithm, type SignatureAlgorithm } from "../../model/types.js";
+import type { CertificateAttributes, CreateCertificateBody, KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import type { Connection } from "../../api/config.js";
 import { RefusedError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
-import { savePending } from "../../store/pending.js";
 import { storedPaths, type IssueMode } from "../../store/metadata.js";
 import { isUuid } from "../attributes/attributes.js";
 import { buildCsr } from "../crypto/csr.js";
 import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
-import { fetchIssuedPems, finalizeIssued, refusedForFinalStatus, resumeAfterWait, type FinalizeContext, type IssueProgress, type IssueResult, type KeptRecord } from "./finalize.js";
+import type { FinalizeContext } from "./finalize.js";
+import type { IssueProgress, IssueResult, RequestRecord } from "./record.js";
+import { settleAnswer } from "./settle.js";
 
 export interface IssueParams {
   /** A profile UUID, or a slug resolved with projectId. */
@@ -35,6 +36,8 @@ export interface IssueParams {
   waitTimeoutMs: number;
   /** --domain as typed, repeated in the resume command. */
   domainFlag?: string;
+  /** Recorded in certctl.json for `renew` to run after replacing the set. */
+  deployHook?: string;
 }
 
 export interface IssueDeps {
@@ -143,45 +146,28 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
       api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer,
       signal: deps.signal, domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
     };
-    return await settleAnswer(answer, params, context);
+    return await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   } finally {
     await api.close();
   }
 }
 
-async function settleAnswer(answer: CreateCertificateResponse, params: IssueParams, context: FinalizeContext): Promise<IssueResult> {
-  const requestId = answer.certificateRequestId;
-  if (answer.certificate) {
-    const issued = answer.certificate;
-    const pems = context.record.mode === "server-keygen"
-      ? await fetchIssuedPems(context.api, issued.certificateId, "server-keygen", issued)
-      : { certificate: issued.certificate, chain: issued.certificateChain, privateKey: undefined };
-    return finalizeIssued(context, { certificateId: issued.certificateId, ...pems, chainHasRootsRemoved: true });
-  }
-  const status = answer.status ?? "pending";
-  if (status === "failed" || status === "rejected") throw refusedForFinalStatus(requestId, status, answer.message ?? null);
-  if (!isPendingStatus(status) && status !== "issued") {
-    throw new RefusedError(`the server answered request ${requestId} with an unknown status '${status}'`);
-  }
-  // Kept before waiting, so an interruption or a timeout can always be resumed with `status`.
-  await savePending(params.outDir, requestId, context.record, context.privateKeyPem);
-  context.onProgress?.({ kind: "pending", requestId, status, pendingMessage: answer.message ?? null, waiting: params.wait });
-  return resumeAfterWait(context, { wait: params.wait, timeoutMs: params.waitTimeoutMs, initialStatus: status });
-}
-
-function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): KeptRecord {
+function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): RequestRecord {
   const written = { cert: params.files.cert, chain: params.files.chain, fullchain: params.files.fullchain, ...(material.mode === "csr" ? {} : { key: params.files.key }) };
-  const record: KeptRecord = {
+  const record: RequestRecord = {
     version: 1, domain, profileId, profile: params.profile, mode: material.mode, attributes: material.attributes,
     removeRootsFromChain: params.removeRootsFromChain, certificateRequestId: requestId,
     files: storedPaths(params.outDir, written), createdAt: now.toISOString(), outDir: params.outDir, force: params.force,
   };
   if (params.projectId !== undefined) record.projectId = params.projectId;
   if (params.applicationId !== undefined) record.applicationId = params.applicationId;
+  if (params.deployHook !== undefined) record.deployHook = params.deployHook;
   if (material.keyAlgorithm !== undefined) record.keyAlgorithm = material.keyAlgorithm;
   if (material.signatureAlgorithm !== undefined) record.signatureAlgorithm = material.signatureAlgorithm;
   // With --csr there is no key to keep: `status` checks the certificate against the CSR's public key.
   if (material.mode === "csr" && material.publicKeyDer) record.csrPublicKey = material.publicKeyDer.toString("base64");
+  // The CSR is public; kept so `renew` can resubmit it.
+  if (material.mode === "csr" && material.csrPem !== undefined) record.csr = material.csrPem;
   return record;
 }
 

@@ -1,0 +1,60 @@
+// `certctl status <requestId>`: follow a request, and once it is issued finish the set that
+// `issue` or `renew` left pending in a directory, through the same settle step they use.
+import { isPendingStatus, type CertificateRequestStatus } from "../../model/types.js";
+import { RefusedError } from "../../model/errors.js";
+import { preflightFileSet } from "../../store/layout.js";
+import { readPending } from "../../store/pending.js";
+import type { FinalizeContext } from "./finalize.js";
+import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
+import { completeFinalRequest, refusedForFinalStatus, waitUntilFinal } from "./settle.js";
+
+export interface StatusParams {
+  requestId: string;
+  /** Absolute. */
+  outDir: string;
+  wait: boolean;
+  waitTimeoutMs: number;
+  domainFlag?: string;
+}
+
+export type StatusReport =
+  | { kind: "written"; result: IssueResult }
+  | { kind: "issued-elsewhere"; request: CertificateRequestStatus; requestId: string }
+  /** Still pending, and this run does not wait (the JSON document says so rather than an error). */
+  | { kind: "pending"; request: CertificateRequestStatus; requestId: string; kept: boolean };
+
+function withCanonicalSerial(request: CertificateRequestStatus): CertificateRequestStatus {
+  return request.serialNumber === null ? request : { ...request, serialNumber: canonicalSerial(request.serialNumber) };
+}
+
+export async function checkRequestStatus(
+  params: StatusParams,
+  deps: { api: FinalizeContext["api"]; signal: AbortSignal; onProgress?: (event: IssueProgress) => void; now?: () => Date },
+): Promise<StatusReport> {
+  const kept = await readPending(params.outDir, params.requestId);
+  let request = withCanonicalSerial(await deps.api.getCertificateRequest(params.requestId));
+  if (isPendingStatus(request.status)) {
+    deps.onProgress?.({ kind: "pending", requestId: params.requestId, status: request.status, pendingMessage: request.pendingMessage ?? null, waiting: params.wait });
+    if (!params.wait) return { kind: "pending", request, requestId: params.requestId, kept: kept !== undefined };
+    request = withCanonicalSerial(await waitUntilFinal(deps.api, params.requestId, request.status, {
+      wait: params.wait, timeoutMs: params.waitTimeoutMs, signal: deps.signal, outDir: params.outDir, domainFlag: params.domainFlag, onProgress: deps.onProgress,
+    }));
+  }
+  if (!kept) {
+    if (request.status !== "issued") throw refusedForFinalStatus(params.requestId, request.status, request.errorMessage);
+    return { kind: "issued-elsewhere", request, requestId: params.requestId };
+  }
+  // The kept record says where the set goes; it is written there, not necessarily in --out-dir's files.
+  const record: RequestRecord = { ...kept.record, outDir: params.outDir };
+  if (request.status === "issued") {
+    await preflightFileSet(recordPaths(record), { force: record.force, writeKey: record.mode !== "csr" });
+  }
+  const context: FinalizeContext = {
+    api: deps.api, record, privateKeyPem: kept.privateKeyPem, publicKeyDer: undefined, signal: deps.signal,
+    domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
+  };
+  if (record.mode === "local-key" && kept.privateKeyPem === undefined) {
+    throw new RefusedError(`the key kept for request ${params.requestId} is missing from ${params.outDir}/.certctl/pending; cannot complete the set`);
+  }
+  return { kind: "written", result: await completeFinalRequest(context, request) };
+}
