@@ -6,6 +6,7 @@ import type { GlobalOptions } from "./context.js";
 import { FileError, UsageError, invalidFlag } from "../model/errors.js";
 import { parseDuration } from "../model/duration.js";
 import type { Connection, Credentials } from "../api/config.js";
+import { resolveAuthMethod } from "./auth-method.js";
 
 export type { Connection, Credentials };
 
@@ -72,15 +73,17 @@ async function resolveCredentials(globals: GlobalOptions, env: NodeJS.ProcessEnv
   if (globals.clientSecretFile !== undefined) {
     credentials.clientSecret = await readSecretFile(globals.clientSecretFile);
   } else {
-    const secret = firstSet(env, "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET");
+    // INFISICAL_UNIVERSAL_CLIENT_SECRET is the official agent's spelling.
+    const secret = firstSet(env, "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "INFISICAL_UNIVERSAL_CLIENT_SECRET");
     if (secret !== undefined) credentials.clientSecret = secret.trim();
   }
+  await resolveAuthMethod(globals, env, credentials);
   return credentials;
 }
 
 /** Fails before any request when there is no way to authenticate. */
 export function requireCredentials(credentials: Credentials): void {
-  if (credentials.token) return;
+  if (credentials.token || credentials.identity) return;
   if (credentials.clientId && credentials.clientSecret) return;
   if (credentials.clientId) {
     throw new UsageError("--client-id is set but no client secret was given", {
@@ -92,8 +95,8 @@ export function requireCredentials(credentials: Credentials): void {
       hint: "Pass --client-id <id> or set INFISICAL_UNIVERSAL_AUTH_CLIENT_ID.",
     });
   }
-  throw new UsageError("no credentials: need --token (or INFISICAL_TOKEN) or --client-id with a client secret", {
-    hint: "For Universal Auth set INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET.",
+  throw new UsageError("no credentials: need --token (or INFISICAL_TOKEN), --client-id with a client secret, or --auth-method with --identity-id", {
+    hint: "For Universal Auth set INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET; for a platform identity see `certctl --help` (--auth-method).",
   });
 }
 

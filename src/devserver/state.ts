@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { KeyAlgorithm, RequestStatus } from "../model/types.js";
 import type { CertificateAuthorities, IssuingCa } from "./ca.js";
 import type { HashName, x509 } from "./crypto.js";
+import type { MachineIdentity } from "./login/identity.js";
 
 /** How a profile's requests reach `issued`. */
 export type Approval =
@@ -81,6 +82,8 @@ export interface ServerState {
   requests: Map<string, RequestRecord>;
   certificates: Map<string, CertificateRecord>;
   stats: Map<string, number>;
+  /** The machine identity the login routes of ./login/ verify against (set at start). */
+  machine?: MachineIdentity;
 }
 
 export interface StateOptions {
