@@ -82,6 +82,8 @@ function detectMethod(globals: GlobalOptions, env: NodeJS.ProcessEnv, credential
   if (set(env.INFISICAL_GCP_IAM_SERVICE_ACCOUNT_KEY_FILE_PATH)) add("gcp-iam", "INFISICAL_GCP_IAM_SERVICE_ACCOUNT_KEY_FILE_PATH");
   if (set(env.INFISICAL_LDAP_USERNAME) || set(env.INFISICAL_LDAP_PASSWORD)) add("ldap", "INFISICAL_LDAP_USERNAME/_PASSWORD");
   if (set(env.INFISICAL_JWT)) add("jwt or oidc", "INFISICAL_JWT");
+  // A GitHub Actions job with `id-token: write` — a platform identity only if an identity id says so.
+  if (set(env.ACTIONS_ID_TOKEN_REQUEST_URL) && (globals.identityId ?? set(env.INFISICAL_MACHINE_IDENTITY_ID))) add("oidc", "ACTIONS_ID_TOKEN_REQUEST_URL");
   if (seen.size === 0) return undefined;
   const [first] = [...seen.keys()];
   if (seen.size === 1 && first && isAuthMethod(first)) return first;
