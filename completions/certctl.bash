@@ -14,10 +14,11 @@ _certctl_dirs() { local IFS=$'\n'; compopt -o filenames 2>/dev/null; COMPREPLY=(
 
 _certctl_root() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
     0) _certctl_values "issue status renew revoke inspect completion dev-server help" "" ;;
   esac
@@ -25,24 +26,26 @@ _certctl_root() {
 
 _certctl_cmd_issue() {
   case "$1" in
-    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --key-usage) _certctl_values "digital_signature key_encipherment non_repudiation data_encipherment key_agreement key_cert_sign crl_sign encipher_only decipher_only digital-signature key-encipherment non-repudiation data-encipherment key-agreement key-cert-sign crl-sign encipher-only decipher-only" "list"; return ;;
     --ext-key-usage) _certctl_values "client_auth server_auth code_signing email_protection ocsp_signing time_stamping client-auth server-auth code-signing email-protection ocsp-signing time-stamping" "list"; return ;;
     --key-algorithm) _certctl_values "RSA_2048 RSA_3072 RSA_4096 EC_prime256v1 EC_secp384r1 EC_secp521r1 rsa2048 rsa3072 rsa4096 p256 p384 p521" ""; return ;;
     --signature-algorithm) _certctl_values "RSA-SHA256 RSA-SHA384 RSA-SHA512 ECDSA-SHA256 ECDSA-SHA384 ECDSA-SHA512" ""; return ;;
-    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--client-secret-file|--cacert) _certctl_files; return ;;
+    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --out-dir) _certctl_dirs; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_status() {
   case "$1" in
     --out-dir) _certctl_dirs; return ;;
-    --wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) : ;;
   esac
@@ -50,10 +53,11 @@ _certctl_cmd_status() {
 
 _certctl_cmd_renew() {
   case "$1" in
-    --renew-before|--deploy-hook|--hook-timeout|--random-delay|--concurrency|--lock-timeout|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --renew-before|--deploy-hook|--hook-timeout|--random-delay|--concurrency|--lock-timeout|--wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --hook-timeout --random-delay --concurrency --lock-timeout --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --hook-timeout --random-delay --concurrency --lock-timeout --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_dirs ;;
     *) _certctl_dirs ;;
@@ -63,19 +67,21 @@ _certctl_cmd_renew() {
 _certctl_cmd_revoke() {
   case "$1" in
     --out-dir) _certctl_dirs; return ;;
-    --certificate-id|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --certificate-id|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --reason) _certctl_values "unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation certificate-hold privilege-withdrawn a-a-compromise UNSPECIFIED KEY_COMPROMISE CA_COMPROMISE AFFILIATION_CHANGED SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN A_A_COMPROMISE" ""; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --certificate-id --reason -y --yes -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --certificate-id --reason -y --yes -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_inspect() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_files ;;
   esac
@@ -83,10 +89,11 @@ _certctl_cmd_inspect() {
 
 _certctl_cmd_completion() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_values "bash zsh fish" "" ;;
   esac
@@ -94,19 +101,21 @@ _certctl_cmd_completion() {
 
 _certctl_cmd_dev_server() {
   case "$1" in
-    --port|--host|--latency|--backdate|--token-ttl|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --port|--host|--latency|--backdate|--token-ttl|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --approval) _certctl_values "none manual auto=" ""; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --token-ttl -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --token-ttl -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_help() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
     0) _certctl_values "issue status renew revoke inspect completion dev-server" "" ;;
   esac
@@ -120,7 +129,7 @@ _certctl() {
   for (( i = 1; i < COMP_CWORD; i++ )); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --application|--approval|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--country|--csr|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--fullchain-file|--hook-timeout|--host|--ip|--key|--key-algorithm|--key-file|--key-usage|--latency|--locality|--lock-timeout|--not-after|--not-before|--org|--ou|--out-dir|--path-length|--port|--profile|--project|--random-delay|--reason|--renew-before|--retries|--san|--signature-algorithm|--state|--timeout|--token|--token-ttl|--ttl|--uri|--wait-timeout)
+      --application|--approval|--auth-method|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--country|--csr|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--fullchain-file|--gcp-key-file|--hook-timeout|--host|--identity-id|--ip|--jwt-file|--key|--key-algorithm|--key-file|--key-usage|--latency|--ldap-password-file|--ldap-username-file|--locality|--lock-timeout|--not-after|--not-before|--org|--organization-slug|--ou|--out-dir|--path-length|--port|--profile|--project|--random-delay|--reason|--renew-before|--retries|--san|--service-account-token-file|--signature-algorithm|--state|--timeout|--token|--token-ttl|--ttl|--uri|--wait-timeout)
         if [[ "${COMP_WORDS[i+1]}" == "=" ]]; then (( i += 2 )); else (( i += 1 )); fi ;;
       # bash also splits at ":", so a value such as https://host:8443 arrives in pieces.
       :) (( i += 1 )) ;;
