@@ -12,6 +12,7 @@ import { generateKeyPair, SignJWT } from "jose";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
+import { startDevServer as startChildDevServer } from "../helpers/devserver.js";
 import { closedPort, gcpServiceAccountKey, startFakeMetadata, startSilentServer, claimsOf, type FakeMetadata, type FakeOptions } from "../helpers/fake-metadata.js";
 
 let server: RunningDevServer;
@@ -264,4 +265,25 @@ describe("organization slug and detection", () => {
   it("the minted tokens carry what the fakes were asked for (the fakes are not rubber stamps)", async () => {
     expect(claimsOf(await mint("aud-x", "sub-y"))).toMatchObject({ aud: "aud-x", sub: "sub-y" });
   });
+});
+
+describe("certctl dev-server as a separate process (what a user's CI script runs)", () => {
+  it("its --json line carries the machine identity; an LDAP login with it works and a wrong user is refused", async () => {
+    const child = await startChildDevServer();
+    try {
+      const { machineIdentity } = child as unknown as { machineIdentity: { identityId: string; ldap: { username: string; password: string } } };
+      const env = {
+        INFISICAL_DOMAIN: child.url, INFISICAL_MACHINE_IDENTITY_ID: machineIdentity.identityId,
+        INFISICAL_LDAP_USERNAME: machineIdentity.ldap.username, INFISICAL_LDAP_PASSWORD: machineIdentity.ldap.password,
+      };
+      const args = ["issue", "--profile", child.profileId, "--cn", "child.localhost", "--ttl", "1d", "--quiet"];
+      const ok = await runCli([...args, "--out-dir", join(work, "child-ok")], { env, cwd: work });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect((await child.stats())["POST /api/v1/auth/ldap-auth/login"]).toBe(1);
+      const refused = await runCli([...args, "--out-dir", join(work, "child-refused")], { env: { ...env, INFISICAL_LDAP_USERNAME: "mallory" }, cwd: work });
+      expectRefused(refused, "LDAP Auth", /HTTP 401/);
+    } finally {
+      await child.stop();
+    }
+  }, 60_000);
 });
