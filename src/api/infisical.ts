@@ -79,7 +79,9 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
       if (res.status >= 400 && res.status < 500 && res.status !== 429) {
         const { message, lines } = describeBody(response, secrets);
         const said = message ?? (lines.length > 0 ? lines.join("; ") : `HTTP ${res.status}`);
-        throw new AuthError(`${label} login refused for ${who} by ${host} (HTTP ${res.status}): ${said}`, {
+        // Universal Auth keeps its original wording; other methods lead with the method's name.
+        const refused = identity ? `${label} login refused` : "login refused";
+        throw new AuthError(`${refused} for ${who} by ${host} (HTTP ${res.status}): ${said}`, {
           hint: identity
             ? `Check --identity-id and that ${label} is configured for the identity to accept this machine's credential.`
             : "Check INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and the client secret, and that Universal Auth is enabled for the identity.",
