@@ -3,7 +3,7 @@
 // IMDS at 169.254.169.254, which AZURE_POD_IDENTITY_AUTHORITY_HOST (Azure's own SDK variable)
 // points elsewhere. Two GETs: the Azure identity SDK would be megabytes for them.
 import { callService, parseJsonField } from "./fetch-json.js";
-import { givenLogin } from "./given.js";
+import { jwtBody } from "./given.js";
 import type { LoginBuilder } from "./methods.js";
 
 const RESOURCE = "https://management.azure.com/";
@@ -31,7 +31,7 @@ export const buildLogin: LoginBuilder = async (ctx) => {
   const jwt = parseJsonField(ctx, "the Azure identity endpoint", text, "access_token");
   return {
     path: "/v1/auth/azure-auth/login",
-    body: givenLogin({ ...ctx.login, method: "jwt", jwt }).body,
+    body: jwtBody(ctx.login, jwt),
     secrets: [jwt, ...(header ? [header] : [])],
   };
 };

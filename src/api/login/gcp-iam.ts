@@ -6,6 +6,7 @@
 import { importPKCS8, SignJWT } from "jose";
 import { AuthError } from "../../model/errors.js";
 import { callService, parseJsonField } from "./fetch-json.js";
+import { jwtBody } from "./given.js";
 import type { LoginBuilder } from "./methods.js";
 
 const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -40,10 +41,9 @@ export const buildLogin: LoginBuilder = async (ctx) => {
     override: "CERTCTL_GCP_IAM_URL",
   });
   const jwt = parseJsonField(ctx, "the IAM Credentials API", signText, "signedJwt");
-  const org = ctx.login.organizationSlug ? { organizationSlug: ctx.login.organizationSlug } : {};
   return {
     path: "/v1/auth/gcp-auth/login",
-    body: { identityId: ctx.login.identityId, jwt, ...org },
+    body: jwtBody(ctx.login, jwt),
     secrets: [jwt, accessToken, assertion],
   };
 };

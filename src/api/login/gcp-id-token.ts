@@ -3,7 +3,7 @@
 // elsewhere, as in Google's own clients. One GET: the gcp-metadata package would add gaxios and
 // its dependencies for it (see the README's auth section for the numbers).
 import { callService } from "./fetch-json.js";
-import { givenLogin } from "./given.js";
+import { jwtBody } from "./given.js";
 import { AuthError } from "../../model/errors.js";
 import type { LoginBuilder } from "./methods.js";
 
@@ -19,5 +19,5 @@ export const buildLogin: LoginBuilder = async (ctx) => {
     override: "GCE_METADATA_HOST",
   })).trim();
   if (jwt.split(".").length !== 3) throw new AuthError("GCP ID Token Auth: the GCE metadata server answered something that is not a JWT");
-  return { path: "/v1/auth/gcp-auth/login", body: { ...givenLogin({ ...ctx.login, method: "jwt", jwt }).body }, secrets: [jwt] };
+  return { path: "/v1/auth/gcp-auth/login", body: jwtBody(ctx.login, jwt), secrets: [jwt] };
 };

@@ -4,6 +4,11 @@ import type { IdentityLogin, LoginBuilder, LoginRequest } from "./methods.js";
 
 export const buildLogin: LoginBuilder = async ({ login }) => givenLogin(login);
 
+/** `{identityId, jwt, organizationSlug?}`: the body of every JWT-based login route. */
+export function jwtBody(login: IdentityLogin, jwt: string | undefined): Record<string, unknown> {
+  return { identityId: login.identityId, jwt, ...(login.organizationSlug ? { organizationSlug: login.organizationSlug } : {}) };
+}
+
 export function givenLogin(login: IdentityLogin): LoginRequest {
   const org = login.organizationSlug ? { organizationSlug: login.organizationSlug } : {};
   switch (login.method) {
