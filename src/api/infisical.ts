@@ -1,11 +1,13 @@
 // One typed function per Infisical endpoint certctl uses (../shared/infisical-api.md), plus
-// authentication: a token as `Bearer <token>`, or a Universal Auth login made lazily on the
-// first call, once per run, and repeated once when the server says the token is no good.
+// authentication: a token as `Bearer <token>`, or a login (Universal Auth or a machine-identity
+// method from ./login/) made lazily on the first call, once per run, and repeated once when the
+// server says the token is no good.
 import type { Connection } from "./config.js";
 import { AuthError, UnavailableError } from "../model/errors.js";
 import { createHttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from "./client.js";
 import { describeBody, errorForResponse, isTokenError, type ErrorResponse } from "./errors.js";
 import * as shapes from "./shapes.js";
+import { METHOD_LABEL, type LoginRequest } from "./login/methods.js";
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateBody,
   CreateCertificateResponse, RenewBody, RevocationReason, RevokeResponse,
@@ -19,7 +21,7 @@ export interface ApiOptions extends HttpClientOptions {
 
 export interface InfisicalApi {
   readonly host: string;
-  /** Logs in now when client credentials are in use and no token is held yet (a token needs no call). */
+  /** Logs in now when client credentials or a machine identity are in use and no token is held yet. */
   authenticate(): Promise<void>;
   resolveProfileId(slug: string, projectId: string): Promise<string>;
   createCertificate(body: CreateCertificateBody): Promise<CreateCertificateResponse>;
@@ -36,43 +38,66 @@ export interface InfisicalApi {
 
 const CERTS = "/v1/cert-manager/certificates";
 const LOGIN = "/v1/auth/universal-auth/login";
+/** A metadata or token service that does not answer within this long is not there (exit 3, not a hang). */
+const METADATA_TIMEOUT_MS = 5_000;
 
 export function createApi(connection: Connection, options: ApiOptions = {}): InfisicalApi {
   const { credentials } = connection;
   // Every value that must never be echoed; access tokens from logins are added as they arrive.
-  const secrets: (string | undefined)[] = [credentials.token, credentials.clientSecret];
+  const secrets: (string | undefined)[] = [
+    credentials.token, credentials.clientSecret, credentials.identity?.jwt, credentials.identity?.ldap?.password,
+    credentials.identity?.gcpKey?.privateKey,
+  ];
   const { onLogin: _onLogin, ...transport } = options;
   const http = createHttpClient(connection, { ...transport, secrets });
   const host = http.host;
-  const canLogin = Boolean(credentials.clientId && credentials.clientSecret);
+  const canLogin = Boolean((credentials.clientId && credentials.clientSecret) || credentials.identity);
   let token: string | undefined = credentials.token;
   let login: Promise<string> | undefined;
 
   async function logIn(): Promise<string> {
-    const clientId = credentials.clientId ?? "";
+    const identity = credentials.identity;
+    const label = identity ? METHOD_LABEL[identity.method] : "Universal Auth";
+    const who = identity ? `identity ${identity.identityId}` : `client id ${credentials.clientId ?? ""}`;
     const loggedIn = options.onLogin?.(host);
+    // The method's module (and its cloud library) is imported only now, when this method logs in.
+    const request = identity
+      ? await (await import("./login/registry.js")).loadLogin(identity.method).then((build) =>
+          build({ login: identity, env: options.env ?? {}, timeoutMs: Math.min(connection.timeoutMs, METADATA_TIMEOUT_MS), ...signalAndDebug() }))
+      : universalLogin();
+    secrets.push(...request.secrets);
     // Logging in twice has the same effect as once, so the login may be retried like a GET.
-    const res = await http.request({
-      method: "POST", path: LOGIN, idempotent: true,
-      json: { clientId, clientSecret: credentials.clientSecret },
-    });
+    const res = await http.request({ method: "POST", path: request.path, idempotent: true, json: request.body });
     if (res.status >= 200 && res.status < 300) {
-      const accessToken = parse(res, "POST " + LOGIN, true, (body) => shapes.parseLogin(body).accessToken);
+      const accessToken = parse(res, "POST " + request.path, true, (body) => shapes.parseLogin(body).accessToken);
       secrets.push(accessToken);
       // Only now is the login done: a refused one (401) or a broken connection must not read as "Logged in".
       loggedIn?.();
-      options.debug?.(`logged in with Universal Auth as client id ${clientId}`);
+      options.debug?.(`logged in with ${label} as ${who}`);
       return accessToken;
     }
     const response = errorResponse(res);
     if (res.status >= 400 && res.status < 500 && res.status !== 429) {
       const { message, lines } = describeBody(response, secrets);
       const said = message ?? (lines.length > 0 ? lines.join("; ") : `HTTP ${res.status}`);
-      throw new AuthError(`login refused for client id ${clientId} by ${host} (HTTP ${res.status}): ${said}`, {
-        hint: "Check INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and the client secret, and that Universal Auth is enabled for the identity.",
+      // Universal Auth keeps its original wording; other methods lead with the method's name.
+      const refused = identity ? `${label} login refused` : "login refused";
+      throw new AuthError(`${refused} for ${who} by ${host} (HTTP ${res.status}): ${said}`, {
+        hint: identity
+          ? `Check --identity-id and that ${label} is configured for the identity to accept this machine's credential.`
+          : "Check INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and the client secret, and that Universal Auth is enabled for the identity.",
       });
     }
-    throw errorForResponse(response, { host, operation: "POST " + LOGIN, attempts: res.attempts, secrets });
+    throw errorForResponse(response, { host, operation: "POST " + request.path, attempts: res.attempts, secrets });
+  }
+
+  function universalLogin(): LoginRequest {
+    const org = credentials.organizationSlug ? { organizationSlug: credentials.organizationSlug } : {};
+    return { path: LOGIN, body: { clientId: credentials.clientId ?? "", clientSecret: credentials.clientSecret, ...org }, secrets: [] };
+  }
+
+  function signalAndDebug(): { signal?: AbortSignal; debug?: (line: string) => void } {
+    return { ...(options.signal ? { signal: options.signal } : {}), ...(options.debug ? { debug: options.debug } : {}) };
   }
 
   /** The token to send; logs in on first use, and shares one login between concurrent calls. */

@@ -7,6 +7,7 @@ import { FileError, UsageError } from "../model/errors.js";
 import { parseDurationFlag, parseWholeNumber } from "./shared/flags.js";
 import { fileProblem, invalidValue, requires } from "./shared/wording.js";
 import type { Connection, Credentials } from "../api/config.js";
+import { resolveAuthMethod } from "./auth-method.js";
 
 export type { Connection, Credentials };
 
@@ -70,15 +71,17 @@ async function resolveCredentials(globals: GlobalOptions, env: NodeJS.ProcessEnv
   if (globals.clientSecretFile !== undefined) {
     credentials.clientSecret = await readSecretFile(globals.clientSecretFile);
   } else {
-    const secret = firstSet(env, "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET");
+    // INFISICAL_UNIVERSAL_CLIENT_SECRET is the official agent's spelling.
+    const secret = firstSet(env, "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET", "INFISICAL_UNIVERSAL_CLIENT_SECRET");
     if (secret !== undefined) credentials.clientSecret = secret.trim();
   }
+  await resolveAuthMethod(globals, env, credentials);
   return credentials;
 }
 
 /** Fails before any request when there is no way to authenticate. */
 export function requireCredentials(credentials: Credentials): void {
-  if (credentials.token) return;
+  if (credentials.token || credentials.identity) return;
   if (credentials.clientId && credentials.clientSecret) return;
   if (credentials.clientId) {
     throw requires("--client-id", "a client secret", "none was given in the environment or a file", {
@@ -90,8 +93,8 @@ export function requireCredentials(credentials: Credentials): void {
       hint: "Pass --client-id <id> or set INFISICAL_UNIVERSAL_AUTH_CLIENT_ID.",
     });
   }
-  throw new UsageError("no credentials: need --token (or INFISICAL_TOKEN) or --client-id with a client secret", {
-    hint: "For Universal Auth set INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET.",
+  throw new UsageError("no credentials: need --token (or INFISICAL_TOKEN), --client-id with a client secret, or --auth-method with --identity-id", {
+    hint: "For Universal Auth set INFISICAL_UNIVERSAL_AUTH_CLIENT_ID and INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET; for a platform identity see `certctl --help` (--auth-method).",
   });
 }
 

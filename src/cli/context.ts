@@ -10,6 +10,14 @@ export interface GlobalOptions {
   token?: string;
   clientId?: string;
   clientSecretFile?: string;
+  authMethod?: string;
+  identityId?: string;
+  organizationSlug?: string;
+  jwtFile?: string;
+  serviceAccountTokenFile?: string;
+  gcpKeyFile?: string;
+  ldapUsernameFile?: string;
+  ldapPasswordFile?: string;
   cacert?: string;
   timeout: string;
   retries: string;

@@ -46,7 +46,7 @@ function checkToken(state: ServerState, token: string): void {
   }
 }
 
-function grant(state: ServerState, tokenTtlMs: number): LoginResponse {
+export function grant(state: ServerState, tokenTtlMs: number): LoginResponse {
   const accessToken = `dev.${randomBytes(32).toString("base64url")}`;
   state.tokens.set(accessToken, { expiresAt: Date.now() + tokenTtlMs });
   return { accessToken, expiresIn: Math.round(tokenTtlMs / 1000), accessTokenMaxTTL: MAX_TTL_S, tokenType: "Bearer" };

@@ -5,6 +5,8 @@ import { createAuthorities } from "./ca.js";
 import type { ServerOptions } from "./router.js";
 import { createHttpServer } from "./server.js";
 import ms from "ms";
+import { createMachineIdentity } from "./login/identity.js";
+import { DEV_ORGANIZATION_SLUG } from "./login/routes.js";
 import { approvalText, clearTimers, createState, parseApproval, type Approval, type Credentials } from "./state.js";
 
 export type { Approval } from "./state.js";
@@ -38,6 +40,15 @@ export interface DevServerInfo {
   projectId: string;
   clientId: string;
   clientSecret: string;
+  /** The machine identity every other login method logs in as, and what each method's check trusts. */
+  machineIdentity: {
+    identityId: string;
+    organizationSlug: string;
+    /** Where tests get JWTs signed by the key the JWT logins trust (loopback only). */
+    jwtMintUrl: string;
+    aws: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+    ldap: { username: string; password: string };
+  };
 }
 
 export interface RunningDevServer {
@@ -52,6 +63,7 @@ export async function startDevServer(params: DevServerParams): Promise<RunningDe
   }
   const cas = await createAuthorities();
   const state = createState(cas, params.credentials ? { approval, credentials: params.credentials } : { approval });
+  state.machine = await createMachineIdentity();
   const options: ServerOptions = {
     latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs, csrRenewal: params.csrRenewal ?? "accept",
   };
@@ -74,6 +86,13 @@ export async function startDevServer(params: DevServerParams): Promise<RunningDe
       projectId: state.credentials.projectId,
       clientId: state.credentials.clientId,
       clientSecret: state.credentials.clientSecret,
+      machineIdentity: {
+        identityId: state.machine.identityId,
+        organizationSlug: DEV_ORGANIZATION_SLUG,
+        jwtMintUrl: `http://${host}:${address.port}/api/v1/dev/jwt`,
+        aws: { accessKeyId: state.machine.aws.accessKeyId, secretAccessKey: state.machine.aws.secretAccessKey, sessionToken: state.machine.aws.sessionToken },
+        ldap: { ...state.machine.ldap },
+      },
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -6,9 +6,10 @@ import { matchRoute, type Route, type ServerOptions } from "./router.js";
 import { authRoutes } from "./routes-auth.js";
 import { certificateRoutes } from "./routes-certificates.js";
 import { devRoutes } from "./routes-dev.js";
+import { loginRoutes } from "./login/routes.js";
 import { countRequest, type ServerState } from "./state.js";
 
-const ROUTES: Route[] = [...authRoutes, ...certificateRoutes, ...devRoutes];
+const ROUTES: Route[] = [...authRoutes, ...loginRoutes, ...certificateRoutes, ...devRoutes];
 
 /** Counted under this name when no route matches. */
 const UNMATCHED = "unmatched";

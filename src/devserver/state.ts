@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { KeyAlgorithm, RequestStatus } from "../model/types.js";
 import type { CertificateAuthorities, IssuingCa } from "./ca.js";
 import type { HashName, x509 } from "./crypto.js";
+import type { MachineIdentity } from "./login/identity.js";
 
 /** How a profile's requests reach `issued`. */
 export type Approval =
@@ -83,6 +84,8 @@ export interface ServerState {
   stats: Map<string, number>;
   /** How many of the next certificates get a serial with the top bit set (POST /api/v1/dev/serials/top-bit). */
   topBitSerials: number;
+  /** The machine identity the login routes of ./login/ verify against (set at start). */
+  machine?: MachineIdentity;
 }
 
 export interface StateOptions {

@@ -88,7 +88,7 @@ describe.concurrent("start and stop", () => {
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     while (!stdout.includes("\n")) await new Promise((resolve) => setTimeout(resolve, 20));
     const info = JSON.parse(stdout) as Record<string, unknown>;
-    expect(Object.keys(info).sort()).toEqual(["clientId", "clientSecret", "profileId", "profiles", "projectId", "url"]);
+    expect(Object.keys(info).sort()).toEqual(["clientId", "clientSecret", "machineIdentity", "profileId", "profiles", "projectId", "url"]);
     // A request must not add anything to stdout under --json.
     expect((await fetch(`${String(info.url)}/api/v1/dev/stats`)).status).toBe(200);
     child.kill("SIGTERM");

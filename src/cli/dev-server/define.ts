@@ -23,7 +23,13 @@ Profiles (random ids, fixed slugs): default (EC CA, --approval), rsa (RSA CA), a
 manual approval), external (simulated external CA: pending, pending_validation, then issued).
 
 Dev-only endpoints (loopback, no token): POST /api/v1/dev/certificate-requests/<id>/approve and /reject,
-GET /api/v1/dev/ca (root CA PEMs), GET /api/v1/dev/stats (request counts per route).
+GET /api/v1/dev/ca (root CA PEMs), GET /api/v1/dev/stats (request counts per route), POST /api/v1/dev/jwt
+{aud?, sub?, expiresIn?} (a JWT the machine-identity logins trust), GET /api/v1/dev/jwks.
+
+Machine identity (--json: machineIdentity): every login method but Universal Auth logs in as one identity,
+verified for real: JWTs (kubernetes, gcp, azure, oidc, jwt) signed by the key made at start, unexpired, for
+audience = the identity id (azure: https://management.azure.com/); AWS SigV4 with the printed test keys;
+LDAP with the printed user. Refusals answer 401 UnauthorizedError.
 
 Examples:
   $ certctl dev-server --port 8080                       # then paste the three exports it prints

@@ -101,6 +101,7 @@ function banner(info: DevServerInfo): string[] {
     `  project id     ${info.projectId}`,
     `  client id      ${info.clientId}`,
     `  client secret  ${info.clientSecret}`,
+    `  identity id    ${info.machineIdentity.identityId}  (machine-identity logins; --json for their test credentials)`,
     "  profiles:",
     ...info.profiles.map((p) => `    ${p.slug.padEnd(width)}  ${p.id}  approval ${p.approval}`),
     "",
