@@ -1,11 +1,9 @@
 // The root program: global options and the registry of commands. Each command's flags are
 // defined in a light module under src/flags/; the module that runs it (src/commands/) is
 // imported only when that command runs, so --help and --version load nothing heavy.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command, Option } from "commander";
 import type { CommandContext, GlobalOptions, Io } from "./context.js";
-import { packageRoot } from "../util/package-root.js";
+import { readPackageFile } from "../util/package-root.js";
 import { completionCommand } from "./completion/define.js";
 import { devServerCommand } from "./dev-server/define.js";
 import { inspectCommand } from "./inspect/define.js";
@@ -33,7 +31,7 @@ const REGISTRY: Registration[] = [
 ];
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
+  const pkg = JSON.parse(readPackageFile("package.json")) as { version: string };
   return pkg.version;
 }
 
