@@ -21,7 +21,6 @@ const cwd = join(tmp, "cwd");
 for (const dir of [bin, home, cwd]) mkdirSync(dir);
 const executable = join(bin, "certctl");
 copyFileSync(built, executable);
-statSync(executable);
 
 try {
   const env = { PATH: bin, HOME: home };
