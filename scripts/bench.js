@@ -3,8 +3,8 @@
 // ratios (and writes it as JSON under bench-results/ for comparing runs). Every measurement
 // runs several times after a warm-up, alternating the command and its baseline so that
 // machine noise hits both. Ratios, not absolute times, are the targets: they hold on any machine.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,8 +15,8 @@ const bin = join(root, "bin", "certctl.js");
 const node = process.execPath;
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const WARMUP = 2;
-// BENCH_ONLY=startup,issue,keygen,fleet runs a subset (memory runs with issue).
-const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet").split(","));
+// BENCH_ONLY=startup,issue,keygen,fleet,install runs a subset (memory runs with issue).
+const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet,install").split(","));
 const work = mkdtempSync(join(tmpdir(), "certctl-bench-"));
 const rows = [];
 
@@ -187,6 +187,45 @@ if (only.has("fleet")) {
   rows.push({ name: "renew 40 dirs, --latency 200ms: concurrency 1 vs 8", value: round(sOne), unit: "ms", baselineName: "concurrency 8", baseline: round(sEight), ratio: round(sOne / sEight, 2), target: "none (reference)", pass: true, reference: true });
   process.stderr.write(`  fleet at 200 ms: ${round(sOne)} ms vs ${round(sEight)} ms (${round(sOne / sEight, 2)}× faster)\n`);
   await slow.stop();
+}
+
+// 5. The installed forms: the single executable (dist-sea/certctl, `npm run sea`) against a bare
+// Node and against the npm package installed with `npm install -g` (packed from this dist/). In a
+// clean environment (env -i PATH=/usr/bin:/bin): NODE_EXTRA_CA_CERTS, set on some machines, adds
+// ~40 ms to every Node start and would flatter every ratio. Reference rows, no targets.
+if (only.has("install")) {
+  const sea = join(root, "dist-sea", "certctl");
+  if (!existsSync(sea)) {
+    process.stderr.write("install: skipped, dist-sea/certctl does not exist (npm run sea)\n");
+  } else {
+    process.stderr.write("install: single executable and npm-installed certctl\n");
+    const prefix = join(work, "prefix");
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", work, "--json"], { cwd: root, encoding: "utf8" }))[0];
+    execFileSync("npm", ["install", "-g", "--prefix", prefix, "--offline", "--no-audit", "--no-fund", join(work, packed.filename)], { cwd: work, stdio: "ignore" });
+    const installed = join(prefix, "bin", "certctl");
+    const clean = { PATH: "/usr/bin:/bin" };
+    const reference = (name, value, baselineName, baseline) => {
+      rows.push({ name, value: round(value), unit: "ms", baselineName, baseline: round(baseline), ratio: round(value / baseline, 2), target: "none (reference)", pass: true, reference: true });
+      process.stderr.write(`  ${name}: ${round(value)} ms vs ${round(baseline)} (${round(value / baseline, 2)}×)\n`);
+    };
+    const runs = Math.max(RUNS, 31);
+    const [sv, n1] = interleave(() => [sea, ["--version"], clean], () => [node, ["-e", "0"], clean], runs);
+    reference("single executable --version (env -i)", sv, "node -e 0", n1);
+    const [iv, n2] = interleave(() => [installed, ["--version"], clean], () => [node, ["-e", "0"], clean], runs);
+    reference("npm-installed certctl --version (env -i)", iv, "node -e 0", n2);
+    const [sv2, iv2] = interleave(() => [sea, ["--version"], clean], () => [installed, ["--version"], clean], runs);
+    reference("single executable --version (env -i)", sv2, "npm-installed certctl --version", iv2);
+    const [sh, ih] = interleave(() => [sea, ["--help"], clean], () => [installed, ["--help"], clean], runs);
+    reference("single executable --help (env -i)", sh, "npm-installed certctl --help", ih);
+    const server = await startServer([]);
+    const env = { ...clean, INFISICAL_DOMAIN: server.info.url, INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.info.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: server.info.clientSecret };
+    const [si, ii] = interleave(
+      (i) => [sea, issueArgs(server.info, join(work, `sea-issue-${i}`)).slice(1), env],
+      (i) => [installed, issueArgs(server.info, join(work, `npm-issue-${i}`)).slice(1), env],
+    );
+    reference("single executable issue (P-256, env -i)", si, "npm-installed certctl issue", ii);
+    await server.stop();
+  }
 }
 
 rmSync(work, { recursive: true, force: true });

@@ -2,12 +2,10 @@
 // defined in a light module (src/cli/<command>/define.ts); the module that runs it
 // (src/cli/<command>/run.ts) is imported only when that command runs, so --help and --version
 // load nothing heavy.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Command, Option } from "commander";
 import { withDefault } from "./shared/flags.js";
 import type { CommandContext, GlobalOptions, Io } from "./context.js";
-import { packageRoot } from "../util/package-root.js";
+import { readPackageFile } from "../util/package-root.js";
 import { completionCommand } from "./completion/define.js";
 import { devServerCommand } from "./dev-server/define.js";
 import { inspectCommand } from "./inspect/define.js";
@@ -35,7 +33,7 @@ const REGISTRY: Registration[] = [
 ];
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
+  const pkg = JSON.parse(readPackageFile("package.json")) as { version: string };
   return pkg.version;
 }
 

@@ -1,9 +1,7 @@
 // Validation of the issue body against the PUBLISHED spec (spec/create-certificate.openapi.yaml,
 // shipped with the package), answering 422 issues shaped like the real server's zod errors, and
 // the ttl rules a real server applies (see infisical-api.md, "Observed on a real Infisical backend").
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { packageRoot } from "../util/package-root.js";
+import { readPackageFile } from "../util/package-root.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";
 import ms from "ms";
@@ -16,7 +14,7 @@ export interface Issue {
   path: Array<string | number>;
 }
 
-const SPEC_PATH = join(packageRoot(), "spec", "create-certificate.openapi.yaml");
+const SPEC_FILE = "spec/create-certificate.openapi.yaml";
 const MAX_TTL_MS = 100 * 365 * 86_400_000;
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
@@ -28,11 +26,11 @@ let compiled: ValidateFunction | undefined;
 
 function issueBodyValidator(): ValidateFunction {
   if (compiled) return compiled;
-  const spec = parse(readFileSync(SPEC_PATH, "utf8")) as {
+  const spec = parse(readPackageFile(SPEC_FILE)) as {
     paths: Record<string, { post: { requestBody: { content: Record<string, { schema: object }> } } }>;
   };
   const schema = spec.paths["/api/v1/cert-manager/certificates"]?.post.requestBody.content["application/json"]?.schema;
-  if (!schema) throw new Error(`no request body schema for the issue endpoint in ${SPEC_PATH}`);
+  if (!schema) throw new Error(`no request body schema for the issue endpoint in ${SPEC_FILE}`);
   // removeAdditional: a real server ignores unknown fields instead of refusing them.
   const ajv = new Ajv({ allErrors: true, strict: false, removeAdditional: true, useDefaults: true });
   addFormats(ajv);
