@@ -13,14 +13,15 @@ import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
 import { listeningPort } from "../helpers/proc.js";
 import { runMain } from "../helpers/run-main.js";
-import { ANY_ESCAPE, COLOR_SGR, hasCommand } from "../helpers/tty.js";
+import { needs } from "../helpers/needs.js";
+import { ANY_ESCAPE, COLOR_SGR } from "../helpers/tty.js";
 
 let server: RunningDevServer;
 let work: string;
 let env: Record<string, string>;
 let counter = 0;
 const dir = (name: string) => join(work, `${name}-${++counter}`);
-const HAS_JQ = hasCommand("jq");
+const JQ = needs("jq");
 
 function certctl(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
   return runMain(args, { cwd: work, env: { ...env, ...extra } });
@@ -55,7 +56,7 @@ afterAll(async () => {
 });
 
 describe("--json: one document on stdout, nothing else there, no progress anywhere", () => {
-  it.skipIf(!HAS_JQ)("issue, inspect, status, renew --dry-run, revoke and completion pipe into jq", async () => {
+  it.skipIf(JQ.missing)(`issue, inspect, status, renew --dry-run, revoke and completion pipe into jq${JQ.why}`, async () => {
     const out = dir("json");
     const issued = await issueInto(out, ["--json"]);
     expect(issued.stderr).toBe("");

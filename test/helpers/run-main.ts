@@ -32,33 +32,40 @@ export async function runMain(argv: string[], opts: MainOptions = {}): Promise<C
     stderrIsTTY: opts.tty?.stderr ?? false,
     stdinIsTTY: opts.tty?.stdin ?? false,
   };
-  if (inFlight++ === 0) idle = signalListenerCounts();
+  inFlight++;
   let code: number;
   try {
     code = await main(argv, io);
   } finally {
     inFlight--;
   }
-  // main adds a SIGINT and a SIGTERM listener per run and must remove them: a leak would pile up
-  // across the hundreds of runs in one worker (and swallow a real Ctrl-C). Runs may overlap
-  // (describe.concurrent), so the count is compared when none is in flight.
-  const now = signalListenerCounts();
-  if (inFlight === 0 && (now.SIGINT !== idle.SIGINT || now.SIGTERM !== idle.SIGTERM)) {
-    throw new Error(`main(${JSON.stringify(argv)}) left signal listeners behind: ${JSON.stringify({ before: idle, after: now })}`);
-  }
+  if (inFlight === 0) checkSignalListeners(argv);
   return { code, signal: null, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 let inFlight = 0;
-let idle = signalListenerCounts();
+const atStart = { SIGINT: process.listenerCount("SIGINT"), SIGTERM: process.listenerCount("SIGTERM") };
+/** Listeners a module adds once per process (proper-lockfile's signal-exit hook releases locks on exit). */
+const ONCE_PER_PROCESS = 1;
+
+/**
+ * main adds a SIGINT and a SIGTERM listener per run and must remove them: a leak would pile up
+ * across the hundreds of runs in one worker (and swallow a real Ctrl-C). Runs may overlap
+ * (describe.concurrent), so this is checked when none is in flight.
+ */
+function checkSignalListeners(argv: string[]): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const listeners = process.listeners(signal);
+    const mains = listeners.filter((l) => l.name === signal.toLowerCase());
+    if (mains.length > 0 || listeners.length > atStart[signal] + ONCE_PER_PROCESS) {
+      throw new Error(`main(${JSON.stringify(argv)}) left ${signal} listeners behind: ${listeners.length} (${atStart[signal]} before any run)`);
+    }
+  }
+}
 
 function capture(): { stream: PassThrough; text(): string } {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on("data", (chunk: Buffer | string) => chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)));
   return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
-}
-
-function signalListenerCounts(): { SIGINT: number; SIGTERM: number } {
-  return { SIGINT: process.listenerCount("SIGINT"), SIGTERM: process.listenerCount("SIGTERM") };
 }
