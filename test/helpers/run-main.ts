@@ -19,7 +19,19 @@ export interface MainOptions {
 }
 
 /** main(argv, io) in-process; the result has the shape of runCli's (signal always null). */
-export async function runMain(argv: string[], opts: MainOptions = {}): Promise<CliResult> {
+export function runMain(argv: string[], opts: MainOptions = {}): Promise<CliResult> {
+  return startMain(argv, opts).done;
+}
+
+export interface RunningMain {
+  /** What the command wrote so far: wait on a line (helpers/wait.ts until) instead of sleeping. */
+  stdout(): string;
+  stderr(): string;
+  done: Promise<CliResult>;
+}
+
+/** main(argv, io) in-process, watched while it runs (e.g. approve once `status --wait` printed pending_approval). */
+export function startMain(argv: string[], opts: MainOptions = {}): RunningMain {
   const stdout = capture();
   const stderr = capture();
   const io: Io = {
@@ -32,15 +44,13 @@ export async function runMain(argv: string[], opts: MainOptions = {}): Promise<C
     stderrIsTTY: opts.tty?.stderr ?? false,
     stdinIsTTY: opts.tty?.stdin ?? false,
   };
-  inFlight++;
-  let code: number;
-  try {
-    code = await main(argv, io);
-  } finally {
-    inFlight--;
-  }
-  if (inFlight === 0) checkSignalListeners(argv);
-  return { code, signal: null, stdout: stdout.text(), stderr: stderr.text() };
+  // Each overlapping run holds its own pair of listeners until it ends: not a leak, so no warning.
+  if (++inFlight + 10 > process.getMaxListeners()) process.setMaxListeners(inFlight + 10);
+  const done = main(argv, io).finally(() => inFlight--).then((code) => {
+    if (inFlight === 0) checkSignalListeners(argv);
+    return { code, signal: null, stdout: stdout.text(), stderr: stderr.text() };
+  });
+  return { stdout: stdout.text, stderr: stderr.text, done };
 }
 
 let inFlight = 0;
