@@ -27,6 +27,9 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Called once when the lock is busy and we start waiting. */
   onWait?: () => void;
+  /** Seams for tests (a crash test need not wait 10 s for staleness); defaults STALE_MS, POLL_MS. */
+  staleMs?: number;
+  pollMs?: number;
 }
 
 export function lockPath(dir: string): string {
@@ -44,7 +47,7 @@ export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): P
     try {
       const release = await lockfile.lock(dir, {
         lockfilePath: lockPath(dir),
-        stale: STALE_MS,
+        stale: opts.staleMs ?? STALE_MS,
         retries: 0,
         // Never throw from a timer: a lost lock is reported by the caller after its work.
         onCompromised: () => {
@@ -67,7 +70,7 @@ export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): P
       waited = true;
       opts.onWait?.();
     }
-    await sleep(Math.min(POLL_MS, Math.max(0, deadline - Date.now())), opts.signal);
+    await sleep(Math.min(opts.pollMs ?? POLL_MS, Math.max(0, deadline - Date.now())), opts.signal);
   }
 }
 

@@ -1,13 +1,13 @@
-// The bad-input battery (issue 5): every case in cases/bad-input.ts spawns bin/certctl.js
-// against its own counting server and must exit 2 (7 for an unreadable file) with a message
+// The bad-input battery (issue 5): every case in cases/bad-input.ts runs main(argv, io)
+// in-process (argv-level: nothing here needs a process of its own) against its own counting server and must exit 2 (7 for an unreadable file) with a message
 // naming the flag, with zero connections to the server and nothing created on disk.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
 import { startCountingServer } from "../helpers/counting-server.js";
+import { runMain } from "../helpers/run-main.js";
 import { BAD_INPUT_CASES, type BadInputCase } from "./cases/bad-input.js";
 
 const TOKEN = "tok-bad-input-7d1f0c";
@@ -70,7 +70,7 @@ describe("the battery is wide enough", () => {
   });
 });
 
-// Spawns are ~150 ms each: run them a few at a time (vitest's maxConcurrency, 5 by default).
+// A few at a time (vitest's maxConcurrency, 5 by default): some cases wait on a file or the CSR check.
 describe.concurrent("bad input: exit code, a message naming the flag, zero requests, nothing written", () => {
   it.each(BAD_INPUT_CASES.map((c) => [c.fault, c] as const))("%s", async (_name, testCase: BadInputCase) => {
     const server = await startCountingServer();
@@ -79,8 +79,8 @@ describe.concurrent("bad input: exit code, a message naming the flag, zero reque
     try {
       const env: Record<string, string | undefined> = { INFISICAL_DOMAIN: server.url, INFISICAL_TOKEN: TOKEN };
       for (const [key, value] of Object.entries(testCase.env ?? {})) env[key] = value === undefined ? undefined : fill(value, out, server.url);
-      const res = await runCli(testCase.argv.map((a) => fill(a, out, server.url)), {
-        cwd, env, timeoutMs: 15_000, ...(testCase.stdin !== undefined ? { input: testCase.stdin } : {}),
+      const res = await runMain(testCase.argv.map((a) => fill(a, out, server.url)), {
+        cwd, env, ...(testCase.stdin !== undefined ? { stdin: testCase.stdin } : {}),
       });
       expect({ code: res.code, stderr: res.stderr }).toMatchObject({ code: testCase.exit });
       expect(res.stderr).toMatch(testCase.message);

@@ -1,6 +1,7 @@
 // The fault battery (issue 5): `certctl issue` through a fault proxy in front of a real dev
 // server, so every certificate that gets written is real and checked with openssl. Every run
-// has CERTCTL_DEBUG=1 and its whole output and certctl.json are scanned for secrets.
+// has CERTCTL_DEBUG=1 and its whole output and certctl.json are scanned for secrets. Runs are
+// in-process (main(argv, io)); only the file-size-limit case spawns, as ulimit is per process.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
-import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
+import { runMain } from "../helpers/run-main.js";
 import { startFaultProxy, type Fault, type FaultProxy } from "../helpers/counting-server.js";
 import { certPublicKey, keyPublicKey, pemBlocks, verifyChain } from "../helpers/openssl.js";
 import { keySecrets, metadataTexts, scan, scanTotals, type Secret } from "../helpers/secret-scan.js";
@@ -45,7 +47,7 @@ beforeAll(async () => {
   // One set certctl installed: the disk cases copy it as "the old set", and its certificate
   // (same CA, another key) is what "a certificate for another key" serves.
   template = join(work, "template");
-  const issued = await runCli(["issue", "--profile", server.info.profileId, "--cn", "old.example.com", "--out-dir", template], {
+  const issued = await runMain(["issue", "--profile", server.info.profileId, "--cn", "old.example.com", "--out-dir", template], {
     env: { INFISICAL_DOMAIN: server.info.url, INFISICAL_TOKEN: token },
   });
   expect(issued.code, issued.stderr).toBe(0);
@@ -186,7 +188,7 @@ describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_D
       }
 
       const started = Date.now();
-      const res = testCase.disk === "file-size-limit" ? await runWithFileSizeLimit(issueArgs(extra), env) : await runCli(issueArgs(extra), { env });
+      const res = testCase.disk === "file-size-limit" ? await runWithFileSizeLimit(issueArgs(extra), env) : await runMain(issueArgs(extra), { env });
       const elapsed = Date.now() - started;
       const transcript = `exit ${res.code}\n${res.stderr}`;
 

@@ -3,13 +3,15 @@
 // is a symlink to somewhere else is refused unless --force (which replaces the link, never
 // writing through it). A preloaded probe records every open-for-write (its flags, the mode
 // argument and the file's mode right after creation, before any byte) and every rename.
+// The umask runs are spawned (umask and the probe are per process); the symlink runs are in-process.
 import { spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
-import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
+import { runMain } from "../helpers/run-main.js";
 import { startFaultProxy } from "../helpers/counting-server.js";
 import { certPublicKey, keyPublicKey, verifyChain } from "../helpers/openssl.js";
 import { keySecrets, metadataTexts, scan } from "../helpers/secret-scan.js";
@@ -163,7 +165,7 @@ describe.concurrent("a key path that is a symlink to somewhere else", () => {
       const env = { INFISICAL_DOMAIN: proxy.url, INFISICAL_TOKEN: token, CERTCTL_DEBUG: "1" };
       const args = ["issue", "--profile", profile("default"), "--cn", "link.example.com", "--out-dir", out];
 
-      const refused = await runCli(args, { env });
+      const refused = await runMain(args, { env });
       expect(refused.code, refused.stderr).toBe(LOCAL_CASES.keySymlink.exit);
       expect(refused.stderr).toContain(`refusing to replace ${join(out, "key.pem")}: it is a symlink to ${target}`);
       expect(refused.stderr).toMatch(/--force/);
@@ -171,7 +173,7 @@ describe.concurrent("a key path that is a symlink to somewhere else", () => {
       expect(readdirSync(out)).toEqual(["key.pem"]);
       expect(readlinkSync(join(out, "key.pem"))).toBe(target);
 
-      const forced = await runCli([...args, "--force"], { env });
+      const forced = await runMain([...args, "--force"], { env });
       expect(forced.code, forced.stderr).toBe(0);
       expect(lstatSync(join(out, "key.pem")).isSymbolicLink()).toBe(true);
       expect(resolve(out, readlinkSync(join(out, "key.pem")))).toBe(join(out, ".certctl", "live", "key.pem"));
@@ -196,10 +198,10 @@ describe.concurrent("a key path that is a symlink to somewhere else", () => {
     symlinkSync(target, join(out, "cert.pem"));
     const env = { INFISICAL_DOMAIN: server.info.url, INFISICAL_TOKEN: token };
     const args = ["issue", "--profile", profile("default"), "--cn", "cl.example.com", "--out-dir", out];
-    const refused = await runCli(args, { env });
+    const refused = await runMain(args, { env });
     expect(refused.code).toBe(7);
     expect(refused.stderr).toMatch(/cert\.pem already exists.*--force/s);
-    const forced = await runCli([...args, "--force"], { env });
+    const forced = await runMain([...args, "--force"], { env });
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(target, "utf8")).toBe("someone else's certificate\n");
     expect(verifyChain(join(out, "cert.pem"), join(out, "chain.pem"))).toMatch(/OK$/);

@@ -1,8 +1,9 @@
 // Help that teaches: every command's --help ends with 2–4 examples that use only flags the
 // command really has; `certctl` alone prints a short overview; a mistyped command or flag gets
-// the nearest one suggested, exit 2, and no stack trace.
+// the nearest one suggested, exit 2, and no stack trace. All argv-level: main(argv, io) in-process.
 import { beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliResult } from "../helpers/cli.js";
+import type { CliResult } from "../helpers/cli.js";
+import { runMain } from "../helpers/run-main.js";
 
 interface Overview {
   commands: Array<{ name: string; summary: string }>;
@@ -43,11 +44,11 @@ function certctlWords(example: string): string[] {
 }
 
 beforeAll(async () => {
-  const [bare, root] = await Promise.all([runCli(["--json"]), runCli(["--help"])]);
+  const [bare, root] = await Promise.all([runMain(["--json"]), runMain(["--help"])]);
   overview = JSON.parse(bare.stdout) as Overview;
   rootHelp = root;
   const names = overview.commands.map((c) => c.name);
-  const results = await Promise.all(names.map((name) => runCli([name, "--help"])));
+  const results = await Promise.all(names.map((name) => runMain([name, "--help"])));
   names.forEach((name, i) => helps.set(name, results[i]!));
 });
 
@@ -88,7 +89,7 @@ describe("--help", () => {
 
 describe("certctl with no arguments", () => {
   it("prints a short overview on stdout, exit 0: usage, the commands, where to read more", async () => {
-    const res = await runCli([]);
+    const res = await runMain([]);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe("");
     expect(res.stdout).toMatch(/^Usage: certctl \[global flags\] <command> \[flags\]$/m);
@@ -100,7 +101,7 @@ describe("certctl with no arguments", () => {
   });
 
   it("only global flags is still the overview; with --json it is a document", async () => {
-    const [noColor, json] = await Promise.all([runCli(["--no-color"]), runCli(["--json", "--domain", "http://127.0.0.1:1"])]);
+    const [noColor, json] = await Promise.all([runMain(["--no-color"]), runMain(["--json", "--domain", "http://127.0.0.1:1"])]);
     expect(noColor.code).toBe(0);
     expect(noColor.stdout).toMatch(/^Commands:$/m);
     expect(json.code).toBe(0);
@@ -120,7 +121,7 @@ describe("mistakes get the nearest name, exit 2, and the help to read next", () 
     [["completion", "bsh"], /^certctl: .*'bsh'.*bash, zsh, fish/m, /^Run 'certctl completion --help'/m],
   ];
   it.each(cases)("certctl %j", async (args, message, hint) => {
-    const res = await runCli(args);
+    const res = await runMain(args);
     expect(res.code).toBe(2);
     expect(res.stdout).toBe("");
     expect(res.stderr).toMatch(message);
@@ -129,7 +130,7 @@ describe("mistakes get the nearest name, exit 2, and the help to read next", () 
   });
 
   it("under --json the mistake is also one {error} document on stdout", async () => {
-    const res = await runCli(["issue", "--json", "--cnn", "x"]);
+    const res = await runMain(["issue", "--json", "--cnn", "x"]);
     expect(res.code).toBe(2);
     expect(JSON.parse(res.stdout)).toEqual({
       error: { exitCode: 2, type: "UsageError", message: "unknown option '--cnn' (Did you mean --cn?)", hint: "Run 'certctl issue --help' to see its flags and examples." },

@@ -1,17 +1,20 @@
 // Interruption (issue 5): Ctrl-C / SIGTERM while certctl waits prints the request id and the
 // resume command, exits 130 / 143, writes no partial file, and keeps the pending key so that
 // `certctl status <id>` finishes the set after approval. Every run has CERTCTL_DEBUG=1 and is
-// scanned for secrets.
+// scanned for secrets. The interrupted command is a spawned process (the signal is the subject);
+// the `status` runs around it are in-process (main(argv, io)).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
-import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
 import { startFaultProxy } from "../helpers/counting-server.js";
 import { certPublicKey, keyPublicKey, verifyChain } from "../helpers/openssl.js";
+import { runMain } from "../helpers/run-main.js";
 import { keySecrets, metadataTexts, scan, type Secret } from "../helpers/secret-scan.js";
+import { until } from "../helpers/wait.js";
 import { LOCAL_CASES } from "./cases/local.js";
 
 let server: RunningDevServer;
@@ -47,14 +50,6 @@ function start(args: string[], env: Record<string, string>): Running {
   const done = new Promise<CliResult>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
   child.stdin.end();
   return { child, stderr: () => stderr, done };
-}
-
-async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 function pendingIds(out: string): string[] {
@@ -102,12 +97,12 @@ describe.concurrent("a signal while waiting for approval", () => {
     const keptPem = readFileSync(keptKey, "utf8");
 
     // Still pending: status says so (exit 5) and changes nothing (checked once; the path is the same for both signals).
-    const early = signal === "SIGINT" ? await runCli(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env: credentialsEnv(server.info.url) }) : undefined;
+    const early = signal === "SIGINT" ? await runMain(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env: credentialsEnv(server.info.url) }) : undefined;
     if (early) expect(early.code).toBe(5);
     expect(existsSync(keptKey)).toBe(true);
 
     await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${id}/approve`, { method: "POST" });
-    const status = await runCli(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env: credentialsEnv(server.info.url) });
+    const status = await runMain(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env: credentialsEnv(server.info.url) });
     expect(status.code, status.stderr).toBe(0);
     expect(verifyChain(join(out, "cert.pem"), join(out, "chain.pem"))).toMatch(/OK$/);
     expect(certPublicKey(join(out, "cert.pem"))).toBe(keptPublic);
@@ -120,7 +115,7 @@ describe.concurrent("a signal while waiting for approval", () => {
   it("SIGTERM during `status --wait` keeps the pending request; a later status finishes it", { timeout: 90_000 }, async () => {
     const out = join(work, "status-wait");
     const env = credentialsEnv(server.info.url);
-    const first = await runCli(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", "sw.example.com", "--out-dir", out, "--no-wait"], { env });
+    const first = await runMain(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", "sw.example.com", "--out-dir", out, "--no-wait"], { env });
     expect(first.code).toBe(5);
     const [id] = pendingIds(out);
     const waiting = start(["--client-secret-file", secretFile, "status", id!, "--out-dir", out, "--wait"], env);
@@ -133,7 +128,7 @@ describe.concurrent("a signal while waiting for approval", () => {
     expect(existsSync(join(out, ".certctl", "pending", `${id}.key.pem`))).toBe(true);
     const keptPem = readFileSync(join(out, ".certctl", "pending", `${id}.key.pem`), "utf8");
     await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${id}/approve`, { method: "POST" });
-    const status = await runCli(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
+    const status = await runMain(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
     expect(status.code).toBe(0);
     expect(keyPublicKey(join(out, "key.pem"))).toBe(certPublicKey(join(out, "cert.pem")));
     expectNothingLeaked([first, res, status], out, keySecrets("key.pem", keptPem));
@@ -171,17 +166,17 @@ describe.concurrent("a signal during a network wait", () => {
     try {
       const out = join(work, "resume-500");
       const env = credentialsEnv(proxy.url);
-      const first = await runCli(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", "r5.example.com", "--out-dir", out, "--no-wait"], { env });
+      const first = await runMain(["--client-secret-file", secretFile, "issue", "--profile", approvalProfile(), "--cn", "r5.example.com", "--out-dir", out, "--no-wait"], { env });
       expect(first.code, first.stderr).toBe(5);
       const [id] = pendingIds(out);
       const keptKey = join(out, ".certctl", "pending", `${id}.key.pem`);
       await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${id}/approve`, { method: "POST" });
-      const failed = await runCli(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
+      const failed = await runMain(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
       expect(failed.code, failed.stderr).toBe(LOCAL_CASES.statusResumeFails.exit);
       expectNoLiveFiles(out);
       expect(existsSync(keptKey)).toBe(true);
       const keptPem = readFileSync(keptKey, "utf8");
-      const done = await runCli(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
+      const done = await runMain(["--client-secret-file", secretFile, "status", id!, "--out-dir", out], { env });
       expect(done.code, done.stderr).toBe(0);
       expect(keyPublicKey(join(out, "key.pem"))).toBe(certPublicKey(join(out, "cert.pem")));
       expect(readFileSync(join(out, "key.pem"), "utf8").trim()).toBe(keptPem.trim());

@@ -1,26 +1,30 @@
 // Output modes on every command, through pipes as scripts see them: --json is exactly one JSON
 // document on stdout (errors included) that jq reads, --quiet leaves stdout empty, human text
 // has no escape codes in a pipe unless FORCE_COLOR asks for them, and progress stays on stderr.
+// No TTY here, so commands run in-process through main(argv, io) with pipe-like streams; only
+// dev-server is spawned (it runs until a signal, and stopping cleanly is the point).
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
-import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
-import { ANY_ESCAPE, COLOR_SGR, hasCommand } from "../helpers/tty.js";
+import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
+import { listeningPort } from "../helpers/proc.js";
+import { runMain } from "../helpers/run-main.js";
+import { needs } from "../helpers/needs.js";
+import { ANY_ESCAPE, COLOR_SGR } from "../helpers/tty.js";
 
 let server: RunningDevServer;
 let work: string;
 let env: Record<string, string>;
 let counter = 0;
 const dir = (name: string) => join(work, `${name}-${++counter}`);
-const HAS_JQ = hasCommand("jq");
+const JQ = needs("jq");
 
 function certctl(args: string[], extra: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(args, { cwd: work, env: { ...env, ...extra } });
+  return runMain(args, { cwd: work, env: { ...env, ...extra } });
 }
 
 /** stdout must be one JSON document and nothing else. */
@@ -52,7 +56,7 @@ afterAll(async () => {
 });
 
 describe("--json: one document on stdout, nothing else there, no progress anywhere", () => {
-  it.skipIf(!HAS_JQ)("issue, inspect, status, renew --dry-run, revoke and completion pipe into jq", async () => {
+  it.skipIf(JQ.missing)(`issue, inspect, status, renew --dry-run, revoke and completion pipe into jq${JQ.why}`, async () => {
     const out = dir("json");
     const issued = await issueInto(out, ["--json"]);
     expect(issued.stderr).toBe("");
@@ -172,35 +176,18 @@ describe("human text and colour in a pipe", () => {
   });
 });
 
-/** A port nobody listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts `certctl dev-server <args>`, waits until it answers HTTP, stops it with SIGTERM. */
+/** Starts `certctl dev-server <args>` on port 0, waits until it answers HTTP, stops it with SIGTERM. */
 async function devServer(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, "dev-server", "--port", String(port), ...args], { env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [BIN, "dev-server", "--port", "0", ...args], { env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   const closed = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  const deadline = Date.now() + 20_000;
-  // --quiet says nothing, so "started" is "answers on its port".
-  for (;;) {
-    const up = await fetch(`http://127.0.0.1:${port}/api/v1/dev/stats`).then((r) => r.ok, () => false);
-    if (up) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`dev-server ${args.join(" ")} did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // --quiet says nothing, so the port it was given is read from the kernel's socket table, and
+  // "started" is "answers on that port".
+  const port = await listeningPort(child, () => `dev-server ${args.join(" ")} did not start: ${stderr}`);
+  expect((await fetch(`http://127.0.0.1:${port}/api/v1/dev/stats`)).ok).toBe(true);
   child.kill("SIGTERM");
   return { code: await closed, stdout, stderr };
 }

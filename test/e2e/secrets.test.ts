@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
 import { rootCommand } from "../../src/cli/program.js";
 import { issueCommand } from "../../src/cli/issue/define.js";
-import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
+import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
+import { needsFile } from "../helpers/needs.js";
+import { runMain } from "../helpers/run-main.js";
+import { until } from "../helpers/wait.js";
 import { startFaultProxy, type FaultProxy } from "../helpers/counting-server.js";
 import { apiError, startScriptedServer } from "../helpers/scripted-server.js";
 import { keySecrets, metadataTexts, scan, scanTotals, type Secret } from "../helpers/secret-scan.js";
@@ -60,23 +63,23 @@ describe("no secret in argv", () => {
     const names = [rootCommand(), issueCommand()].flatMap((c) => c.options.map((o) => o.long));
     expect(names).toContain("--client-secret-file");
     expect(names).not.toContain("--client-secret");
-    const res = await runCli(["--client-secret", "argv-secret-value-123", "issue", "--profile", profile("default"), "--cn", "a.example.com"], { env });
+    const res = await runMain(["--client-secret", "argv-secret-value-123", "issue", "--profile", profile("default"), "--cn", "a.example.com"], { env });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/unknown option '--client-secret'/);
     expect(res.stderr + res.stdout).not.toContain("argv-secret-value-123");
-    const help = await runCli(["--help"]);
+    const help = await runMain(["--help"]);
     expect(help.stdout).not.toMatch(/--client-secret(?!-file)/);
   });
 
-  it.skipIf(!existsSync("/proc/self/cmdline"))("ps shows neither the client secret nor the access token of a running certctl", async () => {
+  const PROC = needsFile("/proc/self/cmdline", "what ps shows is read from /proc on Linux");
+  it.skipIf(PROC.missing)(`ps shows neither the client secret nor the access token of a running certctl${PROC.why}`, async () => {
     const out = join(work, "ps");
     const child = spawn(process.execPath, [BIN, "--client-secret-file", secretFile, "issue", "--profile", profile("approval"), "--cn", "ps.example.com", "--out-dir", out],
       { env: cleanEnv({ ...env, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: undefined }) });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
-    for (let i = 0; i < 300 && !/pending_approval/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(stderr).toMatch(/pending_approval/);
+    await until("the waiting line", () => /pending_approval/.test(stderr));
     // What `ps -ef` / `ps aux` shows is /proc/<pid>/cmdline.
     const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, "utf8").split("\0").join(" ");
     expect(cmdline).toContain("issue");
@@ -92,7 +95,7 @@ describe("a sweep of every server-facing command with CERTCTL_DEBUG=1", () => {
   it("finds no token, client secret, access token or private key body anywhere", { timeout: 120_000 }, async () => {
     const runs: Array<[string, CliResult]> = [];
     const run = async (label: string, args: string[], extraEnv: Record<string, string | undefined> = {}, expected = 0) => {
-      const res = await runCli(args, { env: { ...env, ...extraEnv }, cwd: work });
+      const res = await runMain(args, { env: { ...env, ...extraEnv }, cwd: work });
       expect(res.code, `${label}\n${res.stderr}`).toBe(expected);
       // Debug really was on for every run that talked to a server (inspect never does).
       if (!args.includes("inspect")) expect(res.stderr, label).toMatch(/certctl: debug: /);
@@ -153,9 +156,9 @@ describe("a sweep of every server-facing command with CERTCTL_DEBUG=1", () => {
       scripted.on("POST /api/v1/auth/universal-auth/login", (req) => apiError(401, "UnauthorizedError", `bad login, you sent ${req.body}`));
       scripted.on("POST /api/v1/cert-manager/certificates", (req) =>
         apiError(400, "BadRequest", `rejected request with ${String(req.headers.authorization)} and key ${fakeKey}`));
-      const withCreds = await runCli(["issue", "--profile", profile("default"), "--cn", "e.example.com", "--out-dir", join(work, "echo1")],
+      const withCreds = await runMain(["issue", "--profile", profile("default"), "--cn", "e.example.com", "--out-dir", join(work, "echo1")],
         { env: { ...env, INFISICAL_DOMAIN: scripted.url } });
-      const withToken = await runCli(["issue", "--profile", profile("default"), "--cn", "e.example.com", "--out-dir", join(work, "echo2")],
+      const withToken = await runMain(["issue", "--profile", profile("default"), "--cn", "e.example.com", "--out-dir", join(work, "echo2")],
         { env: { INFISICAL_DOMAIN: scripted.url, INFISICAL_TOKEN: STATIC_TOKEN, CERTCTL_DEBUG: "1" } });
       expect(withCreds.code).toBe(3);
       expect(withToken.code).toBe(4);

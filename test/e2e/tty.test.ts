@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
-import { ANY_ESCAPE, COLOR_SGR, certctlCommand, hasTmux, startTty, type TtySession } from "../helpers/tty.js";
+import { ANY_ESCAPE, COLOR_SGR, certctlCommand, startTty, type TtySession } from "../helpers/tty.js";
+import { needs } from "../helpers/needs.js";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const SPINNER_FRAMES = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/gu;
@@ -37,7 +38,8 @@ function frames(raw: string): Set<string> {
 
 // Concurrent: each test has its own tmux server and output directory, and most of the time is
 // spent waiting for an approval.
-describe.skipIf(!hasTmux()).concurrent("in a terminal (tmux)", () => {
+const TMUX = needs("tmux");
+describe.skipIf(TMUX.missing).concurrent(`in a terminal (tmux)${TMUX.why}`, () => {
   beforeAll(async () => {
     // The default profile is approved automatically after 2 s: long enough to watch the wait.
     server = await startDevServer({ host: "127.0.0.1", port: 0, approval: { kind: "auto", afterMs: 2000, text: "auto=2s" }, latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
@@ -94,7 +96,7 @@ describe.skipIf(!hasTmux()).concurrent("in a terminal (tmux)", () => {
 
   it("RSA 4096 key generation does not freeze the spinner (WebCrypto keygen runs off the main thread)", async () => {
     const t = tty(["issue", "--profile", profile("rsa"), "--cn", "rsa.localhost", "--key-algorithm", "rsa4096", "--out-dir", outDir("rsa")]);
-    expect(await t.exitCode(60_000)).toBe(0);
+    expect(await t.exitCode()).toBe(0);
     const raw = t.raw();
     const start = raw.indexOf("Generating the RSA_4096 key locally");
     // The next step drawn after key generation (a short login may never be drawn at all).

@@ -1,6 +1,7 @@
 // Spawn the real CLI (bin/certctl.js → dist/) as a user or a script would.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { WAIT_DEADLINE_MS } from "./wait.js";
 
 export const BIN = fileURLToPath(new URL("../../bin/certctl.js", import.meta.url));
 
@@ -16,6 +17,7 @@ export interface CliOptions {
   /** Added to a clean environment (no INFISICAL_* from the developer's shell leaks in). */
   env?: Record<string, string | undefined>;
   input?: string;
+  /** Kill a run still going after this long (a hang, not a slow machine: RSA-3072 keygen took 60 s under load). */
   timeoutMs?: number;
   /** Options for node itself, before the script (e.g. --import of a loader hook). */
   nodeArgs?: string[];
@@ -45,7 +47,11 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+    const timeoutMs = opts.timeoutMs ?? WAIT_DEADLINE_MS;
+    const timer = setTimeout(() => {
+      stderr += `\n[runCli: killed after ${timeoutMs} ms]\n`;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);

@@ -80,8 +80,8 @@ export async function startFaultProxy(upstream: string, options: { tls?: { key: 
           const type = headers["content-type"] ?? "application/json";
           res.writeHead(status, { "content-type": type, "content-length": String(Buffer.byteLength(out)) });
           if (fault.kind === "forward") return void res.end(out);
-          res.write(out.slice(0, Math.floor(out.length / 2)));
-          setTimeout(() => res.socket?.destroy(), 20);
+          // Cut the connection once the half is handed to the socket (not after a guessed 20 ms).
+          res.write(out.slice(0, Math.floor(out.length / 2)), () => res.socket?.destroy());
         }, () => res.socket?.destroy());
     }
   }, undefined, options.tls);

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { createInterface } from "node:readline";
 import { BIN, cleanEnv } from "./cli.js";
+import { WAIT_DEADLINE_MS } from "./wait.js";
 
 export interface DevServerHandle {
   url: string;
@@ -35,7 +36,8 @@ interface StartInfo {
   clientSecret: string;
 }
 
-const START_TIMEOUT_MS = 15_000;
+/** Only turns a hang into a failure: on a loaded machine the start (two RSA CA keys) took over 15 s. */
+const START_TIMEOUT_MS = WAIT_DEADLINE_MS;
 
 export async function startDevServer(args: string[] = []): Promise<DevServerHandle> {
   const child = spawn(process.execPath, [BIN, "dev-server", "--port", "0", "--json", ...args], {

@@ -15,3 +15,10 @@ export async function startLocalDevServer(
   };
   return { server, env };
 }
+
+/** The dev server's request counters ("METHOD /route" → count), as GET /api/v1/dev/stats answers them. */
+export async function devStats(url: string): Promise<Record<string, number>> {
+  const res = await fetch(`${url}/api/v1/dev/stats`);
+  if (!res.ok) throw new Error(`GET /api/v1/dev/stats answered ${res.status}`);
+  return (await res.json()) as Record<string, number>;
+}

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, cleanEnv } from "./cli.js";
+import { WAIT_DEADLINE_MS } from "./wait.js";
 
 export function hasTmux(): boolean {
   return spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
@@ -84,7 +85,7 @@ export function startTty(shellCommand: string, opts: TtyOptions = {}): TtySessio
         .replace(/^Pane is dead.*$/m, "")
         .replace(/\n+$/, "\n"),
     async waitFor(pattern, o = {}) {
-      const deadline = Date.now() + (o.timeoutMs ?? 15_000);
+      const deadline = Date.now() + (o.timeoutMs ?? WAIT_DEADLINE_MS);
       for (;;) {
         const text = o.raw ? session.raw() : session.screen();
         if (pattern.test(text)) return text;
@@ -92,7 +93,7 @@ export function startTty(shellCommand: string, opts: TtyOptions = {}): TtySessio
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    async exitCode(timeoutMs = 20_000) {
+    async exitCode(timeoutMs = WAIT_DEADLINE_MS) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const status = existsSync(statusFile) ? readFileSync(statusFile, "utf8").trim() : "";
