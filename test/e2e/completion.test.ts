@@ -11,11 +11,11 @@ import { buildProgram } from "../../src/cli/program.js";
 import { flagsNamedByCompletionTables } from "../../src/cli/completion/spec.js";
 import { runCli } from "../helpers/cli.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
+import { needs } from "../helpers/needs.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHELLS = ["bash", "zsh", "fish"] as const;
 const committed = (shell: string) => join(ROOT, "completions", `certctl.${shell}`);
-const has = (shell: string) => spawnSync("sh", ["-c", `command -v ${shell}`]).status === 0;
 
 let home: string;
 const scripts: Record<string, string> = {};
@@ -117,7 +117,8 @@ describe("bash", () => {
   });
 });
 
-describe.skipIf(!has("zsh"))("zsh", () => {
+const ZSH = needs("zsh");
+describe.skipIf(ZSH.missing)(`zsh${ZSH.why}`, () => {
   it("loads when sourced after compinit", () => {
     const out = shell("zsh", "autoload -U compinit; compinit -u; source completions/certctl.zsh; print -r -- $_comps[certctl]");
     expect(out.trim()).toBe("_certctl");
@@ -132,7 +133,8 @@ describe.skipIf(!has("zsh"))("zsh", () => {
   });
 });
 
-describe.skipIf(!has("fish"))("fish", () => {
+const FISH = needs("fish");
+describe.skipIf(FISH.missing)(`fish${FISH.why}`, () => {
   const complete = (line: string) =>
     shell("fish", `source completions/certctl.fish; complete -C${JSON.stringify(line)}`).split("\n").filter(Boolean).map((l) => l.split("\t")[0]);
 

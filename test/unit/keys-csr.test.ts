@@ -11,6 +11,7 @@ import { buildCsr } from "../../src/core/crypto/csr.js";
 import { checkCsr, readCsrInput } from "../../src/core/crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, readKeyFile } from "../../src/core/crypto/keys.js";
 import { FileError, UsageError } from "../../src/model/errors.js";
+import { fixtureKey, fixtureKeyPem } from "../helpers/fixture-keys.js";
 import { openssl } from "../helpers/openssl.js";
 
 const dir = mkdtempSync(join(tmpdir(), "certctl-keys-"));
@@ -81,7 +82,8 @@ describe("generated keys sign CSRs openssl accepts", () => {
 });
 
 describe("importSigningKey", () => {
-  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  // A fixture RSA key: this describes importing, not generating (an RSA-2048 generation can take seconds under load).
+  const rsa = { privateKey: fixtureKey("rsa-2048") };
   const ec = generateKeyPairSync("ec", { namedCurve: "secp384r1" });
 
   it.each([
@@ -100,7 +102,7 @@ describe("importSigningKey", () => {
   });
 
   it.each([
-    ["an RSA-1024 key", generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(), /RSA-1024.*2048, 3072 or 4096/],
+    ["an RSA-1024 key", fixtureKeyPem("rsa-1024"), /RSA-1024.*2048, 3072 or 4096/],
     ["an Ed25519 key", generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(), /ed25519 key.*RSA or EC/],
     ["a P-256K key", generateKeyPairSync("ec", { namedCurve: "secp256k1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(), /curve secp256k1/],
     ["an encrypted key", rsa.privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }).toString(), /encrypted/],
@@ -172,7 +174,7 @@ describe("checkCsr", () => {
     const ec = buildCsr(many, await generateSigningKey("EC_prime256v1"));
     await expect(ec).rejects.toBeInstanceOf(UsageError);
     await expect(ec).rejects.toThrowError(/CSR for these names is \d+ characters as PEM \(150 SANs, EC_prime256v1 key\); the API accepts at most 4096/);
-    const rsa = await buildCsr({ ...many, altNames: many.altNames.slice(0, 120) }, await generateSigningKey("RSA_2048")).catch((error: unknown) => error);
+    const rsa = await buildCsr({ ...many, altNames: many.altNames.slice(0, 120) }, await importSigningKey(fixtureKeyPem("rsa-2048"), "fixture")).catch((error: unknown) => error);
     expect(rsa).toBeInstanceOf(UsageError);
     expect((rsa as UsageError).hint).toMatch(/EC key/);
     // Just under the limit still builds.
