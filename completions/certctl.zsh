@@ -41,6 +41,7 @@ _certctl_cmd_issue() {
     '--key-mode=[key.pem'\''s mode, e.g]:value: ' \
     '--owner=[key.pem'\''s owner]:value: ' \
     '--group=[key.pem'\''s group, e.g]:value: ' \
+    '--deploy-hook=[recorded in certctl.json]:value: ' \
     '--force[replace existing files]' \
     '--no-wait[do not wait for a pending request]' \
     '--wait-timeout=[wait at most this long for a pending request]:value: ' \
@@ -111,7 +112,10 @@ _certctl_cmd_renew() {
     '--dry-run[say what would be renewed]' \
     '--reuse-key[keep the existing key instead of generating a new one]' \
     '--deploy-hook=[run this through /bin/sh once per renewed directory, after its files...]:value: ' \
-    '--hook-timeout=[kill the deploy hook after this long]:value: ' \
+    '--pre-hook=[run this once before the first renewal of the run]:value: ' \
+    '--post-hook=[run this once after the run, only when something was renewed]:value: ' \
+    '--hook-timeout=[kill a hook after this long]:value: ' \
+    '--csr=[for directories issued with --csr\: the CSR to submit]:value:_files' \
     '--random-delay=[before the first request, sleep a random time up to this]:value: ' \
     '--concurrency=[renew at most this many directories at once]:value: ' \
     '--lock-timeout=[wait this long for another certctl run on the same directory, then sk...]:value: ' \
@@ -248,6 +252,7 @@ _certctl_cmd_dev_server() {
     '--approval=[approval of the '\''default'\'' profile]:value:(none manual auto=)' \
     '--latency=[fixed delay before every API answer]:value: ' \
     '--backdate=[issue leaves with notBefore = now - this, so they are already due for...]:value: ' \
+    '--csr-renewal=[renewals of CSR-issued certificates\: accept or refuse]:value:(accept refuse)' \
     '--token-ttl=[lifetime of access tokens]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \

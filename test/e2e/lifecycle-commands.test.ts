@@ -52,7 +52,7 @@ describe("status", () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("<certificateRequestId>");
     expect(await due.stats()).toEqual(before);
-  });
+  }, 120_000);
 
   it("--json while pending prints the request document (status readable by jq) and exits 5; the wrong directory is not hinted", async () => {
     const dir = newDir("status-pending");
@@ -69,7 +69,7 @@ describe("status", () => {
     expect(human.stderr).not.toContain("--no-wait");
     expect(human.stderr).not.toContain(`--out-dir ${elsewhere}`);
     expect(human.stderr).toMatch(/No pending record for this request in/);
-  });
+  }, 120_000);
 });
 
 describe("hooks", () => {
@@ -86,7 +86,7 @@ describe("hooks", () => {
     expect(seen[0]).toBe("pre");
     expect(seen.at(-1)).toBe("post");
     expect(seen.filter((l) => l.startsWith("deploy ")).sort()).toEqual(dirs.map((d) => `deploy ${d}`).sort());
-  });
+  }, 120_000);
 
   it("renew --deploy-hook replaces the recorded one; no hook runs when nothing was renewed", async () => {
     const dir = newDir("hooks-override");
@@ -99,7 +99,7 @@ describe("hooks", () => {
     const again = await cli(["renew", dir, "--renew-before", "1h", "--pre-hook", `echo pre >> '${log}'`, "--post-hook", `echo post >> '${log}'`]);
     expect(again.code).toBe(0);
     expect(lines(log)).toEqual(["given", "post"]);
-  });
+  }, 120_000);
 });
 
 describe("a server's request id is the server's fault", () => {
@@ -119,7 +119,7 @@ describe("a server's request id is the server's fault", () => {
     } finally {
       await hostile.close();
     }
-  });
+  }, 120_000);
 });
 
 describe.skipIf(!hasTmux())("revoke prompt (needs tmux for a terminal)", () => {
@@ -150,5 +150,5 @@ describe.skipIf(!hasTmux())("revoke prompt (needs tmux for a terminal)", () => {
       declined.close();
     }
     expect((await due.stats())["POST /api/v1/cert-manager/certificates/:id/revoke"] ?? 0).toBe(before);
-  });
+  }, 120_000);
 });

@@ -108,7 +108,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     const line = await cli(["renew", human]);
     expect(line.code, line.stderr).toBe(0);
     if (mode === "refuse") expect(line.stdout).toMatch(/issued fresh: the server refused to renew/);
-  });
+  }, 120_000);
 
   it("a --csr directory renews by resubmitting the CSR kept at issue time; dry run and real run agree", async () => {
     const server = servers[mode]!;
@@ -127,7 +127,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     expect(serialOf(dir)).not.toBe(oldSerial);
     expect(certPublicKey(join(dir, "cert.pem"))).toBe(keyPublicKey(key));
     expect(verifyChain(join(dir, "cert.pem"), join(dir, "chain.pem"))).toMatch(/: OK$/);
-  });
+  }, 120_000);
 
   it("renew --csr <file> submits the given CSR; a --csr directory without a kept CSR fails in the dry run as in the real run", async () => {
     const server = servers[mode]!;
@@ -150,7 +150,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     expect(real.code).toBe(2);
     expect(dry.stdout + dry.stderr).toContain("--csr <file>");
     expect(await stats(server)).toEqual(before);
-  });
+  }, 120_000);
 
   it("renew --reuse-key on a server-key directory says 'same key' only when the key is the same", async () => {
     const server = servers[mode]!;
@@ -164,7 +164,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     expect(same).toBe(mode === "accept");
     expect(renewJson(res)[0]).toMatchObject({ keySource: same ? "reused-server-key" : "new-server-key" });
     expectMatchingSet(dir);
-  });
+  }, 120_000);
 });
 
 describe("serial numbers", () => {
@@ -183,7 +183,7 @@ describe("serial numbers", () => {
     const status = await cli(["status", doc.certificateRequestId, "--out-dir", newDir("serial-elsewhere"), "--json"], server);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ serialNumber: certSerial });
-  });
+  }, 120_000);
 });
 
 describe("revoke, then renew", () => {
@@ -214,7 +214,7 @@ describe("revoke, then renew", () => {
     expect(renewJson(renewed)[0]).toMatchObject({ status: "renewed", previousCertificateId: revokedId });
     expect(meta(dir).revokedAt).toBeUndefined();
     expectMatchingSet(dir);
-  });
+  }, 120_000);
 });
 
 describe("what is installed", () => {
@@ -224,7 +224,7 @@ describe("what is installed", () => {
     expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/already expired/);
     expect(readdirSync(dir).filter((name) => name.endsWith(".pem") || name === "certctl.json")).toEqual([]);
-  });
+  }, 120_000);
 
   it("renew keeps the old set when the new certificate is expired", async () => {
     const dir = newDir("expired-renew");
@@ -232,15 +232,13 @@ describe("what is installed", () => {
     // Point the directory at the server that backdates past the lifetime.
     const m = meta(dir);
     const oldSerial = serialOf(dir);
-    const other = newDir("expired-source");
-    await issued(servers.accept!, other);
     writeFileSync(join(dir, "certctl.json"), JSON.stringify({ ...m, domain: `${servers.expired!.url}/api`, profileId: servers.expired!.profileId }, null, 2) + "\n");
     const res = await cli(["renew", dir, "--force"]);
     expect(res.code).toBe(4);
     expect(res.stdout + res.stderr).toMatch(/already expired/);
     expect(serialOf(dir)).toBe(oldSerial);
     expectMatchingSet(dir);
-  });
+  }, 120_000);
 });
 
 describe("approval renewals: one outstanding request per directory", () => {
@@ -278,7 +276,7 @@ describe("approval renewals: one outstanding request per directory", () => {
     expect((await stats(server))[RENEW_ROUTE]).toBe((before[RENEW_ROUTE] ?? 0) + 1);
     expect(pendingIds(dir)).toEqual([]);
     expectMatchingSet(dir);
-  });
+  }, 120_000);
 
   it("a rejected renewal is reported once (exit 4), then the next run sends a new request", async () => {
     const server = servers.accept!;
@@ -294,5 +292,5 @@ describe("approval renewals: one outstanding request per directory", () => {
     const retried = await cli(["renew", dir, "--no-wait"]);
     expect(retried.code).toBe(5);
     expect((await stats(server))[RENEW_ROUTE]).toBe((before[RENEW_ROUTE] ?? 0) + 2);
-  });
+  }, 120_000);
 });

@@ -378,9 +378,12 @@ describe("certctl renew: many directories and concurrent runs", () => {
     const dir = newDir("locked");
     await issue(due, dir);
     const marker = join(work, `hook-started-${counter}`);
-    const first = renew([dir, "--deploy-hook", `touch '${marker}'; sleep 2`]);
-    await waitFor(() => existsSync(marker), 10_000);
+    const release = join(work, `hook-release-${counter}`);
+    // The first run holds the lock until the test releases its hook: no timing window to lose under load.
+    const first = renew([dir, "--deploy-hook", `touch '${marker}'; while [ ! -e '${release}' ]; do sleep 0.05; done`]);
+    await waitFor(() => existsSync(marker), 30_000);
     const second = await renew([dir, "--lock-timeout", "0"]);
+    writeFileSync(release, "");
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/^skipped\s+.*another certctl run holds the lock/m);
     expect((await first).code).toBe(0);

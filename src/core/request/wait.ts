@@ -27,17 +27,6 @@ export type WaitOutcome =
   | { kind: "timeout"; request: CertificateRequestStatus | undefined }
   | { kind: "interrupted"; request: CertificateRequestStatus | undefined };
 
-/** Delays before each poll: 2, 3, 4.5, … capped at 60 s. */
-export function pollDelays(count: number, initial = POLL_INITIAL_MS): number[] {
-  const delays: number[] = [];
-  let next = initial;
-  for (let i = 0; i < count; i++) {
-    delays.push(Math.round(next));
-    next = Math.min(next * POLL_FACTOR, POLL_MAX_MS);
-  }
-  return delays;
-}
-
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
