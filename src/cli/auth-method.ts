@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import type { Credentials } from "../api/config.js";
 import { AUTH_METHODS, isAuthMethod, type AuthMethod, type GcpServiceAccountKey, type IdentityLogin, type IdentityMethod } from "../api/login/methods.js";
-import { FileError, invalidFlag, UsageError } from "../model/errors.js";
+import { emptyFileError, fileError, invalidFlag, UsageError } from "../model/errors.js";
 import type { GlobalOptions } from "./context.js";
 
 export const DEFAULT_SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
@@ -162,10 +162,10 @@ async function readSecret(file: string, source: string): Promise<string> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read ${source} ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw fileError(`read ${source}`, file, error);
   }
   const value = text.trim();
-  if (!value) throw new UsageError(`${source} ${file} is empty`);
+  if (!value) throw emptyFileError(source, file);
   return value;
 }
 
