@@ -7,6 +7,8 @@ import type { ServerState } from "./state.js";
 
 export interface ServerOptions extends LifecycleOptions {
   tokenTtlMs: number;
+  /** accessTokenMaxTTL: no renewal takes a token past this long after its login. */
+  tokenMaxTtlMs: number;
   latencyMs: number;
 }
 
