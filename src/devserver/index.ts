@@ -62,8 +62,8 @@ export async function startDevServer(params: DevServerParams): Promise<RunningDe
     latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs, csrRenewal: params.csrRenewal ?? "accept",
     tokenMaxTtlMs: params.tokenMaxTtlMs ?? DEFAULT_TOKEN_MAX_TTL_MS,
   };
-  const limiter = params.rateLimit ? createLimiter(params.rateLimit) : undefined;
-  const server = createHttpServer(state, options, params.log, limiter);
+  if (params.rateLimit) options.limiter = createLimiter(params.rateLimit);
+  const server = createHttpServer(state, options, params.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(params.port, params.host, () => {

@@ -24,12 +24,16 @@ export function parseRateLimit(text: string): RateLimit | undefined {
 export interface Limiter {
   /** Counts one request; throws the 429 a real server answers when it is over the limit. */
   take(ip: string, method: string): void;
+  /** Off lets a test set up a fleet without waiting on the limit (POST /api/v1/dev/rate-limit). */
+  enabled: boolean;
 }
 
 export function createLimiter(rate: RateLimit, now: () => number = Date.now): Limiter {
   const windows = new Map<string, { start: number; count: number }>();
   return {
+    enabled: true,
     take(ip, method) {
+      if (!this.enabled) return;
       const key = `${method === "GET" ? "read" : "write"} ${ip}`;
       const t = now();
       let window = windows.get(key);

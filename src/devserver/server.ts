@@ -7,7 +7,6 @@ import { authRoutes } from "./routes-auth.js";
 import { certificateRoutes } from "./routes-certificates.js";
 import { devRoutes } from "./routes-dev.js";
 import { countRequest, type ServerState } from "./state.js";
-import type { Limiter } from "./ratelimit.js";
 
 /** The stats key under which refused (429) requests are counted; they reach no route. */
 export const RATE_LIMITED = "429 RateLimitExceeded";
@@ -17,10 +16,10 @@ const ROUTES: Route[] = [...authRoutes, ...certificateRoutes, ...devRoutes];
 /** Counted under this name when no route matches. */
 const UNMATCHED = "unmatched";
 
-export function createHttpServer(state: ServerState, options: ServerOptions, log?: (line: string) => void, limiter?: Limiter): Server {
+export function createHttpServer(state: ServerState, options: ServerOptions, log?: (line: string) => void): Server {
   return createServer((req, res) => {
     const started = Date.now();
-    void handle(state, options, req, limiter)
+    void handle(state, options, req)
       .catch((error: unknown) => {
         if (error instanceof HttpError) return errorAnswer(error);
         log?.(`internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -34,7 +33,7 @@ export function createHttpServer(state: ServerState, options: ServerOptions, log
   });
 }
 
-async function handle(state: ServerState, options: ServerOptions, req: IncomingMessage, limiter?: Limiter): Promise<Answer> {
+async function handle(state: ServerState, options: ServerOptions, req: IncomingMessage): Promise<Answer> {
   const url = new URL(req.url ?? "/", "http://dev-server.invalid");
   const path = url.pathname.startsWith("/api/") ? url.pathname.slice(4) : undefined;
   const found = path === undefined ? undefined : matchRoute(ROUTES, req.method ?? "", path);
@@ -47,7 +46,7 @@ async function handle(state: ServerState, options: ServerOptions, req: IncomingM
     if (!isLoopback(req.socket.remoteAddress)) throw forbidden("Dev endpoints answer loopback callers only");
   } else {
     try {
-      limiter?.take(req.socket.remoteAddress ?? "", req.method ?? "");
+      options.limiter?.take(req.socket.remoteAddress ?? "", req.method ?? "");
     } catch (error) {
       countRequest(state, RATE_LIMITED);
       throw error;

@@ -25,7 +25,7 @@ Profiles (random ids, fixed slugs): default (EC CA, --approval), rsa (RSA CA), a
 manual approval), external (simulated external CA: pending, pending_validation, then issued).
 
 Dev-only endpoints (loopback, no token): POST /api/v1/dev/certificate-requests/<id>/approve and /reject,
-GET /api/v1/dev/ca (root CA PEMs), GET /api/v1/dev/stats (request counts per route, "429 RateLimitExceeded"
+GET /api/v1/dev/ca (root CA PEMs), POST /api/v1/dev/rate-limit {"enabled": false|true}, GET /api/v1/dev/stats (request counts per route, "429 RateLimitExceeded"
 for requests refused by --rate-limit).
 
 Examples:
