@@ -5,6 +5,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
 import type { CommandContext } from "../context.js";
 import type { AgentFlags } from "./define.js";
 import { FileError, UsageError, invalidFlag, mostSevere } from "../../model/errors.js";
@@ -87,10 +88,9 @@ async function defaultsDirectory(file: string): Promise<string> {
   } catch (error) {
     throw new FileError(`cannot read --config ${file}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not readable"}`);
   }
-  const { parse } = await import("yaml");
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseYaml(text);
   } catch (error) {
     throw new UsageError(`--config ${file} is not valid YAML or JSON: ${(error as Error).message.split("\n")[0]}`);
   }
