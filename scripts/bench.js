@@ -15,8 +15,8 @@ const bin = join(root, "bin", "certctl.js");
 const node = process.execPath;
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const WARMUP = 2;
-// BENCH_ONLY=startup,issue,keygen,fleet runs a subset (memory runs with issue).
-const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet").split(","));
+// BENCH_ONLY=startup,issue,keygen,fleet,agent runs a subset (memory runs with issue).
+const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet,agent").split(","));
 const work = mkdtempSync(join(tmpdir(), "certctl-bench-"));
 const rows = [];
 
@@ -187,6 +187,14 @@ if (only.has("fleet")) {
   rows.push({ name: "renew 40 dirs, --latency 200ms: concurrency 1 vs 8", value: round(sOne), unit: "ms", baselineName: "concurrency 8", baseline: round(sEight), ratio: round(sOne / sEight, 2), target: "none (reference)", pass: true, reference: true });
   process.stderr.write(`  fleet at 200 ms: ${round(sOne)} ms vs ${round(sEight)} ms (${round(sOne / sEight, 2)}× faster)\n`);
   await slow.stop();
+}
+
+// 5. Agent mode's memory: RSS after 10,000 simulated cycles (real loop, fake clock and cycle)
+// against after 100 (scripts/bench/agent-rss.mjs says why the young generation is pinned).
+if (only.has("agent")) {
+  process.stderr.write("agent memory\n");
+  const runs = [1, 2, 3].map(() => JSON.parse(spawnSync(node, ["--expose-gc", "--max-semi-space-size=1", join(root, "scripts/bench/agent-rss.mjs"), "10000"], { encoding: "utf8" }).stdout));
+  row("agent RSS after 10,000 cycles (fake clock)", median(runs.map((r) => r.rss10000)), "after 100 cycles", median(runs.map((r) => r.rss100)), 1.1, "MB");
 }
 
 rmSync(work, { recursive: true, force: true });
