@@ -41,6 +41,7 @@ _certctl_cmd_issue() {
     '--key-mode=[key.pem'\''s mode, e.g]:value: ' \
     '--owner=[key.pem'\''s owner]:value: ' \
     '--group=[key.pem'\''s group, e.g]:value: ' \
+    '--deploy-hook=[recorded in certctl.json]:value: ' \
     '--force[replace existing files]' \
     '--no-wait[do not wait for a pending request]' \
     '--wait-timeout=[wait at most this long for a pending request]:value: ' \
@@ -95,7 +96,10 @@ _certctl_cmd_renew() {
     '--dry-run[say what would be renewed]' \
     '--reuse-key[keep the existing key instead of generating a new one]' \
     '--deploy-hook=[run this through /bin/sh once per renewed directory, after its files...]:value: ' \
-    '--hook-timeout=[kill the deploy hook after this long]:value: ' \
+    '--pre-hook=[run this once before the first renewal of the run]:value: ' \
+    '--post-hook=[run this once after the run, only when something was renewed]:value: ' \
+    '--hook-timeout=[kill a hook after this long]:value: ' \
+    '--csr=[for directories issued with --csr\: the CSR to submit]:value:_files' \
     '--random-delay=[before the first request, sleep a random time up to this]:value: ' \
     '--concurrency=[renew at most this many directories at once]:value: ' \
     '--lock-timeout=[wait this long for another certctl run on the same directory, then sk...]:value: ' \
@@ -130,6 +134,34 @@ _certctl_cmd_revoke() {
     '(-y --yes)-y[do not ask for confirmation]' \
     '(-y --yes)--yes[do not ask for confirmation]' \
     '--move-to-domain[use a directory recorded for another server with the --domain / INFIS...]' \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    && return 0
+  return 1
+}
+
+_certctl_cmd_agent() {
+  _arguments -s -S : \
+    '(-f --config)-f+[the declarative file]:value: ' \
+    '(-f --config)--config=[the declarative file]:value: ' \
+    '--interval=[time between checks]:value: ' \
+    '--random-delay=[wait a random time up to this before each check]:value: ' \
+    '--log-format=[log lines as text or one JSON object per line]:value:(text json)' \
+    '--once[run one check and exit]' \
+    '--concurrency=[work on at most this many certificates at once]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -200,7 +232,10 @@ _certctl_cmd_dev_server() {
     '--approval=[approval of the '\''default'\'' profile]:value:(none manual auto=)' \
     '--latency=[fixed delay before every API answer]:value: ' \
     '--backdate=[issue leaves with notBefore = now - this, so they are already due for...]:value: ' \
+    '--csr-renewal=[renewals of CSR-issued certificates\: accept or refuse]:value:(accept refuse)' \
     '--token-ttl=[lifetime of access tokens]:value: ' \
+    '--token-max-ttl=[accessTokenMaxTTL]:value: ' \
+    '--rate-limit=[answer 429 past n reads and n writes per window and client IP, as Inf...]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -237,7 +272,7 @@ _certctl_cmd_help() {
     '--no-color[never colour output]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
-    '1:command:(issue status renew revoke inspect completion dev-server)' \
+    '1:command:(issue status renew revoke agent inspect completion dev-server)' \
     && return 0
   return 1
 }
@@ -249,6 +284,7 @@ _certctl_commands() {
     'status:Check or resume a certificate request'
     'renew:Renew the certificates in each directory that are due'
     'revoke:Revoke a certificate, named by the directory certctl wrote it to or b...'
+    'agent:Keep the certificates of a declarative file current'
     'inspect:Show a certificate, a chain or a CSR'
     'completion:Print the completion script for bash, zsh or fish'
     'dev-server:Run a local, in-memory Infisical-compatible issuer with a real CA'
@@ -285,6 +321,7 @@ _certctl() {
       status) _certctl_cmd_status && ret=0 ;;
       renew) _certctl_cmd_renew && ret=0 ;;
       revoke) _certctl_cmd_revoke && ret=0 ;;
+      agent) _certctl_cmd_agent && ret=0 ;;
       inspect) _certctl_cmd_inspect && ret=0 ;;
       completion) _certctl_cmd_completion && ret=0 ;;
       dev-server) _certctl_cmd_dev_server && ret=0 ;;

@@ -19,10 +19,10 @@ export function agentCommand(): Command {
       "without cron. Checks on an interval with jitter; keeps its state in the certificate directories, so a " +
       "restart re-issues nothing; logs in once and renews the access token before it expires; SIGHUP re-reads " +
       "the file; SIGTERM/SIGINT finish the current write and exit 0. One certificate's failure never stops it: " +
-      "that certificate is retried after 1m, 2m, 4m … up to the interval.",
+      "that certificate is retried after 1m, 2m, 4m ... up to the interval.",
     )
     .addOption(new Option("-f, --config <file>", "the declarative file (YAML or JSON)").makeOptionMandatory())
-    .addOption(withDefault(new Option("--interval <duration>", "time between checks (varies by ±5 %)"), "1h"))
+    .addOption(withDefault(new Option("--interval <duration>", "time between checks (varies by up to 5 % either way)"), "1h"))
     .addOption(withDefault(new Option("--random-delay <duration>", "wait a random time up to this before each check: spreads a fleet across the server's rate-limit window"), "0"))
     .addOption(withDefault(new Option("--log-format <format>", "log lines as text or one JSON object per line (time, level, event, certificate, message)").choices(["text", "json"]), "text"))
     .addOption(new Option("--once", "run one check and exit (its exit code says how it went)"))
@@ -31,11 +31,12 @@ export function agentCommand(): Command {
       "after",
       `
 Hooks run with the certificate's CERTCTL_* variables and CERTCTL_EVENT=issued, renewed or failed.
+Send SIGHUP (kill -HUP <pid>; the pid is in the start line) to re-read the file now.
 
 Examples:
   $ certctl agent -f /etc/certctl/certctl.yaml
   $ certctl agent -f certctl.yaml --interval 30m --random-delay 5m --log-format json
-  $ kill -HUP <pid>                                    # re-read the file now
+  $ certctl agent -f certctl.yaml --once               # one check; the exit code says how it went
 `,
     );
 }

@@ -72,7 +72,8 @@ async function loadCycle(file: string, deps: CycleDeps): Promise<RunCycle> {
     return {
       certificates: [...skipped, ...results.map((r) => ({
         certificate: basename(r.dir), dir: r.dir, exitCode: r.exitCode,
-        event: r.outcome === "renewed" || r.outcome === "hook-failed" ? "renewed" as const : r.exitCode !== 0 ? "failed" as const : "unchanged" as const,
+        event: r.outcome === "renewed" || r.outcome === "hook-failed" ? "renewed" as const
+          : r.outcome === "interrupted" ? "skipped" as const : r.exitCode !== 0 ? "failed" as const : "unchanged" as const,
         message: r.outcome === "renewed" ? `renewed: serial ${r.serialNumber ?? "?"}, not after ${r.notAfter ?? "?"}` : r.reason ?? r.outcome,
       }))],
     };
