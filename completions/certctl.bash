@@ -20,7 +20,7 @@ _certctl_root() {
   esac
   if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
-    0) _certctl_values "issue status renew revoke inspect completion dev-server help" "" ;;
+    0) _certctl_values "issue status renew revoke agent inspect completion dev-server help" "" ;;
   esac
 }
 
@@ -75,6 +75,16 @@ _certctl_cmd_revoke() {
   if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --certificate-id --reason -y --yes --move-to-domain -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
+_certctl_cmd_agent() {
+  case "$1" in
+    -f|--config|--interval|--random-delay|--concurrency|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --log-format) _certctl_values "text json" ""; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
+  esac
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-f --config --interval --random-delay --log-format --once --concurrency -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+}
+
 _certctl_cmd_inspect() {
   case "$1" in
     --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
@@ -101,13 +111,13 @@ _certctl_cmd_completion() {
 
 _certctl_cmd_dev_server() {
   case "$1" in
-    --port|--host|--latency|--backdate|--token-ttl|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --port|--host|--latency|--backdate|--token-ttl|--token-max-ttl|--rate-limit|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --approval) _certctl_values "none manual auto=" ""; return ;;
     --csr-renewal) _certctl_values "accept refuse" ""; return ;;
     --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --csr-renewal --token-ttl -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --csr-renewal --token-ttl --token-max-ttl --rate-limit -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_help() {
@@ -118,7 +128,7 @@ _certctl_cmd_help() {
   esac
   if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
-    0) _certctl_values "issue status renew revoke inspect completion dev-server" "" ;;
+    0) _certctl_values "issue status renew revoke agent inspect completion dev-server" "" ;;
   esac
 }
 
@@ -130,7 +140,7 @@ _certctl() {
   for (( i = 1; i < COMP_CWORD; i++ )); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --application|--approval|--auth-method|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--country|--csr|--csr-renewal|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--fullchain-file|--gcp-key-file|--group|--hook-timeout|--host|--identity-id|--ip|--jwt-file|--key|--key-algorithm|--key-file|--key-mode|--key-usage|--latency|--ldap-password-file|--ldap-username-file|--locality|--lock-timeout|--not-after|--not-before|--org|--organization-slug|--ou|--out-dir|--owner|--path-length|--port|--post-hook|--pre-hook|--profile|--project|--random-delay|--reason|--renew-before|--retries|--san|--service-account-token-file|--signature-algorithm|--state|--timeout|--token|--token-ttl|--ttl|--uri|--wait-timeout)
+      --application|--approval|--auth-method|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--config|--country|--csr|--csr-renewal|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--fullchain-file|--gcp-key-file|--group|--hook-timeout|--host|--identity-id|--interval|--ip|--jwt-file|--key|--key-algorithm|--key-file|--key-mode|--key-usage|--latency|--ldap-password-file|--ldap-username-file|--locality|--lock-timeout|--log-format|--not-after|--not-before|--org|--organization-slug|--ou|--out-dir|--owner|--path-length|--port|--post-hook|--pre-hook|--profile|--project|--random-delay|--rate-limit|--reason|--renew-before|--retries|--san|--service-account-token-file|--signature-algorithm|--state|--timeout|--token|--token-max-ttl|--token-ttl|--ttl|--uri|--wait-timeout|-f)
         if [[ "${COMP_WORDS[i+1]}" == "=" ]]; then (( i += 2 )); else (( i += 1 )); fi ;;
       # bash also splits at ":", so a value such as https://host:8443 arrives in pieces.
       :) (( i += 1 )) ;;
@@ -146,6 +156,7 @@ _certctl() {
     status) _certctl_cmd_status "$prev" "$npos" ;;
     renew) _certctl_cmd_renew "$prev" "$npos" ;;
     revoke) _certctl_cmd_revoke "$prev" "$npos" ;;
+    agent) _certctl_cmd_agent "$prev" "$npos" ;;
     inspect) _certctl_cmd_inspect "$prev" "$npos" ;;
     completion) _certctl_cmd_completion "$prev" "$npos" ;;
     dev-server) _certctl_cmd_dev_server "$prev" "$npos" ;;

@@ -10,7 +10,7 @@ import { InterruptedError } from "../model/errors.js";
 import { errorForNetwork, serverText } from "./errors.js";
 import {
   DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS, decideRetry, isConnectPhaseCode,
-  parseRetryAfter, parseTryAgainText, type Failure, type RetryPolicy,
+  parseRetryAfter, parseTryAgainText, createRatePause, type Failure, type RatePause, type RetryPolicy,
 } from "./retry.js";
 
 /** A body larger than this is not an Infisical answer; stop reading instead of filling memory. */
@@ -32,6 +32,8 @@ export interface HttpClientOptions {
   random?: () => number;
   /** Values never to echo (token, client secret, access tokens); a live list. */
   secrets?: (string | undefined)[];
+  /** The 429 pause to share (an agent keeps one across cycles); by default one per client, shared by its lanes. */
+  ratePause?: RatePause;
 }
 
 export interface HttpRequest {
@@ -80,6 +82,7 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
   };
   const debug = options.debug ?? (() => {});
   const runSignal = options.signal;
+  const ratePause = options.ratePause ?? createRatePause(sleep);
 
   async function request(req: HttpRequest): Promise<HttpResponse> {
     const operation = `${req.method} ${req.path}`;
@@ -94,6 +97,12 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
 
     for (let attempt = 1; ; attempt++) {
       throwIfInterrupted(runSignal, operation);
+      if (ratePause.until > Date.now()) {
+        debug(`${operation} waits ${ratePause.until - Date.now()} ms: the server asked this client to slow down`);
+        await ratePause.wait(runSignal).catch(() => {
+          throw interruption(runSignal as AbortSignal, operation);
+        });
+      }
       const started = Date.now();
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = runSignal ? AbortSignal.any([runSignal, timeout]) : timeout;
@@ -127,9 +136,15 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
         debug(`${operation} failed: ${code} (attempt ${attempt}/${policy.maxAttempts}, ${Date.now() - started} ms)`);
       }
 
+      // Even a lane that gives up passes the server's word on to the others.
+      if (failure.kind === "status" && failure.status === 429 && failure.retryAfterMs !== undefined) {
+        ratePause.pauseUntil(Date.now() + Math.min(failure.retryAfterMs, policy.maxRetryAfterMs));
+      }
       const remainingMs = options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - Date.now();
       const decision = decideRetry(failure, attempt, req.idempotent, policy, remainingMs);
       if (decision.retry) {
+        // Every lane holds off with this one: the limit is per client, not per request.
+        if (failure.kind === "status" && failure.status === 429) ratePause.pauseUntil(Date.now() + decision.delayMs);
         debug(`retrying ${operation} in ${decision.delayMs} ms (${decision.reason})`);
         await sleep(decision.delayMs, runSignal).catch(() => {
           throw interruption(runSignal as AbortSignal, operation);

@@ -8,6 +8,7 @@ import { createHttpClient, type HttpClientOptions, type HttpRequest, type HttpRe
 import { describeBody, errorForResponse, isTokenError, type ErrorResponse } from "./errors.js";
 import * as shapes from "./shapes.js";
 import { METHOD_LABEL, type LoginRequest } from "./login/methods.js";
+import { renewDueAt, tokenAction, tokenLife, type TokenLife } from "./token.js";
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateBody,
   CreateCertificateResponse, RenewBody, RevocationReason, RevokeResponse,
@@ -33,6 +34,10 @@ export interface InfisicalApi {
   getMetadata(certificateId: string): Promise<CertificateMetadata>;
   renewCertificate(certificateId: string, body: RenewBody): Promise<CreateCertificateResponse>;
   revokeCertificate(certificateId: string, reason: RevocationReason): Promise<RevokeResponse>;
+  /** When the token from a login is due for renewal (ms since epoch); undefined for a given --token or before any login. */
+  tokenRenewalDueAt(): number | undefined;
+  /** Renews the token now if it is due (or logs in fresh near the max TTL); says what it did. */
+  refreshToken(): Promise<"unchanged" | "renewed" | "logged-in">;
   close(): Promise<void>;
 }
 
@@ -40,6 +45,7 @@ const CERTS = "/v1/cert-manager/certificates";
 const LOGIN = "/v1/auth/universal-auth/login";
 /** A metadata or token service that does not answer within this long is not there (exit 3, not a hang). */
 const METADATA_TIMEOUT_MS = 5_000;
+const RENEW_TOKEN = "/v1/auth/token/renew";
 
 export function createApi(connection: Connection, options: ApiOptions = {}): InfisicalApi {
   const { credentials } = connection;
@@ -69,8 +75,10 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
     // Logging in twice has the same effect as once, so the login may be retried like a GET.
     const res = await http.request({ method: "POST", path: request.path, idempotent: true, json: request.body });
     if (res.status >= 200 && res.status < 300) {
-      const accessToken = parse(res, "POST " + request.path, true, (body) => shapes.parseLogin(body).accessToken);
+      const answer = parse(res, "POST " + request.path, true, (body) => shapes.parseLogin(body));
+      const accessToken = answer.accessToken;
       secrets.push(accessToken);
+      lifeOf(answer, Date.now());
       // Only now is the login done: a refused one (401) or a broken connection must not read as "Logged in".
       loggedIn?.();
       options.debug?.(`logged in with ${label} as ${who}`);
@@ -100,8 +108,50 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
     return { ...(options.signal ? { signal: options.signal } : {}), ...(options.debug ? { debug: options.debug } : {}) };
   }
 
+  // ---- token lifetime (token.ts decides): renew at 2/3 of the TTL, fresh login near the max TTL ----
+  let life: TokenLife | undefined;
+  let loginAt = 0;
+  let refreshing: Promise<"unchanged" | "renewed" | "logged-in"> | undefined;
+
+  /** Remembers a login's (or renewal's) lifetime when the server said it; tokens without one are used as they are. */
+  function lifeOf(answer: { expiresIn?: unknown; accessTokenMaxTTL?: unknown }, now: number, renewal = false): void {
+    if (!renewal) loginAt = now;
+    const expiresIn = typeof answer.expiresIn === "number" ? answer.expiresIn : undefined;
+    const maxTtl = typeof answer.accessTokenMaxTTL === "number" ? answer.accessTokenMaxTTL : 0;
+    life = expiresIn === undefined ? undefined : tokenLife(now, expiresIn, maxTtl, loginAt);
+  }
+
+  async function renewOrLogIn(): Promise<"unchanged" | "renewed" | "logged-in"> {
+    const action = life && token ? tokenAction(life, Date.now()) : "use";
+    if (action === "use") return "unchanged";
+    if (action === "renew") {
+      const res = await http.request({ method: "POST", path: RENEW_TOKEN, idempotent: true, json: { accessToken: token } });
+      if (res.status >= 200 && res.status < 300) {
+        const answer = parse(res, "POST " + RENEW_TOKEN, true, (body) => shapes.parseLogin(body));
+        secrets.push(answer.accessToken);
+        token = answer.accessToken;
+        lifeOf(answer, Date.now(), true);
+        options.debug?.("renewed the access token");
+        return "renewed";
+      }
+      // A refused renewal (max TTL reached, token revoked) is what a fresh login is for.
+      options.debug?.(`POST ${RENEW_TOKEN} → ${res.status}: logging in again`);
+    }
+    token = undefined;
+    life = undefined;
+    await currentToken();
+    return "logged-in";
+  }
+
+  function refreshToken(): Promise<"unchanged" | "renewed" | "logged-in"> {
+    if (!canLogin) return Promise.resolve("unchanged");
+    refreshing ??= renewOrLogIn().finally(() => (refreshing = undefined));
+    return refreshing;
+  }
+
   /** The token to send; logs in on first use, and shares one login between concurrent calls. */
   async function currentToken(): Promise<string> {
+    if (token && life && canLogin && tokenAction(life, Date.now()) !== "use") await refreshToken();
     if (token) return token;
     login ??= logIn().finally(() => (login = undefined));
     token = await login;
@@ -189,6 +239,8 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
     renewCertificate: (certificateId, body) => postOnce(`${CERTS}/${id(certificateId)}/renew`, body, shapes.parseRenew),
     revokeCertificate: (certificateId, reason) =>
       postOnce(`${CERTS}/${id(certificateId)}/revoke`, { revocationReason: reason }, shapes.parseRevoke),
+    tokenRenewalDueAt: () => (life && canLogin ? renewDueAt(life) : undefined),
+    refreshToken,
     close: () => http.close(),
   };
 }

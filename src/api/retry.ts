@@ -131,3 +131,34 @@ export function parseTryAgainText(message: string | undefined): number | undefin
   if (unit.startsWith("m")) return Math.ceil(amount * 60_000);
   return Math.ceil(amount * 1000);
 }
+
+/**
+ * One pause shared by every lane of a run. A 429 is the server saying "this client (IP) is
+ * over its limit", not "this request": when one lane hears it, every lane waits until the
+ * server's Retry-After before sending again, instead of each lane finding out by a 429 of its
+ * own (which, with 8 lanes, is 8 refused requests per window instead of about one).
+ */
+export interface RatePause {
+  /** Ms since epoch before which nothing is sent; 0 when not paused. */
+  readonly until: number;
+  /** Pause every lane until `until` (a later pause wins; an earlier one never shortens it). */
+  pauseUntil(until: number): void;
+  /** Resolves once the pause is over; rejects with the signal's reason when it fires. */
+  wait(signal?: AbortSignal, now?: () => number): Promise<void>;
+}
+
+export function createRatePause(sleepFor: (ms: number, signal?: AbortSignal) => Promise<void>): RatePause {
+  let until = 0;
+  return {
+    get until() {
+      return until;
+    },
+    pauseUntil(next) {
+      until = Math.max(until, next);
+    },
+    async wait(signal, now = Date.now) {
+      // A loop: another lane may extend the pause while this one sleeps.
+      for (let left = until - now(); left > 0; left = until - now()) await sleepFor(left, signal);
+    },
+  };
+}

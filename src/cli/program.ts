@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import { withDefault } from "./shared/flags.js";
 import type { CommandContext, GlobalOptions, Io } from "./context.js";
 import { readPackageFile } from "../util/package-root.js";
+import { agentCommand } from "./agent/define.js";
 import { completionCommand } from "./completion/define.js";
 import { devServerCommand } from "./dev-server/define.js";
 import { inspectCommand } from "./inspect/define.js";
@@ -27,6 +28,7 @@ const REGISTRY: Registration[] = [
   { define: statusCommand, load: () => import("./status/run.js") },
   { define: renewCommand, load: () => import("./renew/run.js") },
   { define: revokeCommand, load: () => import("./revoke/run.js") },
+  { define: agentCommand, load: () => import("./agent/run.js") },
   { define: inspectCommand, load: () => import("./inspect/run.js") },
   { define: completionCommand, load: () => import("./completion/run.js") },
   { define: devServerCommand, load: () => import("./dev-server/run.js") },

@@ -7,9 +7,15 @@ import { tokenError, unauthorized, validationFailure } from "./http.js";
 import type { ServerState } from "./state.js";
 
 /** A real server caps renewals at the identity's max TTL; 30 days is Infisical's default. */
-const MAX_TTL_S = 2_592_000;
+export const DEFAULT_TOKEN_MAX_TTL_MS = 2_592_000_000;
 
-export function login(state: ServerState, body: unknown, tokenTtlMs: number): LoginResponse {
+/** --token-ttl and --token-max-ttl. */
+export interface TokenLifetime {
+  ttlMs: number;
+  maxTtlMs: number;
+}
+
+export function login(state: ServerState, body: unknown, lifetime: TokenLifetime): LoginResponse {
   const { clientId, clientSecret } = (body ?? {}) as Record<string, unknown>;
   const issues = [];
   if (typeof clientId !== "string") issues.push({ code: "invalid_type", message: "Required", path: ["clientId"] });
@@ -18,15 +24,27 @@ export function login(state: ServerState, body: unknown, tokenTtlMs: number): Lo
   if (!sameSecret(clientId as string, state.credentials.clientId) || !sameSecret(clientSecret as string, state.credentials.clientSecret)) {
     throw unauthorized("Invalid credentials");
   }
-  return grant(state, tokenTtlMs);
+  return newLogin(state, lifetime);
 }
 
-export function renewToken(state: ServerState, body: unknown, tokenTtlMs: number): LoginResponse {
+/** A fresh login's token, for every login method: the max TTL runs from now. */
+export function newLogin(state: ServerState, lifetime: TokenLifetime): LoginResponse {
+  return grant(state, lifetime, Date.now() + lifetime.maxTtlMs);
+}
+
+/**
+ * A fresh token for a live one, with the same max TTL end: as on a real server, a renewal that
+ * would outlive the login's accessTokenMaxTTL is refused and only a new login helps.
+ */
+export function renewToken(state: ServerState, body: unknown, lifetime: TokenLifetime): LoginResponse {
   const { accessToken } = (body ?? {}) as Record<string, unknown>;
   if (typeof accessToken !== "string") throw validationFailure([{ code: "invalid_type", message: "Required", path: ["accessToken"] }]);
-  checkToken(state, accessToken);
+  const entry = checkToken(state, accessToken);
+  if (Date.now() + lifetime.ttlMs > entry.maxExpiresAt) {
+    throw unauthorized("Failed to renew MI access token due to Max TTL expiration");
+  }
   state.tokens.delete(accessToken);
-  return grant(state, tokenTtlMs);
+  return grant(state, lifetime, entry.maxExpiresAt);
 }
 
 /** Throws the answer a real server gives for a missing, malformed or expired bearer token. */
@@ -37,19 +55,26 @@ export function authenticate(state: ServerState, req: IncomingMessage): void {
   checkToken(state, header.slice(7));
 }
 
-function checkToken(state: ServerState, token: string): void {
+function checkToken(state: ServerState, token: string): { expiresAt: number; maxExpiresAt: number } {
   const entry = state.tokens.get(token);
   if (!entry) throw tokenError("invalid token");
   if (entry.expiresAt <= Date.now()) {
     state.tokens.delete(token);
     throw tokenError("Your token has expired. Please re-authenticate.");
   }
+  return entry;
 }
 
-export function grant(state: ServerState, tokenTtlMs: number): LoginResponse {
+function grant(state: ServerState, lifetime: TokenLifetime, maxExpiresAt: number): LoginResponse {
   const accessToken = `dev.${randomBytes(32).toString("base64url")}`;
-  state.tokens.set(accessToken, { expiresAt: Date.now() + tokenTtlMs });
-  return { accessToken, expiresIn: Math.round(tokenTtlMs / 1000), accessTokenMaxTTL: MAX_TTL_S, tokenType: "Bearer" };
+  const expiresAt = Math.min(Date.now() + lifetime.ttlMs, maxExpiresAt);
+  state.tokens.set(accessToken, { expiresAt, maxExpiresAt });
+  return {
+    accessToken,
+    expiresIn: Math.max(1, Math.round((expiresAt - Date.now()) / 1000)),
+    accessTokenMaxTTL: Math.round(lifetime.maxTtlMs / 1000),
+    tokenType: "Bearer",
+  };
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly body: string | Issue[],
     readonly error: string,
+    /** Extra response headers (Retry-After on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(typeof body === "string" ? body : "validation failed");
   }
@@ -23,10 +25,14 @@ export const validationFailure = (issues: Issue[]) => new HttpError(422, issues,
 /** What a real server answers when it trips over input it did not expect: no useful detail. */
 export const internalError = () => new HttpError(500, "Something went wrong", "InternalServerError");
 
-export type Answer = { status: number; json: unknown } | { status: number; text: string };
+export type Answer = ({ status: number; json: unknown } | { status: number; text: string }) & { headers?: Record<string, string> };
 
 export function errorAnswer(error: HttpError): Answer {
-  return { status: error.status, json: { reqId: `req-${randomUUID()}`, statusCode: error.status, message: error.body, error: error.error } };
+  // A 429's body is exactly the real server's: no reqId.
+  const json = error.status === 429
+    ? { statusCode: 429, error: error.error, message: error.body }
+    : { reqId: `req-${randomUUID()}`, statusCode: error.status, message: error.body, error: error.error };
+  return { status: error.status, json, headers: error.headers };
 }
 
 export function send(res: ServerResponse, answer: Answer): void {
@@ -35,6 +41,7 @@ export function send(res: ServerResponse, answer: Answer): void {
   res.writeHead(answer.status, {
     "content-type": isJson ? "application/json; charset=utf-8" : "text/plain; charset=utf-8",
     "content-length": Buffer.byteLength(payload),
+    ...answer.headers,
   });
   res.end(payload);
 }

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { createAuthorities } from "./ca.js";
 import type { ServerOptions } from "./router.js";
 import { createHttpServer } from "./server.js";
+import { DEFAULT_TOKEN_MAX_TTL_MS } from "./auth.js";
+import { createLimiter, type RateLimit } from "./ratelimit.js";
 import ms from "ms";
 import { createMachineIdentity } from "./login/identity.js";
 import { DEV_ORGANIZATION_SLUG } from "./login/routes.js";
@@ -20,6 +22,10 @@ export interface DevServerParams {
   latencyMs: number;
   backdateMs: number;
   tokenTtlMs: number;
+  /** accessTokenMaxTTL (default 30 days, Infisical's). */
+  tokenMaxTtlMs?: number;
+  /** --rate-limit: 429s past this many reads or writes per window and client IP. */
+  rateLimit?: RateLimit;
   /** How renewals of CSR-issued certificates are answered (default accept, as newer upstream builds do). */
   csrRenewal?: "accept" | "refuse";
   credentials?: Partial<Credentials>;
@@ -66,7 +72,9 @@ export async function startDevServer(params: DevServerParams): Promise<RunningDe
   state.machine = await createMachineIdentity();
   const options: ServerOptions = {
     latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs, csrRenewal: params.csrRenewal ?? "accept",
+    tokenMaxTtlMs: params.tokenMaxTtlMs ?? DEFAULT_TOKEN_MAX_TTL_MS,
   };
+  if (params.rateLimit) options.limiter = createLimiter(params.rateLimit);
   const server = createHttpServer(state, options, params.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

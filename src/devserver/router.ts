@@ -4,10 +4,15 @@ import type { IncomingMessage } from "node:http";
 import type { Answer } from "./http.js";
 import type { LifecycleOptions } from "./lifecycle.js";
 import type { ServerState } from "./state.js";
+import type { Limiter } from "./ratelimit.js";
 
 export interface ServerOptions extends LifecycleOptions {
   tokenTtlMs: number;
+  /** accessTokenMaxTTL: no renewal takes a token past this long after its login. */
+  tokenMaxTtlMs: number;
   latencyMs: number;
+  /** --rate-limit, when given. */
+  limiter?: Limiter;
 }
 
 export interface RouteContext {

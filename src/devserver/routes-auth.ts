@@ -7,11 +7,11 @@ import { approvalText } from "./state.js";
 export const authRoutes: Route[] = [
   route("POST", "/v1/auth/universal-auth/login", false, async (ctx) => ({
     status: 200,
-    json: login(ctx.state, await ctx.body(), ctx.options.tokenTtlMs),
+    json: login(ctx.state, await ctx.body(), { ttlMs: ctx.options.tokenTtlMs, maxTtlMs: ctx.options.tokenMaxTtlMs }),
   })),
   route("POST", "/v1/auth/token/renew", false, async (ctx) => ({
     status: 200,
-    json: renewToken(ctx.state, await ctx.body(), ctx.options.tokenTtlMs),
+    json: renewToken(ctx.state, await ctx.body(), { ttlMs: ctx.options.tokenTtlMs, maxTtlMs: ctx.options.tokenMaxTtlMs }),
   })),
   route("GET", "/v1/cert-manager/certificate-profiles/slug/:slug", true, async (ctx) => {
     const projectId = ctx.query.get("projectId");

@@ -31,5 +31,12 @@ export const devRoutes: Route[] = [
     ctx.state.topBitSerials++;
     return { status: 200, json: { next: ctx.state.topBitSerials } };
   }, true),
+  // A test sets up its fleet with the limit off, then turns it on for the run it measures.
+  route("POST", "/v1/dev/rate-limit", false, async (ctx) => {
+    const { enabled } = ((await ctx.body()) ?? {}) as { enabled?: unknown };
+    if (!ctx.options.limiter) throw notFound("The dev server was started without --rate-limit");
+    if (typeof enabled === "boolean") ctx.options.limiter.enabled = enabled;
+    return { status: 200, json: { enabled: ctx.options.limiter.enabled } };
+  }, true),
   route("GET", "/v1/dev/stats", false, async (ctx) => ({ status: 200, json: Object.fromEntries(ctx.state.stats) }), true),
 ];

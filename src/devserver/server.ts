@@ -9,6 +9,9 @@ import { devRoutes } from "./routes-dev.js";
 import { loginRoutes } from "./login/routes.js";
 import { countRequest, type ServerState } from "./state.js";
 
+/** The stats key under which refused (429) requests are counted; they reach no route. */
+export const RATE_LIMITED = "429 RateLimitExceeded";
+
 const ROUTES: Route[] = [...authRoutes, ...loginRoutes, ...certificateRoutes, ...devRoutes];
 
 /** Counted under this name when no route matches. */
@@ -43,6 +46,12 @@ async function handle(state: ServerState, options: ServerOptions, req: IncomingM
   if (route.dev) {
     if (!isLoopback(req.socket.remoteAddress)) throw forbidden("Dev endpoints answer loopback callers only");
   } else {
+    try {
+      options.limiter?.take(req.socket.remoteAddress ?? "", req.method ?? "");
+    } catch (error) {
+      countRequest(state, RATE_LIMITED);
+      throw error;
+    }
     countRequest(state, route.name);
   }
   if (route.auth) authenticate(state, req);

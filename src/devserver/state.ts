@@ -78,7 +78,8 @@ export interface ServerState {
   credentials: Credentials;
   cas: CertificateAuthorities;
   profiles: Profile[];
-  tokens: Map<string, { expiresAt: number }>;
+  /** Live access tokens: when each expires, and when its login's max TTL ends (no renewal past it). */
+  tokens: Map<string, { expiresAt: number; maxExpiresAt: number }>;
   requests: Map<string, RequestRecord>;
   certificates: Map<string, CertificateRecord>;
   stats: Map<string, number>;

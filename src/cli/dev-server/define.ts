@@ -13,6 +13,8 @@ export function devServerCommand(): Command {
     .addOption(withDefault(new Option("--backdate <duration>", "issue leaves with notBefore = now - this (notAfter = notBefore + ttl), so they are already due for renewal"), "0ms"))
     .addOption(withDefault(new Option("--csr-renewal <mode>", "renewals of CSR-issued certificates: accept (newer builds) or refuse (403, as a mid-2026 build)").choices(["accept", "refuse"]), "accept"))
     .addOption(withDefault(new Option("--token-ttl <duration>", "lifetime of access tokens; expired tokens answer 403 TokenError"), "1h"))
+    .addOption(withDefault(new Option("--token-max-ttl <duration>", "accessTokenMaxTTL: token renewals past this long after the login are refused (401)"), "30d"))
+    .addOption(new Option("--rate-limit <n/window>", "answer 429 past n reads and n writes per window and client IP, as Infisical Cloud does (e.g. 60/min, 20/2s)"))
     .addHelpText(
       "after",
       `
@@ -23,7 +25,8 @@ Profiles (random ids, fixed slugs): default (EC CA, --approval), rsa (RSA CA), a
 manual approval), external (simulated external CA: pending, pending_validation, then issued).
 
 Dev-only endpoints (loopback, no token): POST /api/v1/dev/certificate-requests/<id>/approve and /reject,
-GET /api/v1/dev/ca (root CA PEMs), GET /api/v1/dev/stats (request counts per route), POST /api/v1/dev/jwt
+GET /api/v1/dev/ca (root CA PEMs), GET /api/v1/dev/stats (request counts per route, "429 RateLimitExceeded"
+for requests refused by --rate-limit), POST /api/v1/dev/rate-limit {"enabled": false|true}, POST /api/v1/dev/jwt
 {aud?, sub?, expiresIn?} (a JWT the machine-identity logins trust), GET /api/v1/dev/jwks.
 
 Machine identity (--json: machineIdentity): every login method but Universal Auth logs in as one identity,
@@ -35,6 +38,7 @@ Examples:
   $ certctl dev-server --port 8080                       # then paste the three exports it prints
   $ certctl dev-server --port 0 --json --approval auto=2s  # for scripts: a free port, one JSON line
   $ certctl dev-server --backdate 20d --latency 50ms      # certificates already due for renewal
+  $ certctl dev-server --rate-limit 60/min                # a free-tier-like limit: 429 with Retry-After
 `,
     );
 }

@@ -10,6 +10,7 @@ import { createOutput } from "../../ui/output.js";
 import type { DevServerInfo, DevServerParams } from "../../devserver/index.js";
 // state.js is light (no x509, no ajv); the server itself is imported only once the flags are valid.
 import { parseApproval, type Approval } from "../../devserver/state.js";
+import { parseRateLimit } from "../../devserver/ratelimit.js";
 
 export interface DevServerFlags {
   port: string;
@@ -18,6 +19,8 @@ export interface DevServerFlags {
   latency: string;
   backdate: string;
   tokenTtl: string;
+  tokenMaxTtl: string;
+  rateLimit?: string;
   csrRenewal: "accept" | "refuse";
 }
 
@@ -54,7 +57,13 @@ export async function parseDevServerFlags(flags: DevServerFlags, globals: Pick<C
     backdateMs: parseDuration("--backdate", flags.backdate, { allowZero: true }),
     tokenTtlMs: parseDuration("--token-ttl", flags.tokenTtl),
     csrRenewal: flags.csrRenewal,
+    tokenMaxTtlMs: parseDuration("--token-max-ttl", flags.tokenMaxTtl),
   };
+  if (flags.rateLimit !== undefined) {
+    const rate = parseRateLimit(flags.rateLimit);
+    if (!rate) throw invalidValue("--rate-limit", flags.rateLimit, "expected <n>/<window> such as 60/min, 5/s or 20/2s");
+    params.rateLimit = rate;
+  }
   const { clientId, clientSecretFile } = globals;
   if (clientId !== undefined || clientSecretFile !== undefined) {
     params.credentials = {};

@@ -1,7 +1,7 @@
 // The machine-identity login routes (infisical-api.md, "Machine identity login") with real
 // verification, and the loopback-only dev endpoint that mints JWTs for tests and fakes.
 import { SignJWT } from "jose";
-import { grant } from "../auth.js";
+import { newLogin } from "../auth.js";
 import { HttpError, isUuid, unauthorized, validationFailure } from "../http.js";
 import { route, type Route, type RouteContext } from "../router.js";
 import type { MachineIdentity } from "./identity.js";
@@ -28,7 +28,7 @@ function login(path: string, fields: string[], verify: Verify): Route {
     }
     if (body.identityId !== identity.identityId) throw unauthorized("Invalid credentials: unknown machine identity for this auth method");
     await verify(identity, body);
-    return { status: 200, json: grant(ctx.state, ctx.options.tokenTtlMs) };
+    return { status: 200, json: newLogin(ctx.state, { ttlMs: ctx.options.tokenTtlMs, maxTtlMs: ctx.options.tokenMaxTtlMs }) };
   });
 }
 
