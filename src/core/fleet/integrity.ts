@@ -1,0 +1,87 @@
+// Is a directory's file set whole and consistent? Everything a service would trip over, found from
+// local files with node:crypto only: a file missing, a certificate that is not the one certctl.json
+// records, a fullchain that starts with another certificate, a key that does not belong to the
+// certificate, a `live` link that leads outside `.certctl/versions/`.
+import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { fileReason } from "../../model/errors.js";
+import { liveVersion } from "../../store/live.js";
+import { metadataPaths, type CertctlMetadata } from "../../store/metadata.js";
+import { sameSerial } from "../request/record.js";
+
+export interface IntegrityResult {
+  /** The parsed leaf, when cert.pem could be read. */
+  cert?: X509Certificate;
+  /** Why the set is broken; undefined when it is whole. */
+  problem?: string;
+  /** The key could not be compared (unreadable to this user, or encrypted): not a fault of the set. */
+  keyUnchecked?: string;
+}
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/;
+
+export async function checkIntegrity(dir: string, meta: CertctlMetadata): Promise<IntegrityResult> {
+  try {
+    await liveVersion(dir);
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+  const paths = metadataPaths(dir, meta);
+  const roles: Array<[string, string]> = [["cert", paths.cert], ["chain", paths.chain], ["fullchain", paths.fullchain]];
+  if (meta.files.key !== undefined) roles.push(["key", paths.key]);
+  if (meta.files.ca !== undefined && paths.ca !== undefined) roles.push(["ca", paths.ca]);
+  const missing: string[] = [];
+  await Promise.all(roles.map(async ([, path]) => {
+    // stat follows links: a dangling link (its version removed) is as missing as no file.
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) missing.push(basename(path));
+  }));
+  if (missing.length > 0) return { problem: `missing ${missing.sort().join(", ")}` };
+
+  let certPem: string;
+  let cert: X509Certificate;
+  try {
+    certPem = await readFile(paths.cert, "utf8");
+    cert = new X509Certificate(certPem);
+  } catch (error) {
+    return { problem: `${basename(paths.cert)} is not a readable certificate (${fileReasonOrParse(error)})` };
+  }
+  if (!sameSerial(cert.serialNumber, meta.serialNumber)) {
+    return { cert, problem: `${basename(paths.cert)} is not the certificate certctl.json records (serial ${meta.serialNumber})` };
+  }
+  const fullchain = await readFile(paths.fullchain, "utf8").catch(() => "");
+  if (normalise(PEM_BLOCK.exec(fullchain)?.[0]) !== normalise(PEM_BLOCK.exec(certPem)?.[0])) {
+    return { cert, problem: `${basename(paths.fullchain)} does not start with ${basename(paths.cert)}` };
+  }
+  if (meta.files.key === undefined) return { cert };
+  return { cert, ...(await checkKey(paths.key, cert)) };
+}
+
+async function checkKey(path: string, cert: X509Certificate): Promise<Pick<IntegrityResult, "problem" | "keyUnchecked">> {
+  let keyPem: string;
+  try {
+    keyPem = await readFile(path, "utf8");
+  } catch (error) {
+    // A monitoring user may not read a 0600 key: the set may well be fine, so it is not broken.
+    return { keyUnchecked: `${basename(path)}: ${fileReason(error)}` };
+  }
+  if (keyPem.includes("ENCRYPTED")) return { keyUnchecked: `${basename(path)} is encrypted` };
+  try {
+    const publicDer = createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" });
+    if (!publicDer.equals(cert.publicKey.export({ type: "spki", format: "der" }))) {
+      return { problem: `${basename(path)} does not match the certificate's public key` };
+    }
+    return {};
+  } catch {
+    return { problem: `${basename(path)} is not a readable private key` };
+  }
+}
+
+function normalise(block: string | undefined): string {
+  return (block ?? "").replace(/\s+/g, "");
+}
+
+function fileReasonOrParse(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code !== undefined ? fileReason(error) : "not a PEM certificate";
+}
