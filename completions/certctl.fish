@@ -4,14 +4,16 @@
 
 # No file names unless a flag or argument takes a file.
 complete -c certctl -f
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a issue -d 'Issue a certificate'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a status -d 'Check or resume a certificate request'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a help -d 'show help for a command'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a issue -d 'Issue a certificate'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a status -d 'Check or resume a certificate request'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a list -d 'Show every certificate directory with its state, time left, subject a...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a check -d 'Check every certificate directory'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a help -d 'show help for a command'
 complete -c certctl -s V -l version -d 'print the version and exit'
 complete -c certctl -l domain -x -d 'Infisical instance URL'
 complete -c certctl -l token -x -d 'access token'
@@ -63,6 +65,7 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-file -r -F -d 
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-mode -x -d 'key.pem\'s mode, e.g'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l owner -x -d 'key.pem\'s owner'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l group -x -d 'key.pem\'s group, e.g'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'recorded in certctl.json'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l force -d 'replace existing files'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l no-wait -d 'do not wait for a pending request'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l wait-timeout -x -d 'wait at most this long for a pending request'
@@ -78,13 +81,17 @@ complete -c certctl -n '__fish_seen_subcommand_from renew' -l force -d 'renew ev
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l dry-run -d 'say what would be renewed'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l reuse-key -d 'keep the existing key instead of generating a new one'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l deploy-hook -x -d 'run this through /bin/sh once per renewed directory, after its files...'
-complete -c certctl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'kill the deploy hook after this long'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l pre-hook -x -d 'run this once before the first renewal of the run'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l post-hook -x -d 'run this once after the run, only when something was renewed'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'kill a hook after this long'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l csr -r -F -d 'for directories issued with --csr: the CSR to submit'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l random-delay -x -d 'before the first request, sleep a random time up to this'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l concurrency -x -d 'renew at most this many directories at once'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l lock-timeout -x -d 'wait this long for another certctl run on the same directory, then sk...'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l no-wait -d 'do not wait for a pending renewal'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l wait-timeout -x -d 'wait at most this long for a pending renewal'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l metrics-file -r -F -d 'at the end of the run, write a Prometheus textfile of every directory...'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -f -a '(__fish_complete_directories)' -d 'dir'
 
 # revoke
@@ -93,6 +100,16 @@ complete -c certctl -n '__fish_seen_subcommand_from revoke' -l certificate-id -x
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l reason -x -a 'unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation certificate-hold privilege-withdrawn a-a-compromise UNSPECIFIED KEY_COMPROMISE CA_COMPROMISE AFFILIATION_CHANGED SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN A_A_COMPROMISE' -d 'why: unspecified, key-compromise, ca-compromise, affiliation-changed,...'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -s y -l yes -d 'do not ask for confirmation'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
+
+# list
+complete -c certctl -n '__fish_seen_subcommand_from list' -l renew-before -x -d 'count a certificate as due when less than this is left, as renew would'
+complete -c certctl -n '__fish_seen_subcommand_from list' -f -a '(__fish_complete_directories)' -d 'dir'
+
+# check
+complete -c certctl -n '__fish_seen_subcommand_from check' -l renew-before -x -d 'count a certificate as due when less than this is left, as renew would'
+complete -c certctl -n '__fish_seen_subcommand_from check' -l format -x -a 'text nagios' -d 'text, or nagios'
+complete -c certctl -n '__fish_seen_subcommand_from check' -l metrics-file -r -F -d 'also write a Prometheus textfile, atomically'
+complete -c certctl -n '__fish_seen_subcommand_from check' -f -a '(__fish_complete_directories)' -d 'dir'
 
 # inspect
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'
@@ -106,7 +123,8 @@ complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l host -x -d 'a
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l approval -x -a 'none manual auto=' -d 'approval of the \'default\' profile'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l latency -x -d 'fixed delay before every API answer'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l backdate -x -d 'issue leaves with notBefore = now - this, so they are already due for...'
+complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l csr-renewal -x -a 'accept refuse' -d 'renewals of CSR-issued certificates: accept or refuse'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l token-ttl -x -d 'lifetime of access tokens'
 
 # help
-complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke inspect completion dev-server' -d 'command'
+complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke list check inspect completion dev-server' -d 'command'

@@ -41,6 +41,7 @@ _certctl_cmd_issue() {
     '--key-mode=[key.pem'\''s mode, e.g]:value: ' \
     '--owner=[key.pem'\''s owner]:value: ' \
     '--group=[key.pem'\''s group, e.g]:value: ' \
+    '--deploy-hook=[recorded in certctl.json]:value: ' \
     '--force[replace existing files]' \
     '--no-wait[do not wait for a pending request]' \
     '--wait-timeout=[wait at most this long for a pending request]:value: ' \
@@ -95,13 +96,17 @@ _certctl_cmd_renew() {
     '--dry-run[say what would be renewed]' \
     '--reuse-key[keep the existing key instead of generating a new one]' \
     '--deploy-hook=[run this through /bin/sh once per renewed directory, after its files...]:value: ' \
-    '--hook-timeout=[kill the deploy hook after this long]:value: ' \
+    '--pre-hook=[run this once before the first renewal of the run]:value: ' \
+    '--post-hook=[run this once after the run, only when something was renewed]:value: ' \
+    '--hook-timeout=[kill a hook after this long]:value: ' \
+    '--csr=[for directories issued with --csr\: the CSR to submit]:value:_files' \
     '--random-delay=[before the first request, sleep a random time up to this]:value: ' \
     '--concurrency=[renew at most this many directories at once]:value: ' \
     '--lock-timeout=[wait this long for another certctl run on the same directory, then sk...]:value: ' \
     '--no-wait[do not wait for a pending renewal]' \
     '--wait-timeout=[wait at most this long for a pending renewal]:value: ' \
     '--move-to-domain[use a directory recorded for another server with the --domain / INFIS...]' \
+    '--metrics-file=[at the end of the run, write a Prometheus textfile of every directory...]:value:_files' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -145,6 +150,54 @@ _certctl_cmd_revoke() {
     '--json[print one JSON document on stdout]' \
     '--quiet[print nothing on stdout]' \
     '--no-color[never colour output]' \
+    && return 0
+  return 1
+}
+
+_certctl_cmd_list() {
+  _arguments -s -S : \
+    '--renew-before=[count a certificate as due when less than this is left, as renew would]:value: ' \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    '*:dir:_files -/' \
+    && return 0
+  return 1
+}
+
+_certctl_cmd_check() {
+  _arguments -s -S : \
+    '--renew-before=[count a certificate as due when less than this is left, as renew would]:value: ' \
+    '--format=[text, or nagios]:value:(text nagios)' \
+    '--metrics-file=[also write a Prometheus textfile, atomically]:value:_files' \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    '*:dir:_files -/' \
     && return 0
   return 1
 }
@@ -200,6 +253,7 @@ _certctl_cmd_dev_server() {
     '--approval=[approval of the '\''default'\'' profile]:value:(none manual auto=)' \
     '--latency=[fixed delay before every API answer]:value: ' \
     '--backdate=[issue leaves with notBefore = now - this, so they are already due for...]:value: ' \
+    '--csr-renewal=[renewals of CSR-issued certificates\: accept or refuse]:value:(accept refuse)' \
     '--token-ttl=[lifetime of access tokens]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
@@ -237,7 +291,7 @@ _certctl_cmd_help() {
     '--no-color[never colour output]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
-    '1:command:(issue status renew revoke inspect completion dev-server)' \
+    '1:command:(issue status renew revoke list check inspect completion dev-server)' \
     && return 0
   return 1
 }
@@ -249,6 +303,8 @@ _certctl_commands() {
     'status:Check or resume a certificate request'
     'renew:Renew the certificates in each directory that are due'
     'revoke:Revoke a certificate, named by the directory certctl wrote it to or b...'
+    'list:Show every certificate directory with its state, time left, subject a...'
+    'check:Check every certificate directory'
     'inspect:Show a certificate, a chain or a CSR'
     'completion:Print the completion script for bash, zsh or fish'
     'dev-server:Run a local, in-memory Infisical-compatible issuer with a real CA'
@@ -285,6 +341,8 @@ _certctl() {
       status) _certctl_cmd_status && ret=0 ;;
       renew) _certctl_cmd_renew && ret=0 ;;
       revoke) _certctl_cmd_revoke && ret=0 ;;
+      list) _certctl_cmd_list && ret=0 ;;
+      check) _certctl_cmd_check && ret=0 ;;
       inspect) _certctl_cmd_inspect && ret=0 ;;
       completion) _certctl_cmd_completion && ret=0 ;;
       dev-server) _certctl_cmd_dev_server && ret=0 ;;
