@@ -2,13 +2,14 @@
 // local files with node:crypto only: a file missing, a certificate that is not the one certctl.json
 // records, a fullchain that starts with another certificate, a key that does not belong to the
 // certificate, a `live` link that leads outside `.certctl/versions/`.
-import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
+import { X509Certificate } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { fileReason } from "../../model/errors.js";
 import { liveVersion } from "../../store/live.js";
 import { metadataPaths, type CertctlMetadata } from "../../store/metadata.js";
 import { sameSerial } from "../request/record.js";
+import { keyMatchesCertificate } from "./key-match.js";
 
 export interface IntegrityResult {
   /** The parsed leaf, when cert.pem could be read. */
@@ -68,10 +69,7 @@ async function checkKey(path: string, cert: X509Certificate): Promise<Pick<Integ
   }
   if (keyPem.includes("ENCRYPTED")) return { keyUnchecked: `${basename(path)} is encrypted` };
   try {
-    const publicDer = createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" });
-    if (!publicDer.equals(cert.publicKey.export({ type: "spki", format: "der" }))) {
-      return { problem: `${basename(path)} does not match the certificate's public key` };
-    }
+    if (!keyMatchesCertificate(keyPem, cert)) return { problem: `${basename(path)} does not match the certificate's public key` };
     return {};
   } catch {
     return { problem: `${basename(path)} is not a readable private key` };
