@@ -29,21 +29,27 @@ export async function checkIntegrity(dir: string, meta: CertctlMetadata): Promis
     return { problem: error instanceof Error ? error.message : String(error) };
   }
   const paths = metadataPaths(dir, meta);
-  const roles: Array<[string, string]> = [["cert", paths.cert], ["chain", paths.chain], ["fullchain", paths.fullchain]];
-  if (meta.files.key !== undefined) roles.push(["key", paths.key]);
-  if (meta.files.ca !== undefined && paths.ca !== undefined) roles.push(["ca", paths.ca]);
-  const missing: string[] = [];
-  await Promise.all(roles.map(async ([, path]) => {
-    // stat follows links: a dangling link (its version removed) is as missing as no file.
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) missing.push(basename(path));
-  }));
+  // The files read below are read whole; the others are only looked at. Either way a dangling
+  // link (its version removed) is as missing as no file.
+  const hasKey = meta.files.key !== undefined;
+  const readPaths = [paths.cert, paths.fullchain, ...(hasKey ? [paths.key] : [])];
+  const statPaths = [paths.chain, ...(meta.files.ca !== undefined && paths.ca !== undefined ? [paths.ca] : [])];
+  const [read, stats] = await Promise.all([
+    Promise.all(readPaths.map((path) => readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => error))),
+    Promise.all(statPaths.map((path) => stat(path).catch(() => undefined))),
+  ]);
+  const missing = [
+    ...readPaths.filter((_, i) => isMissing(read[i])),
+    ...statPaths.filter((_, i) => !stats[i]?.isFile()),
+  ].map((path) => basename(path));
   if (missing.length > 0) return { problem: `missing ${missing.sort().join(", ")}` };
+  const [certText, fullchainText, keyText] = read;
 
   let certPem: string;
   let cert: X509Certificate;
   try {
-    certPem = await readFile(paths.cert, "utf8");
+    if (certText instanceof Error) throw certText;
+    certPem = certText!;
     cert = new X509Certificate(certPem);
   } catch (error) {
     return { problem: `${basename(paths.cert)} is not a readable certificate (${fileReasonOrParse(error)})` };
@@ -51,22 +57,23 @@ export async function checkIntegrity(dir: string, meta: CertctlMetadata): Promis
   if (!sameSerial(cert.serialNumber, meta.serialNumber)) {
     return { cert, problem: `${basename(paths.cert)} is not the certificate certctl.json records (serial ${meta.serialNumber})` };
   }
-  const fullchain = await readFile(paths.fullchain, "utf8").catch(() => "");
+  const fullchain = typeof fullchainText === "string" ? fullchainText : "";
   if (normalise(PEM_BLOCK.exec(fullchain)?.[0]) !== normalise(PEM_BLOCK.exec(certPem)?.[0])) {
     return { cert, problem: `${basename(paths.fullchain)} does not start with ${basename(paths.cert)}` };
   }
-  if (meta.files.key === undefined) return { cert };
-  return { cert, ...(await checkKey(paths.key, cert)) };
+  if (!hasKey) return { cert };
+  return { cert, ...checkKey(paths.key, keyText, cert) };
 }
 
-async function checkKey(path: string, cert: X509Certificate): Promise<Pick<IntegrityResult, "problem" | "keyUnchecked">> {
-  let keyPem: string;
-  try {
-    keyPem = await readFile(path, "utf8");
-  } catch (error) {
-    // A monitoring user may not read a 0600 key: the set may well be fine, so it is not broken.
-    return { keyUnchecked: `${basename(path)}: ${fileReason(error)}` };
-  }
+/** Not there at all (as opposed to there but unreadable, e.g. a 0600 key and a monitoring user). */
+function isMissing(result: string | NodeJS.ErrnoException | undefined): boolean {
+  return result instanceof Error && (result.code === "ENOENT" || result.code === "ENOTDIR");
+}
+
+function checkKey(path: string, keyText: string | NodeJS.ErrnoException | undefined, cert: X509Certificate): Pick<IntegrityResult, "problem" | "keyUnchecked"> {
+  // A monitoring user may not read a 0600 key: the set may well be fine, so it is not broken.
+  if (typeof keyText !== "string") return { keyUnchecked: `${basename(path)}: ${fileReason(keyText)}` };
+  const keyPem = keyText;
   if (keyPem.includes("ENCRYPTED")) return { keyUnchecked: `${basename(path)} is encrypted` };
   try {
     if (!keyMatchesCertificate(keyPem, cert)) return { problem: `${basename(path)} does not match the certificate's public key` };
