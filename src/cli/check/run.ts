@@ -34,7 +34,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   if (flags.format !== "nagios") return check(ctx, parseCheckFlags(command.args, flags, ctx.io.cwd, ctx.globals.json === true));
   // A plugin must answer with one line and a plugin code whatever went wrong: UNKNOWN, not exit 2 or 7.
   try {
-    return await check(ctx, parseCheckFlags(command.args, flags, ctx.io.cwd, false));
+    return await check(ctx, parseCheckFlags(command.args, flags, ctx.io.cwd, ctx.globals.json === true));
   } catch (error) {
     ctx.io.stdout.write(nagiosUnknown(error instanceof Error ? error.message : String(error)) + "\n");
     return NAGIOS_CODES.unknown;

@@ -41,10 +41,13 @@ export const STATE_LEVEL: Record<CertState, CheckLevel> = {
   ok: "ok", due: "warning", pending: "warning", revoked: "critical", expired: "critical", broken: "critical",
 };
 
+/** Most urgent first: the critical states, then the warnings; within a state, the soonest to expire. */
+const ATTENTION_ORDER: readonly CertState[] = ["broken", "expired", "revoked", "pending", "due"];
+
 export interface CheckSummary {
   total: number;
   counts: Record<CertState, number>;
-  /** Every directory that is not ok: critical ones first, then the soonest to expire. */
+  /** Every directory that is not ok, in ATTENTION_ORDER. */
   attention: DirectoryState[];
   /** The certificate that expires next (expired ones included), when any has a date. */
   next?: DirectoryState;
@@ -54,9 +57,9 @@ export interface CheckSummary {
 export function summarize(states: readonly DirectoryState[]): CheckSummary {
   const counts = Object.fromEntries(CERT_STATES.map((s) => [s, 0])) as Record<CertState, number>;
   for (const s of states) counts[s.state]++;
-  const rank = (s: DirectoryState) => (STATE_LEVEL[s.state] === "critical" ? 0 : 1);
   const left = (s: DirectoryState) => s.secondsLeft ?? Number.NEGATIVE_INFINITY;
-  const attention = states.filter((s) => s.state !== "ok").sort((a, b) => rank(a) - rank(b) || left(a) - left(b));
+  const attention = states.filter((s) => s.state !== "ok")
+    .sort((a, b) => ATTENTION_ORDER.indexOf(a.state) - ATTENTION_ORDER.indexOf(b.state) || left(a) - left(b) || a.dir.localeCompare(b.dir));
   const dated = states.filter((s) => s.secondsLeft !== undefined);
   const next = dated.reduce<DirectoryState | undefined>((soonest, s) => (soonest === undefined || left(s) < left(soonest) ? s : soonest), undefined);
   const level: CheckLevel = attention.some((s) => STATE_LEVEL[s.state] === "critical") ? "critical" : attention.length > 0 ? "warning" : "ok";
