@@ -53,14 +53,6 @@ _certctl_cmd_issue() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -85,14 +77,6 @@ _certctl_cmd_status() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -122,6 +106,7 @@ _certctl_cmd_renew() {
     '--no-wait[do not wait for a pending renewal]' \
     '--wait-timeout=[wait at most this long for a pending renewal]:value: ' \
     '--move-to-domain[use a directory recorded for another server with the --domain / INFIS...]' \
+    '--metrics-file=[at the end of the run, write a Prometheus textfile of every directory...]:value:_files' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -130,14 +115,6 @@ _certctl_cmd_renew() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -166,14 +143,6 @@ _certctl_cmd_revoke() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -185,15 +154,9 @@ _certctl_cmd_revoke() {
   return 1
 }
 
-_certctl_cmd_agent() {
+_certctl_cmd_list() {
   _arguments -s -S : \
-    '(-f --config)-f+[the declarative file]:value: ' \
-    '(-f --config)--config=[the declarative file]:value: ' \
-    '--interval=[time between checks]:value: ' \
-    '--random-delay=[wait a random time up to this before each check]:value: ' \
-    '--log-format=[log lines as text or one JSON object per line]:value:(text json)' \
-    '--once[run one check and exit]' \
-    '--concurrency=[work on at most this many certificates at once]:value: ' \
+    '--renew-before=[count a certificate as due when less than this is left, as renew would]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -202,14 +165,6 @@ _certctl_cmd_agent() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -217,6 +172,32 @@ _certctl_cmd_agent() {
     '--json[print one JSON document on stdout]' \
     '--quiet[print nothing on stdout]' \
     '--no-color[never colour output]' \
+    '*:dir:_files -/' \
+    && return 0
+  return 1
+}
+
+_certctl_cmd_check() {
+  _arguments -s -S : \
+    '--renew-before=[count a certificate as due when less than this is left, as renew would]:value: ' \
+    '--format=[text, or nagios]:value:(text nagios)' \
+    '--metrics-file=[also write a Prometheus textfile, atomically]:value:_files' \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    '*:dir:_files -/' \
     && return 0
   return 1
 }
@@ -231,14 +212,6 @@ _certctl_cmd_inspect() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -261,14 +234,6 @@ _certctl_cmd_completion() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -290,8 +255,6 @@ _certctl_cmd_dev_server() {
     '--backdate=[issue leaves with notBefore = now - this, so they are already due for...]:value: ' \
     '--csr-renewal=[renewals of CSR-issued certificates\: accept or refuse]:value:(accept refuse)' \
     '--token-ttl=[lifetime of access tokens]:value: ' \
-    '--token-max-ttl=[accessTokenMaxTTL]:value: ' \
-    '--rate-limit=[answer 429 past n reads and n writes per window and client IP, as Inf...]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -300,14 +263,6 @@ _certctl_cmd_dev_server() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -327,14 +282,6 @@ _certctl_cmd_help() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -344,7 +291,7 @@ _certctl_cmd_help() {
     '--no-color[never colour output]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
-    '1:command:(issue status renew revoke agent inspect completion dev-server)' \
+    '1:command:(issue status renew revoke list check inspect completion dev-server)' \
     && return 0
   return 1
 }
@@ -356,7 +303,8 @@ _certctl_commands() {
     'status:Check or resume a certificate request'
     'renew:Renew the certificates in each directory that are due'
     'revoke:Revoke a certificate, named by the directory certctl wrote it to or b...'
-    'agent:Keep the certificates of a declarative file current'
+    'list:Show every certificate directory with its state, time left, subject a...'
+    'check:Check every certificate directory'
     'inspect:Show a certificate, a chain or a CSR'
     'completion:Print the completion script for bash, zsh or fish'
     'dev-server:Run a local, in-memory Infisical-compatible issuer with a real CA'
@@ -375,14 +323,6 @@ _certctl() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
-    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
-    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
-    '--organization-slug=[organization to log in to]:value: ' \
-    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
-    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
-    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
-    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
-    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -401,7 +341,8 @@ _certctl() {
       status) _certctl_cmd_status && ret=0 ;;
       renew) _certctl_cmd_renew && ret=0 ;;
       revoke) _certctl_cmd_revoke && ret=0 ;;
-      agent) _certctl_cmd_agent && ret=0 ;;
+      list) _certctl_cmd_list && ret=0 ;;
+      check) _certctl_cmd_check && ret=0 ;;
       inspect) _certctl_cmd_inspect && ret=0 ;;
       completion) _certctl_cmd_completion && ret=0 ;;
       dev-server) _certctl_cmd_dev_server && ret=0 ;;

@@ -4,7 +4,7 @@
 // runs several times after a warm-up, alternating the command and its baseline so that
 // machine noise hits both. Ratios, not absolute times, are the targets: they hold on any machine.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,8 +15,8 @@ const bin = join(root, "bin", "certctl.js");
 const node = process.execPath;
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const WARMUP = 2;
-// BENCH_ONLY=startup,issue,keygen,fleet,fleet-wan,agent,install runs a subset (memory runs with issue).
-const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet,fleet-wan,agent,install").split(","));
+// BENCH_ONLY=startup,issue,keygen,fleet,fleet-wan,fleetcheck,agent,install runs a subset (memory runs with issue).
+const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet,fleet-wan,fleetcheck,agent,install").split(","));
 const work = mkdtempSync(join(tmpdir(), "certctl-bench-"));
 const rows = [];
 
@@ -226,6 +226,40 @@ if (only.has("install")) {
     );
     reference("single executable issue (P-256, env -i)", si, "npm-installed certctl issue", ii);
     await server.stop();
+  }
+}
+
+// 7. list and check over a large fleet: one issued set copied 1,000 and 10,000 times (the same
+// certctl.json, links and files in every directory; reading is what is measured, not issuing).
+// Cost per directory = (time for N − time for one directory) / (N − 1): Node's start and the
+// command's own loading are paid once whatever N is.
+if (only.has("fleetcheck")) {
+  process.stderr.write("list / check over 1,000 and 10,000 directories\n");
+  const server = await startServer([]);
+  const [template] = await issueMany(server, 1, "fleetcheck-template");
+  await server.stop();
+  const runs = Number(process.env.BENCH_FLEETCHECK_RUNS ?? 5);
+  const one = join(work, "fleetcheck-1");
+  cpSync(template, join(one, "d00000"), { recursive: true, verbatimSymlinks: true });
+  for (const n of [1000, 10000]) {
+    const root = join(work, `fleetcheck-${n}`);
+    for (let i = 0; i < n; i++) cpSync(template, join(root, `d${String(i).padStart(5, "0")}`), { recursive: true, verbatimSymlinks: true });
+    for (const command of [["list", "--json"], ["check", "--quiet"]]) {
+      const times = [], base = [];
+      for (let i = 0; i < runs + 1; i++) {
+        // check exits 0 here: the copies are fresh (not due), so every run must read all of them.
+        const t = timeOnce(node, [bin, command[0], root, ...command.slice(1)]);
+        const b = timeOnce(node, [bin, command[0], one, ...command.slice(1)]);
+        if (i > 0) { times.push(t); base.push(b); }
+      }
+      const perDir = (median(times) - median(base)) / (n - 1);
+      rows.push({ name: `${command[0]} over ${n} directories: ms per directory`, value: round(perDir, 3), unit: "ms", baselineName: undefined, baseline: undefined, ratio: undefined, target: "≤ 1 ms", pass: perDir <= 1 });
+      process.stderr.write(`  ${command[0]} ${n}: ${round(median(times))} ms total, ${round(median(base))} ms for one directory, ${round(perDir, 3)} ms per directory\n`);
+      const rss = peakRss([bin, command[0], root, ...command.slice(1)], process.env);
+      rows.push({ name: `peak RSS, ${command[0]} over ${n} directories`, value: round(rss), unit: "MB", target: n <= 1000 ? "≤ 100 MB" : "≤ 200 MB", pass: rss <= (n <= 1000 ? 100 : 200) });
+      process.stderr.write(`  peak RSS ${command[0]} ${n}: ${round(rss)} MB\n`);
+    }
+    rmSync(root, { recursive: true, force: true });
   }
 }
 

@@ -7,10 +7,13 @@ import { withDefault } from "./shared/flags.js";
 import type { CommandContext, GlobalOptions, Io } from "./context.js";
 import { readPackageFile } from "../util/package-root.js";
 import { agentCommand } from "./agent/define.js";
+import { checkCommand } from "./check/define.js";
 import { completionCommand } from "./completion/define.js";
+import { exitCodeSummary } from "./exit-codes.js";
 import { devServerCommand } from "./dev-server/define.js";
 import { inspectCommand } from "./inspect/define.js";
 import { issueCommand } from "./issue/define.js";
+import { listCommand } from "./list/define.js";
 import { renewCommand } from "./renew/define.js";
 import { revokeCommand } from "./revoke/define.js";
 import { statusCommand } from "./status/define.js";
@@ -29,6 +32,7 @@ const REGISTRY: Registration[] = [
   { define: renewCommand, load: () => import("./renew/run.js") },
   { define: revokeCommand, load: () => import("./revoke/run.js") },
   { define: agentCommand, load: () => import("./agent/run.js") },
+import { checkCommand } from "./check/define.js";
   { define: inspectCommand, load: () => import("./inspect/run.js") },
   { define: completionCommand, load: () => import("./completion/run.js") },
   { define: devServerCommand, load: () => import("./dev-server/run.js") },
@@ -95,8 +99,10 @@ const ROOT_EXAMPLES = `
 Examples:
   $ certctl dev-server --port 8080                     # a local issuer to try things against
   $ certctl issue --profile web-server --project <id> --cn www.example.com --dns example.com
-  $ certctl renew /etc/certctl/* --deploy-hook 'systemctl reload nginx'
+  $ certctl renew /etc/certctl/certs --deploy-hook 'systemctl reload nginx'
+  $ certctl list /etc/certctl/certs                     # every certificate below it, with its state
+  $ certctl check /etc/certctl/certs --format nagios
   $ certctl inspect fullchain.pem
 
-Exit codes: 0 ok, 2 usage, 3 auth, 4 CA refused, 5 still pending, 6 unavailable, 7 file error, 8 hook failed.
+Exit codes: ${exitCodeSummary()}.
 `;

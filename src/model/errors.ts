@@ -11,6 +11,8 @@ export const ExitCode = {
   unavailable: 6,
   file: 7,
   hook: 8,
+  /** `check` only: something needs attention (due, expired, revoked, pending or broken); not an error. */
+  attention: 9,
   sigint: 130,
   sigterm: 143,
 } as const;
@@ -150,8 +152,9 @@ export class InterruptedError extends CertctlError {
 }
 
 /** Severity order for a run over many directories: the most severe code wins. */
+// attention sits just above ok: it reports a state, not a failure, so any real error outranks it.
 const SEVERITY: readonly number[] = [
-  ExitCode.ok, ExitCode.hook, ExitCode.pending, ExitCode.unavailable, ExitCode.refused,
+  ExitCode.ok, ExitCode.attention, ExitCode.hook, ExitCode.pending, ExitCode.unavailable, ExitCode.refused,
   ExitCode.auth, ExitCode.file, ExitCode.usage, ExitCode.internal, ExitCode.sigterm, ExitCode.sigint,
 ];
 

@@ -18,13 +18,14 @@ export interface RenewFlags {
   wait: boolean;
   waitTimeout: string;
   moveToDomain?: boolean;
+  metricsFile?: string;
 }
 
 export function renewCommand(): Command {
   return new Command("renew")
     .summary("Renew the certificates that are due (safe to run from cron)")
     .description("Renew the certificates in each directory (default .) that are due; safe to run from cron or a systemd timer")
-    .argument("[dir...]", "directories holding a certctl.json written by certctl issue", ["."])
+    .argument("[dir...]", "directories holding a certctl.json written by certctl issue, or directories of such directories", ["."])
     .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default one third (half under 10 days)"))
     .addOption(forceOption("renew even when not due"))
     .addOption(new Option("--dry-run", "say what would be renewed; read local files only and send nothing"))
@@ -40,6 +41,7 @@ export function renewCommand(): Command {
     .addOption(noWaitOption("a pending renewal"))
     .addOption(waitTimeoutOption("wait at most this long for a pending renewal"))
     .addOption(moveToDomainOption())
+    .addOption(new Option("--metrics-file <path>", "at the end of the run, write a Prometheus textfile of every directory's state (as certctl check --metrics-file does)"))
     .addHelpText(
       "after",
       `
@@ -53,7 +55,7 @@ CERTCTL_FULLCHAIN_FILE, CERTCTL_SERIAL, CERTCTL_NOT_AFTER (Infisical secrets are
 
 Examples:
   $ certctl renew /etc/certctl/web --deploy-hook 'systemctl reload nginx'
-  $ certctl renew /etc/certctl/* --random-delay 30m --concurrency 2 --json
+  $ certctl renew /etc/certctl/certs --random-delay 30m --concurrency 2 --json   # each subdirectory with a certctl.json
   $ certctl renew ./certs --renew-before 25% --dry-run
   $ certctl renew ./certs --force --reuse-key
 `,

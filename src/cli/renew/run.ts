@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { FileError, UsageError, invalidFlag } from "../../model/errors.js";
+import { FileError, UsageError, invalidFlag, mostSevere } from "../../model/errors.js";
 import { parseRenewBefore } from "../../core/renew/due.js";
 import { parseDuration } from "../../model/duration.js";
 import type { RenewParams } from "../../core/renew/plan.js";
@@ -13,6 +13,7 @@ import type { RenewFlags } from "./define.js";
 import { createOutput } from "../../ui/output.js";
 import { renewReporter } from "../../ui/renew.js";
 import { connect } from "../connect.js";
+import { nonEmptyPath } from "../shared/flags.js";
 
 const MAX_CONCURRENCY = 32;
 
@@ -70,6 +71,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   const flags = command.opts<RenewFlags>();
   const params = parseRenewFlags(command.args, flags);
   if (flags.csr !== undefined) params.csrPem = await readCsrFile(resolve(ctx.io.cwd, flags.csr));
+  const metricsFile = flags.metricsFile === undefined ? undefined : await metricsTarget(resolve(ctx.io.cwd, nonEmptyPath("--metrics-file", flags.metricsFile)));
   const out = createOutput(ctx);
   const reporter = renewReporter(ctx, out);
   const { renewDirectories } = await import("../../core/renew/fleet.js");
@@ -88,5 +90,22 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     onResult: (result) => reporter.onResult(result),
   });
   reporter.finish(results);
-  return exitCode;
+  if (metricsFile === undefined) return exitCode;
+  // The run's own result stands; a metrics file that cannot be written adds exit 7 to it.
+  try {
+    const { writeFleetMetrics } = await import("../../core/fleet/metrics.js");
+    await writeFleetMetrics(command.args, ctx.io.cwd, new Date(), params.renewBefore, metricsFile);
+    return exitCode;
+  } catch (error) {
+    ctx.io.stderr.write(`certctl: --metrics-file: ${error instanceof Error ? error.message : String(error)}\n`);
+    return mostSevere([exitCode, error instanceof FileError ? error.exitCode : 1]);
+  }
+}
+
+/** --metrics-file: refused before anything is planned or sent when its directory is missing. */
+async function metricsTarget(path: string): Promise<string> {
+  const { metricsTargetProblem } = await import("../../core/fleet/metrics.js");
+  const problem = await metricsTargetProblem(path);
+  if (problem !== undefined) throw new FileError(`cannot write --metrics-file ${path}: ${problem}`);
+  return path;
 }

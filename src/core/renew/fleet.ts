@@ -2,7 +2,6 @@
 // rather than trip Infisical's per-minute rate limits. Every directory is tried (one failure
 // does not stop the others); an interruption stops new ones from starting while the ones in
 // flight finish their current step.
-import { resolve } from "node:path";
 import type { InfisicalApi } from "../../api/infisical.js";
 import { isSignalReason } from "../../model/errors.js";
 import { ExitCode, mostSevere } from "../../model/errors.js";
@@ -12,6 +11,8 @@ import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, 
 import type { RenewServer } from "./request.js";
 import type { IssueProgress } from "../request/record.js";
 import { runDeployHook, type HookResult } from "../hooks.js";
+import { discoverDirectories } from "../fleet/discover.js";
+import { recordOutcomes } from "../fleet/outcomes.js";
 
 export interface FleetOptions<I, R> {
   concurrency: number;
@@ -94,18 +95,24 @@ export interface RenewRunResult {
  */
 export async function renewDirectories(params: RenewParams, deps: RenewDeps): Promise<RenewRunResult> {
   const now = deps.now();
-  const planned = await Promise.all(params.dirs.map(async (input) => {
+  // A directory without certctl.json stands for its subdirectories that have one (DESIGN-ops.md).
+  const targets = await discoverDirectories(params.dirs, deps.cwd);
+  const planned = await Promise.all(targets.map(async ({ input, dir, error: notManaged }) => {
     try {
+      if (notManaged) throw notManaged;
       return await planDirectory(input, deps.cwd, now, params);
     } catch (error) {
-      return failedResult(input, resolve(deps.cwd, input), error);
+      return failedResult(input, dir, error);
     }
   }));
   const results: DirResult[] = planned.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun)) : p)) as DirResult[];
   const due = planned.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
   for (const result of results) if (result) deps.onResult?.(result);
   const hooks: RenewRunResult["hooks"] = {};
-  if (due.length === 0) return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)), hooks };
+  if (due.length === 0) {
+    if (!params.dryRun) await recordOutcomes(results, deps.now());
+    return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)), hooks };
+  }
 
   // Something is due: load the renewing half now, so that it loads while the login is on the wire.
   const renewer = import("./directory.js");
@@ -141,6 +148,7 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
   // Once per run, like certbot's: a post-hook restarts what the pre-hook stopped, or reloads once for all.
   const anyRenewed = results.some((r) => r.outcome === "renewed" || r.outcome === "hook-failed");
   if (params.postHook !== undefined && anyRenewed) hooks.post = await runRunHook("post", params.postHook, params, deps);
+  await recordOutcomes(results, deps.now());
   const hookCodes = [hooks.pre, hooks.post].map((hook) => (hook && !hook.ok ? ExitCode.hook : ExitCode.ok));
   return { results, exitCode: fleetExitCode([...results.map((r) => r.exitCode), ...hookCodes], deps.signal), hooks };
 }

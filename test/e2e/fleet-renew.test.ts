@@ -1,0 +1,144 @@
+// renew over a directory of certificate directories, its --metrics-file, and the
+// .certctl/last-failure.json it keeps for list, check and the metrics (DESIGN-ops.md).
+import { createServer } from "node:net";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, type CliResult } from "../helpers/cli.js";
+import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import { openssl } from "../helpers/openssl.js";
+import { parseExposition, sampleOf } from "../helpers/prom.js";
+
+const CREDENTIALS = { clientId: "fleet-renew-client", clientSecret: "fleet-renew-secret-0123456789abcdef" };
+const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
+
+let due: DevServerHandle;
+let fresh: DevServerHandle;
+let work: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "certctl-fleet-renew-"));
+  const secretFile = join(work, "client-secret");
+  writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
+  const start = (...args: string[]) => startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, ...args]);
+  [due, fresh] = await Promise.all([start("--backdate", "25d"), start()]);
+});
+afterAll(async () => {
+  await Promise.all([due?.stop(), fresh?.stop()]);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function issued(server: DevServerHandle, dir: string): Promise<void> {
+  const res = await runCli(
+    ["issue", "--profile", server.profileId, "--cn", "fleet.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet"],
+    { env: { ...AUTH_ENV, INFISICAL_DOMAIN: server.url } },
+  );
+  expect(res.code, res.stderr).toBe(0);
+}
+
+function renew(args: string[], cwd = work): Promise<CliResult> {
+  return runCli(["renew", ...args], { cwd, env: AUTH_ENV });
+}
+
+function serialOf(dir: string): string {
+  return openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("renew over a directory of certificate directories", () => {
+  it("renews each subdirectory holding a certctl.json, in name order; hidden and unmanaged ones are left alone", async () => {
+    const root = join(work, "certs");
+    await Promise.all([issued(due, join(root, "b")), issued(due, join(root, "a")), issued(fresh, join(root, "c")), issued(due, join(root, ".hidden"))]);
+    mkdirSync(join(root, "notes"));
+    const hidden = serialOf(join(root, ".hidden"));
+    const res = await renew([root, "--json"]);
+    expect(res.code, res.stderr).toBe(0);
+    const results = JSON.parse(res.stdout) as Array<{ dir: string; status: string }>;
+    expect(results.map((r) => [r.dir, r.status])).toEqual([
+      [join(root, "a"), "renewed"], [join(root, "b"), "renewed"], [join(root, "c"), "not-due"],
+    ]);
+    expect(serialOf(join(root, ".hidden"))).toBe(hidden);
+  });
+
+  it("with no argument, . is expanded the same way", async () => {
+    const root = join(work, "cwd-root");
+    await issued(due, join(root, "web"));
+    const res = await renew([], root);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^renewed +web  serial/m);
+  });
+
+  it("a directory with no certctl.json in it or below it: exit 7 for that argument, the others still renewed", async () => {
+    const empty = join(work, "empty");
+    mkdirSync(empty);
+    const dir = join(work, "single");
+    await issued(due, dir);
+    const res = await renew([empty, dir]);
+    expect(res.code).toBe(7);
+    expect(res.stdout).toContain(`no certctl.json in ${empty} or its subdirectories`);
+    expect(res.stdout).toMatch(/^renewed +.*single/m);
+    expect(readdirSync(empty)).toEqual([]); // nothing written into it
+  });
+});
+
+describe("last-failure.json and renew --metrics-file", () => {
+  it("a failed renewal is recorded (list, check, metrics); the next successful run clears it and records the renewal", async () => {
+    const root = join(work, "flaky-root");
+    const dir = join(root, "flaky");
+    await issued(due, dir);
+    const metaFile = join(dir, "certctl.json");
+    const good = readFileSync(metaFile, "utf8");
+    const meta = JSON.parse(good) as { domain: string; renewedAt?: string; issuedAt: string };
+    writeFileSync(metaFile, JSON.stringify({ ...meta, domain: `http://127.0.0.1:${await closedPort()}/api` }));
+    const metrics = join(work, "flaky.prom");
+
+    const failed = await renew([root, "--retries", "0", "--metrics-file", metrics]);
+    expect(failed.code).toBe(6);
+    const failure = JSON.parse(readFileSync(join(dir, ".certctl", "last-failure.json"), "utf8")) as { time: string; exitCode: number; message: string };
+    expect(failure.exitCode).toBe(6);
+    expect(failure.message).toMatch(/127\.0\.0\.1/);
+    expect(failure.message).not.toContain(CREDENTIALS.clientSecret);
+    const failedProm = parseExposition(readFileSync(metrics, "utf8"));
+    expect(sampleOf(failedProm, "certctl_certificate_last_failure_timestamp_seconds", { name: "flaky" })?.value).toBe(Date.parse(failure.time) / 1000);
+    expect(sampleOf(failedProm, "certctl_certificate_state", { name: "flaky", state: "due" })?.value).toBe(1);
+    const listed = await runCli(["list", root, "--json"], { cwd: work });
+    expect((JSON.parse(listed.stdout) as Array<{ lastFailure?: unknown }>)[0]!.lastFailure).toEqual(failure);
+    const checked = await runCli(["check", root], { cwd: work });
+    expect(checked.code).toBe(9);
+    expect(checked.stdout).toMatch(/last renewal attempt failed .* \(exit 6\)/);
+
+    // --dry-run writes nothing: the record stays as it was.
+    writeFileSync(metaFile, good);
+    expect((await renew([root, "--dry-run"])).code).toBe(0);
+    expect(existsSync(join(dir, ".certctl", "last-failure.json"))).toBe(true);
+
+    const fixed = await renew([root, "--metrics-file", metrics]);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(existsSync(join(dir, ".certctl", "last-failure.json"))).toBe(false);
+    const prom = parseExposition(readFileSync(metrics, "utf8"));
+    expect(sampleOf(prom, "certctl_certificate_last_failure_timestamp_seconds", { name: "flaky" })?.value).toBe(0);
+    const renewedAt = (JSON.parse(readFileSync(metaFile, "utf8")) as { renewedAt: string }).renewedAt;
+    expect(sampleOf(prom, "certctl_certificate_last_renewal_timestamp_seconds", { name: "flaky" })?.value).toBe(Date.parse(renewedAt) / 1000);
+    expect(Date.parse(renewedAt)).toBeGreaterThan(Date.parse(meta.issuedAt));
+    expect(readdirSync(work).filter((name) => name.includes("flaky.prom"))).toEqual(["flaky.prom"]);
+  });
+
+  it("--metrics-file whose directory does not exist: exit 7 before anything is sent", async () => {
+    const dir = join(work, "nometrics");
+    await issued(due, dir);
+    const before = await due.stats();
+    const res = await renew([dir, "--metrics-file", join(work, "missing", "x.prom")]);
+    expect(res.code).toBe(7);
+    expect(res.stderr).toContain("--metrics-file");
+    expect(await due.stats()).toEqual(before);
+  });
+});
