@@ -14,35 +14,38 @@ _certctl_dirs() { local IFS=$'\n'; compopt -o filenames 2>/dev/null; COMPREPLY=(
 
 _certctl_root() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
-    0) _certctl_values "issue status renew revoke list check inspect completion dev-server help" "" ;;
+    0) _certctl_values "issue status renew revoke list check agent inspect completion dev-server help" "" ;;
   esac
 }
 
 _certctl_cmd_issue() {
   case "$1" in
-    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--key-mode|--owner|--group|--deploy-hook|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--key-mode|--owner|--group|--deploy-hook|--wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --key-usage) _certctl_values "digital_signature key_encipherment non_repudiation data_encipherment key_agreement key_cert_sign crl_sign encipher_only decipher_only digital-signature key-encipherment non-repudiation data-encipherment key-agreement key-cert-sign crl-sign encipher-only decipher-only" "list"; return ;;
     --ext-key-usage) _certctl_values "client_auth server_auth code_signing email_protection ocsp_signing time_stamping client-auth server-auth code-signing email-protection ocsp-signing time-stamping" "list"; return ;;
     --key-algorithm) _certctl_values "RSA_2048 RSA_3072 RSA_4096 EC_prime256v1 EC_secp384r1 EC_secp521r1 rsa2048 rsa3072 rsa4096 p256 p384 p521" ""; return ;;
     --signature-algorithm) _certctl_values "RSA-SHA256 RSA-SHA384 RSA-SHA512 ECDSA-SHA256 ECDSA-SHA384 ECDSA-SHA512" ""; return ;;
-    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--client-secret-file|--cacert) _certctl_files; return ;;
+    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --out-dir) _certctl_dirs; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --no-cn-san --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --key-mode --owner --group --deploy-hook --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --no-cn-san --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --key-mode --owner --group --deploy-hook --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_status() {
   case "$1" in
     --out-dir) _certctl_dirs; return ;;
-    --wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) : ;;
   esac
@@ -50,10 +53,11 @@ _certctl_cmd_status() {
 
 _certctl_cmd_renew() {
   case "$1" in
-    --renew-before|--deploy-hook|--pre-hook|--post-hook|--hook-timeout|--random-delay|--concurrency|--lock-timeout|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --csr|--metrics-file|--client-secret-file|--cacert) _certctl_files; return ;;
+    --renew-before|--deploy-hook|--pre-hook|--post-hook|--hook-timeout|--random-delay|--concurrency|--lock-timeout|--wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --csr|--metrics-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --pre-hook --post-hook --hook-timeout --csr --random-delay --concurrency --lock-timeout --no-wait --wait-timeout --move-to-domain --metrics-file -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --pre-hook --post-hook --hook-timeout --csr --random-delay --concurrency --lock-timeout --no-wait --wait-timeout --move-to-domain --metrics-file -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_dirs ;;
     *) _certctl_dirs ;;
@@ -63,19 +67,21 @@ _certctl_cmd_renew() {
 _certctl_cmd_revoke() {
   case "$1" in
     --out-dir) _certctl_dirs; return ;;
-    --certificate-id|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --certificate-id|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --reason) _certctl_values "unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation certificate-hold privilege-withdrawn a-a-compromise UNSPECIFIED KEY_COMPROMISE CA_COMPROMISE AFFILIATION_CHANGED SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN A_A_COMPROMISE" ""; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --certificate-id --reason -y --yes --move-to-domain -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --certificate-id --reason -y --yes --move-to-domain -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_list() {
   case "$1" in
-    --renew-before|--domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --renew-before|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_dirs ;;
     *) _certctl_dirs ;;
@@ -84,23 +90,35 @@ _certctl_cmd_list() {
 
 _certctl_cmd_check() {
   case "$1" in
-    --renew-before|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --renew-before|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --format) _certctl_values "text nagios" ""; return ;;
-    --metrics-file|--client-secret-file|--cacert) _certctl_files; return ;;
+    --metrics-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --format --metrics-file -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --format --metrics-file -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_dirs ;;
     *) _certctl_dirs ;;
   esac
 }
 
+_certctl_cmd_agent() {
+  case "$1" in
+    -f|--config|--interval|--random-delay|--concurrency|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --log-format) _certctl_values "text json" ""; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
+  esac
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-f --config --interval --random-delay --log-format --once --concurrency -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+}
+
 _certctl_cmd_inspect() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_files ;;
   esac
@@ -108,10 +126,11 @@ _certctl_cmd_inspect() {
 
 _certctl_cmd_completion() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_values "bash zsh fish" "" ;;
   esac
@@ -119,22 +138,24 @@ _certctl_cmd_completion() {
 
 _certctl_cmd_dev_server() {
   case "$1" in
-    --port|--host|--latency|--backdate|--token-ttl|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --port|--host|--latency|--backdate|--token-ttl|--token-max-ttl|--rate-limit|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --approval) _certctl_values "none manual auto=" ""; return ;;
     --csr-renewal) _certctl_values "accept refuse" ""; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --csr-renewal --token-ttl -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --csr-renewal --token-ttl --token-max-ttl --rate-limit -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_help() {
   case "$1" in
-    --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
-    0) _certctl_values "issue status renew revoke list check inspect completion dev-server" "" ;;
+    0) _certctl_values "issue status renew revoke list check agent inspect completion dev-server" "" ;;
   esac
 }
 
@@ -146,7 +167,7 @@ _certctl() {
   for (( i = 1; i < COMP_CWORD; i++ )); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --application|--approval|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--country|--csr|--csr-renewal|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--format|--fullchain-file|--group|--hook-timeout|--host|--ip|--key|--key-algorithm|--key-file|--key-mode|--key-usage|--latency|--locality|--lock-timeout|--metrics-file|--not-after|--not-before|--org|--ou|--out-dir|--owner|--path-length|--port|--post-hook|--pre-hook|--profile|--project|--random-delay|--reason|--renew-before|--retries|--san|--signature-algorithm|--state|--timeout|--token|--token-ttl|--ttl|--uri|--wait-timeout)
+      --application|--approval|--auth-method|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--config|--country|--csr|--csr-renewal|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--format|--fullchain-file|--gcp-key-file|--group|--hook-timeout|--host|--identity-id|--interval|--ip|--jwt-file|--key|--key-algorithm|--key-file|--key-mode|--key-usage|--latency|--ldap-password-file|--ldap-username-file|--locality|--lock-timeout|--log-format|--metrics-file|--not-after|--not-before|--org|--organization-slug|--ou|--out-dir|--owner|--path-length|--port|--post-hook|--pre-hook|--profile|--project|--random-delay|--rate-limit|--reason|--renew-before|--retries|--san|--service-account-token-file|--signature-algorithm|--state|--timeout|--token|--token-max-ttl|--token-ttl|--ttl|--uri|--wait-timeout|-f)
         if [[ "${COMP_WORDS[i+1]}" == "=" ]]; then (( i += 2 )); else (( i += 1 )); fi ;;
       # bash also splits at ":", so a value such as https://host:8443 arrives in pieces.
       :) (( i += 1 )) ;;
@@ -164,6 +185,7 @@ _certctl() {
     revoke) _certctl_cmd_revoke "$prev" "$npos" ;;
     list) _certctl_cmd_list "$prev" "$npos" ;;
     check) _certctl_cmd_check "$prev" "$npos" ;;
+    agent) _certctl_cmd_agent "$prev" "$npos" ;;
     inspect) _certctl_cmd_inspect "$prev" "$npos" ;;
     completion) _certctl_cmd_completion "$prev" "$npos" ;;
     dev-server) _certctl_cmd_dev_server "$prev" "$npos" ;;

@@ -4,21 +4,30 @@
 
 # No file names unless a flag or argument takes a file.
 complete -c certctl -f
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a issue -d 'Issue a certificate'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a status -d 'Check or resume a certificate request'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a list -d 'Show every certificate directory with its state, time left, subject a...'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a check -d 'Check every certificate directory'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check inspect completion dev-server help' -a help -d 'show help for a command'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a issue -d 'Issue a certificate'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a status -d 'Check or resume a certificate request'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a list -d 'Show every certificate directory with its state, time left, subject a...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a check -d 'Check every certificate directory'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a agent -d 'Keep the certificates of a declarative file current'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a help -d 'show help for a command'
 complete -c certctl -s V -l version -d 'print the version and exit'
 complete -c certctl -l domain -x -d 'Infisical instance URL'
 complete -c certctl -l token -x -d 'access token'
 complete -c certctl -l client-id -x -d 'Universal Auth client id'
 complete -c certctl -l client-secret-file -r -F -d 'file holding the Universal Auth client secret'
+complete -c certctl -l auth-method -x -a 'universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap' -d 'how to log in'
+complete -c certctl -l identity-id -x -d 'machine identity id, for every method but universal-auth and token'
+complete -c certctl -l organization-slug -x -d 'organization to log in to'
+complete -c certctl -l service-account-token-file -r -F -d 'kubernetes: the service-account token'
+complete -c certctl -l jwt-file -r -F -d 'jwt, oidc: file holding the JWT'
+complete -c certctl -l gcp-key-file -r -F -d 'gcp-iam: service-account key file'
+complete -c certctl -l ldap-username-file -r -F -d 'ldap: file holding the username'
+complete -c certctl -l ldap-password-file -r -F -d 'ldap: file holding the password'
 complete -c certctl -l cacert -r -F -d 'extra trusted CA bundle, PEM'
 complete -c certctl -l timeout -x -d 'per-request timeout'
 complete -c certctl -l retries -x -d 'retries of a retryable failure'
@@ -111,6 +120,14 @@ complete -c certctl -n '__fish_seen_subcommand_from check' -l format -x -a 'text
 complete -c certctl -n '__fish_seen_subcommand_from check' -l metrics-file -r -F -d 'also write a Prometheus textfile, atomically'
 complete -c certctl -n '__fish_seen_subcommand_from check' -f -a '(__fish_complete_directories)' -d 'dir'
 
+# agent
+complete -c certctl -n '__fish_seen_subcommand_from agent' -s f -l config -x -d 'the declarative file'
+complete -c certctl -n '__fish_seen_subcommand_from agent' -l interval -x -d 'time between checks'
+complete -c certctl -n '__fish_seen_subcommand_from agent' -l random-delay -x -d 'wait a random time up to this before each check'
+complete -c certctl -n '__fish_seen_subcommand_from agent' -l log-format -x -a 'text json' -d 'log lines as text or one JSON object per line'
+complete -c certctl -n '__fish_seen_subcommand_from agent' -l once -d 'run one check and exit'
+complete -c certctl -n '__fish_seen_subcommand_from agent' -l concurrency -x -d 'work on at most this many certificates at once'
+
 # inspect
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'
 
@@ -125,6 +142,8 @@ complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l latency -x -d
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l backdate -x -d 'issue leaves with notBefore = now - this, so they are already due for...'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l csr-renewal -x -a 'accept refuse' -d 'renewals of CSR-issued certificates: accept or refuse'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l token-ttl -x -d 'lifetime of access tokens'
+complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l token-max-ttl -x -d 'accessTokenMaxTTL'
+complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l rate-limit -x -d 'answer 429 past n reads and n writes per window and client IP, as Inf...'
 
 # help
-complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke list check inspect completion dev-server' -d 'command'
+complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke list check agent inspect completion dev-server' -d 'command'

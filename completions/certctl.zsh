@@ -53,6 +53,14 @@ _certctl_cmd_issue() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -77,6 +85,14 @@ _certctl_cmd_status() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -115,6 +131,14 @@ _certctl_cmd_renew() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -143,6 +167,14 @@ _certctl_cmd_revoke() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -165,6 +197,14 @@ _certctl_cmd_list() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -190,6 +230,14 @@ _certctl_cmd_check() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -198,6 +246,42 @@ _certctl_cmd_check() {
     '--quiet[print nothing on stdout]' \
     '--no-color[never colour output]' \
     '*:dir:_files -/' \
+    && return 0
+  return 1
+}
+
+_certctl_cmd_agent() {
+  _arguments -s -S : \
+    '(-f --config)-f+[the declarative file]:value: ' \
+    '(-f --config)--config=[the declarative file]:value: ' \
+    '--interval=[time between checks]:value: ' \
+    '--random-delay=[wait a random time up to this before each check]:value: ' \
+    '--log-format=[log lines as text or one JSON object per line]:value:(text json)' \
+    '--once[run one check and exit]' \
+    '--concurrency=[work on at most this many certificates at once]:value: ' \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
     && return 0
   return 1
 }
@@ -212,6 +296,14 @@ _certctl_cmd_inspect() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -234,6 +326,14 @@ _certctl_cmd_completion() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -255,6 +355,8 @@ _certctl_cmd_dev_server() {
     '--backdate=[issue leaves with notBefore = now - this, so they are already due for...]:value: ' \
     '--csr-renewal=[renewals of CSR-issued certificates\: accept or refuse]:value:(accept refuse)' \
     '--token-ttl=[lifetime of access tokens]:value: ' \
+    '--token-max-ttl=[accessTokenMaxTTL]:value: ' \
+    '--rate-limit=[answer 429 past n reads and n writes per window and client IP, as Inf...]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -263,6 +365,14 @@ _certctl_cmd_dev_server() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -282,6 +392,14 @@ _certctl_cmd_help() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -291,7 +409,7 @@ _certctl_cmd_help() {
     '--no-color[never colour output]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
-    '1:command:(issue status renew revoke list check inspect completion dev-server)' \
+    '1:command:(issue status renew revoke list check agent inspect completion dev-server)' \
     && return 0
   return 1
 }
@@ -305,6 +423,7 @@ _certctl_commands() {
     'revoke:Revoke a certificate, named by the directory certctl wrote it to or b...'
     'list:Show every certificate directory with its state, time left, subject a...'
     'check:Check every certificate directory'
+    'agent:Keep the certificates of a declarative file current'
     'inspect:Show a certificate, a chain or a CSR'
     'completion:Print the completion script for bash, zsh or fish'
     'dev-server:Run a local, in-memory Infisical-compatible issuer with a real CA'
@@ -323,6 +442,14 @@ _certctl() {
     '--token=[access token]:value: ' \
     '--client-id=[Universal Auth client id]:value: ' \
     '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
     '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
     '--timeout=[per-request timeout]:value: ' \
     '--retries=[retries of a retryable failure]:value: ' \
@@ -343,6 +470,7 @@ _certctl() {
       revoke) _certctl_cmd_revoke && ret=0 ;;
       list) _certctl_cmd_list && ret=0 ;;
       check) _certctl_cmd_check && ret=0 ;;
+      agent) _certctl_cmd_agent && ret=0 ;;
       inspect) _certctl_cmd_inspect && ret=0 ;;
       completion) _certctl_cmd_completion && ret=0 ;;
       dev-server) _certctl_cmd_dev_server && ret=0 ;;

@@ -31,8 +31,9 @@ const REGISTRY: Registration[] = [
   { define: statusCommand, load: () => import("./status/run.js") },
   { define: renewCommand, load: () => import("./renew/run.js") },
   { define: revokeCommand, load: () => import("./revoke/run.js") },
+  { define: listCommand, load: () => import("./list/run.js") },
+  { define: checkCommand, load: () => import("./check/run.js") },
   { define: agentCommand, load: () => import("./agent/run.js") },
-import { checkCommand } from "./check/define.js";
   { define: inspectCommand, load: () => import("./inspect/run.js") },
   { define: completionCommand, load: () => import("./completion/run.js") },
   { define: devServerCommand, load: () => import("./dev-server/run.js") },
