@@ -31,6 +31,12 @@ export interface InfisicalApi {
   getMetadata(certificateId: string): Promise<CertificateMetadata>;
   renewCertificate(certificateId: string, body: RenewBody): Promise<CreateCertificateResponse>;
   revokeCertificate(certificateId: string, reason: RevocationReason): Promise<RevokeResponse>;
+  /** A project's id from its slug (the Infisical agent's v1 `project-slug`). */
+  resolveProjectId(slug: string): Promise<string>;
+  /** An application's id from its name (the agent's v2 `application-name`). */
+  resolveApplicationId(name: string): Promise<string>;
+  /** The profiles an application may use: id and slug. */
+  listApplicationProfiles(applicationId: string): Promise<Array<{ id: string; slug: string }>>;
   close(): Promise<void>;
 }
 
@@ -164,8 +170,32 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
     renewCertificate: (certificateId, body) => postOnce(`${CERTS}/${id(certificateId)}/renew`, body, shapes.parseRenew),
     revokeCertificate: (certificateId, reason) =>
       postOnce(`${CERTS}/${id(certificateId)}/revoke`, { revocationReason: reason }, shapes.parseRevoke),
+    resolveProjectId: (slug) => getJson(`/v1/projects/slug/${id(slug)}`, (body) => idOf(body, ["project", "workspace"], "project")),
+    resolveApplicationId: (name) =>
+      getJson(`/v1/cert-manager/applications/by-name/${id(name)}`, (body) => idOf(body, ["application"], "application")),
+    listApplicationProfiles: (applicationId) =>
+      getJson(`/v1/cert-manager/applications/${id(applicationId)}/profiles`, profileList),
     close: () => http.close(),
   };
+}
+
+/** `{id}` at the top, or under one of `keys` (servers differ in the wrapping). */
+function idOf(body: unknown, keys: string[], what: string): string {
+  const object = body as Record<string, unknown> | null;
+  const inner = keys.map((k) => object?.[k]).find((v) => typeof v === "object" && v !== null) as Record<string, unknown> | undefined;
+  const value = inner?.id ?? object?.id;
+  if (typeof value !== "string" || value === "") throw new shapes.ShapeError(`no ${what} id in the answer`);
+  return value;
+}
+
+function profileList(body: unknown): Array<{ id: string; slug: string }> {
+  const object = body as Record<string, unknown> | null;
+  const list = [object?.profiles, object?.certificateProfiles, body].find(Array.isArray) as unknown[] | undefined;
+  if (!list) throw new shapes.ShapeError("no list of profiles in the answer");
+  return list.flatMap((p) => {
+    const item = p as Record<string, unknown> | null;
+    return typeof item?.id === "string" && typeof item.slug === "string" ? [{ id: item.id, slug: item.slug }] : [];
+  });
 }
 
 function errorResponse(res: HttpResponse): ErrorResponse {

@@ -8,6 +8,7 @@ import { Command, Option } from "commander";
 import { withDefault } from "./shared/flags.js";
 import type { CommandContext, GlobalOptions, Io } from "./context.js";
 import { packageRoot } from "../util/package-root.js";
+import { applyCommand, convertAgentConfigCommand } from "./apply/define.js";
 import { completionCommand } from "./completion/define.js";
 import { devServerCommand } from "./dev-server/define.js";
 import { inspectCommand } from "./inspect/define.js";
@@ -30,6 +31,8 @@ const REGISTRY: Registration[] = [
   { define: renewCommand, load: () => import("./renew/run.js") },
   { define: revokeCommand, load: () => import("./revoke/run.js") },
   { define: inspectCommand, load: () => import("./inspect/run.js") },
+  { define: applyCommand, load: () => import("./apply/run.js") },
+  { define: convertAgentConfigCommand, load: () => import("./apply/convert.js") },
   { define: completionCommand, load: () => import("./completion/run.js") },
   { define: devServerCommand, load: () => import("./dev-server/run.js") },
 ];

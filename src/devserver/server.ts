@@ -6,9 +6,10 @@ import { matchRoute, type Route, type ServerOptions } from "./router.js";
 import { authRoutes } from "./routes-auth.js";
 import { certificateRoutes } from "./routes-certificates.js";
 import { devRoutes } from "./routes-dev.js";
+import { projectRoutes } from "./routes-projects.js";
 import { countRequest, type ServerState } from "./state.js";
 
-const ROUTES: Route[] = [...authRoutes, ...certificateRoutes, ...devRoutes];
+const ROUTES: Route[] = [...authRoutes, ...certificateRoutes, ...projectRoutes, ...devRoutes];
 
 /** Counted under this name when no route matches. */
 const UNMATCHED = "unmatched";

@@ -1,0 +1,51 @@
+// certctl apply: the file → checked entries (the issue flags' parse step) → plan (local files
+// only) → printed → executed unless --dry-run. Nothing is sent before every entry is valid.
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import type { CommandContext } from "../context.js";
+import { UsageError } from "../../model/errors.js";
+import { parseWholeNumber } from "../shared/flags.js";
+import type { ApplyFlags } from "./define.js";
+import { createOutput } from "../../ui/output.js";
+import { applyJson, planLines, resultLine } from "../../ui/apply.js";
+import { loadConfig } from "../../core/config/load.js";
+import { planApply } from "../../core/config/plan.js";
+import { buildEntries } from "./entries.js";
+import { globalsFromFile } from "./settings.js";
+import { connect } from "../connect.js";
+
+export async function run(ctx: CommandContext, command: Command): Promise<number> {
+  const flags = command.opts<ApplyFlags>();
+  if (flags.config === undefined || flags.config.trim() === "") {
+    throw new UsageError("-f, --config is required: the declarative file to apply", { hint: "certctl apply -f /etc/certctl/certctl.yaml" });
+  }
+  const concurrency = parseWholeNumber("--concurrency", flags.concurrency, 1, 32);
+  const loaded = await loadConfig(resolve(ctx.io.cwd, flags.config));
+  const entries = buildEntries(loaded.file, loaded.source);
+  const out = createOutput(ctx);
+  const notes = loaded.agent?.notes ?? [];
+  if (loaded.agent) out.info(`${loaded.source.label}: the Infisical agent's format, converted (certctl convert-agent-config prints the result)`);
+  for (const note of notes) out.warn(note);
+  const plan = await planApply(entries, new Date());
+  if (flags.dryRun) {
+    out.result(applyJson(plan, undefined, 0, notes), () => planLines(plan, out.style));
+    return 0;
+  }
+  if (out.mode === "human") for (const line of planLines(plan, out.style)) ctx.io.stdout.write(line + "\n");
+  const globals = await globalsFromFile(loaded.file, loaded.source, ctx.globals);
+  const { executePlan } = await import("../../core/config/execute.js");
+  const { results, exitCode } = await executePlan(plan, {
+    connect: () => connect({ ...ctx, globals }),
+    now: () => new Date(),
+    signal: ctx.signal,
+    stdin: ctx.io.stdin,
+    env: ctx.io.env,
+    hookOutput: ctx.io.stderr,
+    concurrency,
+    onResult: (result) => {
+      if (out.mode === "human" && result.outcome !== "unchanged") ctx.io.stdout.write(resultLine(result, out.style) + "\n");
+    },
+  });
+  if (out.mode === "json") out.result(applyJson(plan, results, exitCode, notes), () => []);
+  return exitCode;
+}
