@@ -1,6 +1,7 @@
 // The official Infisical agent's certificate-agent-config.yaml → a certctl file (infisical-api.md,
 // "The official agent's config file"). Pure: the project slug and application name stay names in
 // the result (`project-slug`, `application-name`) and are resolved through the server when applied.
+import { dirname, isAbsolute, resolve } from "node:path";
 import { UsageError } from "../../model/errors.js";
 import type { ConfigSource, DataPath } from "./source.js";
 import type { AuthSettings, CertctlFile, CertificateEntry } from "./types.js";
@@ -37,21 +38,28 @@ export function convertAgentConfig(source: ConfigSource): Converted {
   const fail = (at: DataPath, message: string): never => {
     throw new UsageError(locate(source, at, message), { hint: "The agent's format is described in certctl's README, \"Declarative file (apply)\"." });
   };
-  const file: CertctlFile = { version: 1, defaults: { directory: AGENT_STATE_DIRECTORY }, certificates: [] };
+  // The agent reads relative paths from its working directory; certctl reads them from the file's.
+  // Made absolute here so the converted file means what the agent's meant when run beside it.
+  const base = dirname(source.path);
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
+  const file: CertctlFile = { version: 1, certificates: [] };
   const infisical = data.infisical;
   if (isObj(infisical) && typeof infisical.address === "string") file.server = { domain: infisical.address };
-  if (data.auth !== undefined) file.auth = convertAuth(data.auth, fail, notes);
+  if (data.auth !== undefined) file.auth = convertAuth(data.auth, fail, notes, absolute);
+  file.defaults = { directory: AGENT_STATE_DIRECTORY };
   if (data.sinks !== undefined) notes.push("sinks: certctl writes no token files; left out");
   const names = new Set<string>();
   (data.certificates as unknown[]).forEach((raw, index) => {
     const at = ["certificates", index];
     if (!isObj(raw)) fail(at, "expected a mapping");
-    file.certificates.push(convertEntry(raw as Obj, at, names, fail, notes));
+    file.certificates.push(convertEntry(raw as Obj, at, names, fail, notes, absolute));
   });
-  return { file, notes };
+  // Keys in the order a person writes them: connection first, certificates last.
+  const { certificates, ...head } = file;
+  return { file: { ...head, certificates }, notes };
 }
 
-function convertAuth(raw: unknown, fail: (at: DataPath, m: string) => never, notes: string[]): AuthSettings {
+function convertAuth(raw: unknown, fail: (at: DataPath, m: string) => never, notes: string[], absolute: (p: string) => string): AuthSettings {
   if (!isObj(raw)) fail(["auth"], "expected a mapping with type and config");
   const auth = raw as Obj;
   const out: AuthSettings = {};
@@ -63,12 +71,12 @@ function convertAuth(raw: unknown, fail: (at: DataPath, m: string) => never, not
       notes.push(`auth.config.${key}: no certctl equivalent; left out`);
       continue;
     }
-    (out as Record<string, string>)[field] = value;
+    (out as Record<string, string>)[field] = absolute(value);
   }
   return out;
 }
 
-function convertEntry(raw: Obj, at: DataPath, names: Set<string>, fail: (at: DataPath, m: string) => never, notes: string[]): CertificateEntry {
+function convertEntry(raw: Obj, at: DataPath, names: Set<string>, fail: (at: DataPath, m: string) => never, notes: string[], absolute: (p: string) => string): CertificateEntry {
   const forms = ["certificate-id", "application-name", "project-slug"].filter((k) => raw[k] !== undefined);
   if (forms.length !== 1) {
     fail(at, "expected exactly one of certificate-id, application-name + profile-name, project-slug + profile-name");
@@ -90,7 +98,7 @@ function convertEntry(raw: Obj, at: DataPath, names: Set<string>, fail: (at: Dat
   set("application-name", text(raw["application-name"], "application-name"));
   if (forms[0] !== "certificate-id" && entry.profile === undefined) fail(at, `${forms[0]} needs profile-name`);
   if (raw.csr !== undefined) fail([...at, "csr"], "an inline CSR is not read; save it to a file and give csr-path");
-  if (raw["csr-path"] !== undefined) entry.key = { source: "csr", csr: text(raw["csr-path"], "csr-path")! };
+  if (raw["csr-path"] !== undefined) entry.key = { source: "csr", csr: absolute(text(raw["csr-path"], "csr-path")!) };
 
   set("cn", text(attributes["common-name"], "attributes"));
   // The agent sends its alt-names as DNS names and never copies the CN into them.
@@ -111,7 +119,7 @@ function convertEntry(raw: Obj, at: DataPath, names: Set<string>, fail: (at: Dat
     if (key !== "renew-before-expiry" && key !== "replace-on-renewals") notes.push(`${entry.name}: lifecycle.${key}: certctl decides per run (cron, timer or agent --interval); left out`);
   }
   convertHooks(raw["post-hooks"], entry, notes);
-  convertOutputs(outputs, entry, notes);
+  convertOutputs(outputs, entry, notes, absolute);
   return entry;
 }
 
@@ -131,15 +139,15 @@ function convertHooks(raw: unknown, entry: CertificateEntry, notes: string[]): v
   if (typeof timeout === "number" && timeout > 0) entry["hook-timeout"] = `${timeout}s`;
 }
 
-function convertOutputs(outputs: Obj, entry: CertificateEntry, notes: string[]): void {
+function convertOutputs(outputs: Obj, entry: CertificateEntry, notes: string[], absolute: (p: string) => string): void {
   const output = (name: string): Obj => (isObj(outputs[name]) ? outputs[name] : {});
   const files: NonNullable<CertificateEntry["files"]> = {};
   const cert = output("certificate");
   const key = output("private-key");
   const chain = output("chain");
-  if (typeof cert.path === "string") files.cert = cert.path;
-  if (typeof key.path === "string") files.key = key.path;
-  if (typeof chain.path === "string") files.chain = chain.path;
+  if (typeof cert.path === "string") files.cert = absolute(cert.path);
+  if (typeof key.path === "string") files.key = absolute(key.path);
+  if (typeof chain.path === "string") files.chain = absolute(chain.path);
   if (Object.keys(files).length > 0) entry.files = files;
   if (typeof key.permission === "string" || typeof key.permission === "number") entry["key-mode"] = String(key.permission).padStart(4, "0");
   for (const [name, out] of [["certificate", cert], ["chain", chain]] as const) {

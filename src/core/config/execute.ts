@@ -167,10 +167,11 @@ async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: A
       return { ...base(item), reasons, outcome: "unchanged", exitCode: ExitCode.ok, ...current(item) };
     }
   }
-  const fetched = await fetchCertificate(entry, recorded ?? entry.certificateId!, api, apiUrl, deps.signal, deps.now);
+  const fetched = await fetchCertificate(entry, item.action === "follow" && recorded !== undefined ? recorded : entry.certificateId!, api, apiUrl, deps.signal, deps.now);
   const outcome: ApplyOutcome = item.action === "create" ? "created" : item.action === "replace" ? "replaced" : "renewed";
   const result = await afterIssue(item, fetched, outcome, deps);
-  if (fetched.hops.length > 1) result.reasons = [...result.reasons, `followed the server's renewals: ${fetched.hops.join(" → ")}`];
+  if (fetched.hops.length > 1 && item.action === "follow") result.reasons = [`the server renewed it: ${fetched.hops.join(" → ")}`];
+  else if (fetched.hops.length > 1) result.reasons = [...result.reasons, `followed the server's renewals: ${fetched.hops.join(" → ")}`];
   return result;
 }
 

@@ -55,6 +55,10 @@ async function planEntry(entry: ApplyEntry, now: Date): Promise<PlanItem> {
     : current.decision.due ? `due: ${left} day${left === 1 ? "" : "s"} left (renew before ${formatDuration(current.decision.marginMs)})`
     : undefined;
   if (entry.certificateId !== undefined) {
+    const source = (current.meta as { sourceCertificateId?: unknown }).sourceCertificateId;
+    if (typeof source === "string" && source !== entry.certificateId) {
+      return { entry, action: "replace", current, reasons: [`certificate-id changed: ${source} → ${entry.certificateId}`] };
+    }
     return { entry, action: "follow", current, reasons: [due ?? "checks the server for a renewal of this certificate"] };
   }
   const changed = replaceReasons(entry, current.meta, current.certPem);
