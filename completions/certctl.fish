@@ -4,14 +4,16 @@
 
 # No file names unless a flag or argument takes a file.
 complete -c certctl -f
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a issue -d 'Issue a certificate'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a status -d 'Check or resume a certificate request'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect completion dev-server help' -a help -d 'show help for a command'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a issue -d 'Issue a certificate'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a status -d 'Check or resume a certificate request'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a apply -d 'Read a certctl file and issue what is missing, renew what is due, re-...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a convert-agent-config -d 'Convert the Infisical agent\'s certificate-agent-config.yaml into cert...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke inspect apply convert-agent-config completion dev-server help' -a help -d 'show help for a command'
 complete -c certctl -s V -l version -d 'print the version and exit'
 complete -c certctl -l domain -x -d 'Infisical instance URL'
 complete -c certctl -l token -x -d 'access token'
@@ -63,6 +65,7 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-file -r -F -d 
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-mode -x -d 'key.pem\'s mode, e.g'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l owner -x -d 'key.pem\'s owner'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l group -x -d 'key.pem\'s group, e.g'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'recorded in certctl.json'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l force -d 'replace existing files'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l no-wait -d 'do not wait for a pending request'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l wait-timeout -x -d 'wait at most this long for a pending request'
@@ -78,7 +81,10 @@ complete -c certctl -n '__fish_seen_subcommand_from renew' -l force -d 'renew ev
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l dry-run -d 'say what would be renewed'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l reuse-key -d 'keep the existing key instead of generating a new one'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l deploy-hook -x -d 'run this through /bin/sh once per renewed directory, after its files...'
-complete -c certctl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'kill the deploy hook after this long'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l pre-hook -x -d 'run this once before the first renewal of the run'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l post-hook -x -d 'run this once after the run, only when something was renewed'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'kill a hook after this long'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l csr -r -F -d 'for directories issued with --csr: the CSR to submit'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l random-delay -x -d 'before the first request, sleep a random time up to this'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l concurrency -x -d 'renew at most this many directories at once'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l lock-timeout -x -d 'wait this long for another certctl run on the same directory, then sk...'
@@ -97,6 +103,14 @@ complete -c certctl -n '__fish_seen_subcommand_from revoke' -l move-to-domain -d
 # inspect
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'
 
+# apply
+complete -c certctl -n '__fish_seen_subcommand_from apply' -s f -l config -x -d 'the declarative file'
+complete -c certctl -n '__fish_seen_subcommand_from apply' -l dry-run -d 'print the plan and send nothing'
+complete -c certctl -n '__fish_seen_subcommand_from apply' -l concurrency -x -d 'at most this many certificates in flight'
+
+# convert-agent-config
+complete -c certctl -n '__fish_seen_subcommand_from convert-agent-config' -F -d 'file'
+
 # completion
 complete -c certctl -n '__fish_seen_subcommand_from completion' -f -a 'bash zsh fish' -d 'shell'
 
@@ -106,7 +120,8 @@ complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l host -x -d 'a
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l approval -x -a 'none manual auto=' -d 'approval of the \'default\' profile'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l latency -x -d 'fixed delay before every API answer'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l backdate -x -d 'issue leaves with notBefore = now - this, so they are already due for...'
+complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l csr-renewal -x -a 'accept refuse' -d 'renewals of CSR-issued certificates: accept or refuse'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l token-ttl -x -d 'lifetime of access tokens'
 
 # help
-complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke inspect completion dev-server' -d 'command'
+complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke inspect apply convert-agent-config completion dev-server' -d 'command'

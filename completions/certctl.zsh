@@ -41,6 +41,7 @@ _certctl_cmd_issue() {
     '--key-mode=[key.pem'\''s mode, e.g]:value: ' \
     '--owner=[key.pem'\''s owner]:value: ' \
     '--group=[key.pem'\''s group, e.g]:value: ' \
+    '--deploy-hook=[recorded in certctl.json]:value: ' \
     '--force[replace existing files]' \
     '--no-wait[do not wait for a pending request]' \
     '--wait-timeout=[wait at most this long for a pending request]:value: ' \
@@ -95,7 +96,10 @@ _certctl_cmd_renew() {
     '--dry-run[say what would be renewed]' \
     '--reuse-key[keep the existing key instead of generating a new one]' \
     '--deploy-hook=[run this through /bin/sh once per renewed directory, after its files...]:value: ' \
-    '--hook-timeout=[kill the deploy hook after this long]:value: ' \
+    '--pre-hook=[run this once before the first renewal of the run]:value: ' \
+    '--post-hook=[run this once after the run, only when something was renewed]:value: ' \
+    '--hook-timeout=[kill a hook after this long]:value: ' \
+    '--csr=[for directories issued with --csr\: the CSR to submit]:value:_files' \
     '--random-delay=[before the first request, sleep a random time up to this]:value: ' \
     '--concurrency=[renew at most this many directories at once]:value: ' \
     '--lock-timeout=[wait this long for another certctl run on the same directory, then sk...]:value: ' \
@@ -171,6 +175,53 @@ _certctl_cmd_inspect() {
   return 1
 }
 
+_certctl_cmd_apply() {
+  _arguments -s -S : \
+    '(-f --config)-f+[the declarative file]:value: ' \
+    '(-f --config)--config=[the declarative file]:value: ' \
+    '--dry-run[print the plan and send nothing]' \
+    '--concurrency=[at most this many certificates in flight]:value: ' \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    && return 0
+  return 1
+}
+
+_certctl_cmd_convert_agent_config() {
+  _arguments -s -S : \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    '1:file:_files' \
+    && return 0
+  return 1
+}
+
 _certctl_cmd_completion() {
   _arguments -s -S : \
     '(-h --help)-h[show help]' \
@@ -200,6 +251,7 @@ _certctl_cmd_dev_server() {
     '--approval=[approval of the '\''default'\'' profile]:value:(none manual auto=)' \
     '--latency=[fixed delay before every API answer]:value: ' \
     '--backdate=[issue leaves with notBefore = now - this, so they are already due for...]:value: ' \
+    '--csr-renewal=[renewals of CSR-issued certificates\: accept or refuse]:value:(accept refuse)' \
     '--token-ttl=[lifetime of access tokens]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
@@ -237,7 +289,7 @@ _certctl_cmd_help() {
     '--no-color[never colour output]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
-    '1:command:(issue status renew revoke inspect completion dev-server)' \
+    '1:command:(issue status renew revoke inspect apply convert-agent-config completion dev-server)' \
     && return 0
   return 1
 }
@@ -250,6 +302,8 @@ _certctl_commands() {
     'renew:Renew the certificates in each directory that are due'
     'revoke:Revoke a certificate, named by the directory certctl wrote it to or b...'
     'inspect:Show a certificate, a chain or a CSR'
+    'apply:Read a certctl file and issue what is missing, renew what is due, re-...'
+    'convert-agent-config:Convert the Infisical agent'\''s certificate-agent-config.yaml into cert...'
     'completion:Print the completion script for bash, zsh or fish'
     'dev-server:Run a local, in-memory Infisical-compatible issuer with a real CA'
     'help:show help for a command'
@@ -286,6 +340,8 @@ _certctl() {
       renew) _certctl_cmd_renew && ret=0 ;;
       revoke) _certctl_cmd_revoke && ret=0 ;;
       inspect) _certctl_cmd_inspect && ret=0 ;;
+      apply) _certctl_cmd_apply && ret=0 ;;
+      convert-agent-config) _certctl_cmd_convert_agent_config && ret=0 ;;
       completion) _certctl_cmd_completion && ret=0 ;;
       dev-server) _certctl_cmd_dev_server && ret=0 ;;
       help) _certctl_cmd_help && ret=0 ;;
