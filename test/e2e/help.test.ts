@@ -53,7 +53,7 @@ beforeAll(async () => {
 
 describe("--help", () => {
   it("lists every command, and the overview lists the same ones", () => {
-    expect(overview.commands.map((c) => c.name).sort()).toEqual(["completion", "dev-server", "inspect", "issue", "renew", "revoke", "status"]);
+    expect(overview.commands.map((c) => c.name).sort()).toEqual(["apply", "completion", "convert-agent-config", "dev-server", "inspect", "issue", "renew", "revoke", "status"]);
     for (const { name, summary } of overview.commands) {
       expect(rootHelp.stdout).toMatch(new RegExp(`^ {2}${name} .*${summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
     }

@@ -26,6 +26,7 @@ export function convertAgentConfigCommand(): Command {
     .addHelpText("after", `
 Examples:
   $ certctl convert-agent-config /etc/infisical/certificate-agent-config.yaml > /etc/certctl/certctl.yaml
+  $ certctl convert-agent-config certificate-agent-config.yaml --json   # the same, as JSON
 `);
 }
 
