@@ -2,7 +2,7 @@
 // `certctl issue` would get and goes through the same parse step, so a file and a command line
 // accept and refuse exactly the same values. A refusal is re-worded to name the file's line,
 // the entry and its field instead of the flag.
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { CertctlError, UsageError } from "../../model/errors.js";
 import { parseRenewBefore } from "../../core/renew/due.js";
 import type { ApplyEntry } from "../../core/config/entry.js";
@@ -162,8 +162,4 @@ function lookup(value: unknown, at: DataPath): unknown {
 
 function fieldName(field: DataPath): string {
   return field.join(".");
-}
-
-export function isAbsoluteOr(base: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(base, path);
 }

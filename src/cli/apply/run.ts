@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import type { CommandContext } from "../context.js";
-import { UsageError } from "../../model/errors.js";
+import { UsageError, mostSevere } from "../../model/errors.js";
 import { parseWholeNumber } from "../shared/flags.js";
 import type { ApplyFlags } from "./define.js";
 import { createOutput } from "../../ui/output.js";
@@ -28,8 +28,10 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   for (const note of notes) out.warn(note);
   const plan = await planApply(entries, new Date());
   if (flags.dryRun) {
-    out.result(applyJson(plan, undefined, 0, notes), () => planLines(plan, out.style));
-    return 0;
+    // A dry run sends nothing, but a directory it cannot read is already a failure to report.
+    const exitCode = mostSevere(plan.items.map((item) => item.exitCode ?? 0));
+    out.result(applyJson(plan, undefined, exitCode, notes), () => planLines(plan, out.style));
+    return exitCode;
   }
   if (out.mode === "human") for (const line of planLines(plan, out.style)) ctx.io.stdout.write(line + "\n");
   const globals = await globalsFromFile(loaded.file, loaded.source, ctx.globals);

@@ -55,8 +55,22 @@ function show(value: string | undefined): string {
 }
 
 function sanKey(name: AltName): string {
-  const value = name.type === "dns_name" || name.type === "email" ? name.value.toLowerCase() : name.value;
-  return `${SAN_PREFIX[name.type]}:${value}`;
+  return normalised(SAN_PREFIX[name.type], name.value);
+}
+
+/** One spelling per name: DNS and email case-folded, IPv6 written out in full as node prints it. */
+function normalised(type: string, value: string): string {
+  if (type === "DNS" || type === "email") return `${type}:${value.toLowerCase()}`;
+  if (type === "IP Address" && value.includes(":")) return `${type}:${expandIpv6(value)}`;
+  return `${type}:${value}`;
+}
+
+function expandIpv6(value: string): string {
+  const [head = "", tail] = value.toLowerCase().split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === undefined || tail === "" ? [] : tail.split(":");
+  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill("0");
+  return [...left, ...fill, ...right].map((group) => group.replace(/^0+(?=.)/, "")).join(":");
 }
 
 /** The certificate's SANs as node prints them ("DNS:a, IP Address:10.0.0.1"), normalised like sanKey. */
@@ -66,9 +80,7 @@ function certificateSans(pem: string): Set<string> {
   for (const part of text.split(/,\s*/)) {
     const colon = part.indexOf(":");
     if (colon < 0) continue;
-    const type = part.slice(0, colon);
-    const value = part.slice(colon + 1);
-    out.add(`${type}:${type === "DNS" || type === "email" ? value.toLowerCase() : value}`);
+    out.add(normalised(part.slice(0, colon), part.slice(colon + 1)));
   }
   return out;
 }
