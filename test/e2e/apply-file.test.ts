@@ -1,7 +1,7 @@
 // certctl apply end to end: the real CLI against `certctl dev-server` processes. Server "main"
 // issues fresh certificates; server "due" backdates every leaf by 25 days (30d ttl → due at once).
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,11 +151,30 @@ describe("certctl apply", () => {
 
   it("exit code is the most severe entry's; the others are still done", async () => {
     const dir = newDir("severity");
-    writeFileSync(join(dir, "certctl.yaml"), certctlFile(main, WEB + "  - name: ghost\n    cn: ghost.example.com\n    profile: 00000000-0000-4000-8000-000000000000\n"));
+    const ghost = "  - name: ghost\n    cn: ghost.example.com\n    profile: 00000000-0000-4000-8000-000000000000\n" +
+      "    failure-hook: echo \"$CERTCTL_EVENT $CERTCTL_NAME\" > failed.log\n";
+    writeFileSync(join(dir, "certctl.yaml"), certctlFile(main, WEB + ghost));
     const res = await apply(dir, "certctl.yaml");
     expect(res.code).toBe(4);
     expect(res.stdout).toMatch(/^created web: /m);
     expect(res.stdout).toMatch(/^failed ghost: .*[Pp]rofile not found/m);
+    expect(readFileSync(join(dir, "failed.log"), "utf8")).toBe("failed ghost\n");
+  });
+
+  it("a request left pending is resumed by the next apply, not sent again", async () => {
+    const dir = newDir("pending");
+    writeFileSync(join(dir, "certctl.yaml"), certctlFile(main, "  - name: pay\n    cn: pay.example.com\n    profile: approval\n    wait-timeout: 1s\n"));
+    const first = await apply(dir, "certctl.yaml");
+    expect(first.code).toBe(5);
+    const [record] = readdirSync(join(dir, "certs/pay/.certctl/pending")).filter((name) => name.endsWith(".json"));
+    const requestId = record!.replace(/\.json$/, "");
+    await main.approve(requestId);
+    const before = issues(await requests(main));
+    const second = await apply(dir, "certctl.yaml");
+    expect(second.stdout).toContain(`+ create pay (no certctl.json in ${join(dir, "certs/pay")}; request ${requestId} is pending: resumed, nothing new sent)`);
+    expect(second.code).toBe(0);
+    expect(issues(await requests(main))).toBe(before);
+    expect(existsSync(join(dir, "certs/pay/cert.pem"))).toBe(true);
   });
 });
 

@@ -111,6 +111,7 @@ describe("secrets only by file or environment", () => {
     expect(error.message).toMatch(/^certctl\.yaml:3: auth\.client-secret-file: this looks like the secret itself/);
     expect(error.message).not.toContain(secret);
     expect(looksLikeSecret("/etc/certctl/client-secret")).toBe(false);
+    expect(looksLikeSecret("infisical_universal_auth_client_secret_file")).toBe(false);
     expect(looksLikeSecret("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")).toBe(true);
   });
 });

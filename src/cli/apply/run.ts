@@ -38,6 +38,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   const { executePlan } = await import("../../core/config/execute.js");
   const { results, exitCode } = await executePlan(plan, {
     connect: () => connect({ ...ctx, globals }),
+    cwd: ctx.io.cwd,
     now: () => new Date(),
     signal: ctx.signal,
     stdin: ctx.io.stdin,

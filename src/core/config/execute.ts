@@ -1,6 +1,7 @@
 // `certctl apply`'s execution: each planned entry acted on with the same core `issue` and
 // `renew` use (issueCertificate, renewDirectory), one login shared by all, one entry's failure
 // never stopping the others. Exit code: the most severe entry's.
+import { existsSync } from "node:fs";
 import { chmod, chown } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
@@ -14,6 +15,7 @@ import { failedResult, type RenewParams } from "../renew/plan.js";
 import { fleetExitCode, runFleet, type RenewProgress } from "../renew/fleet.js";
 import { isUuid } from "../attributes/attributes.js";
 import { fetchCertificate, latestRenewal } from "./fetch.js";
+import { outstandingRequest, resumeOutstanding, type KeptRequest } from "../renew/resume.js";
 import type { ApplyEntry } from "./entry.js";
 import type { Plan, PlanAction, PlanItem } from "./plan.js";
 
@@ -35,6 +37,8 @@ export interface ApplyResult {
 }
 
 export interface ApplyDeps {
+  /** Where certctl runs: a failure hook's directory when the entry's does not exist. */
+  cwd: string;
   /** One connection for the whole run (the file's server and auth). */
   connect(): Promise<{ api: InfisicalApi; connection: Connection }>;
   now: () => Date;
@@ -75,12 +79,16 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
   if (item.action === "unchanged") return { ...base(item), outcome: "unchanged", exitCode: ExitCode.ok, ...current(item) };
   if (item.action === "broken") return { ...base(item), outcome: "failed", exitCode: item.exitCode ?? ExitCode.file, error: item.reasons.join("; ") };
   let result: ApplyResult;
+  let kept: KeptRequest | undefined;
   try {
     const { api, apiUrl } = await server();
     if (item.action === "renew" || (item.action === "follow" && entry.certificateId === undefined)) {
       result = await renew(item, api, apiUrl, deps);
     } else if (entry.certificateId !== undefined) {
       result = await follow(item, api, apiUrl, deps);
+    } else if (item.action === "create" && (kept = await outstandingRequest(entry.dir))) {
+      const issued = await resumeOutstanding(entry.dir, kept, entry.params, { api, apiUrl }, { signal: deps.signal, now: deps.now });
+      result = await afterIssue(item, issued, "created", deps);
     } else {
       const issued = await issueCertificate(await resolved(entry, api), {
         connect: async () => ({ api: { ...api, close: async () => undefined }, connection: { apiUrl } as Connection }),
@@ -93,7 +101,8 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
   }
   if (result.outcome === "failed" && entry.failureHook !== undefined) {
     const hook = await runDeployHook({
-      command: entry.failureHook, label: "failure hook", cwd: entry.dir, timeoutMs: entry.hookTimeoutMs,
+      // The directory may not exist yet (a first issue failed): then the hook runs where certctl was started.
+      command: entry.failureHook, label: "failure hook", cwd: existsSync(entry.dir) ? entry.dir : deps.cwd, timeoutMs: entry.hookTimeoutMs,
       env: { ...deps.env, CERTCTL_EVENT: "failed", CERTCTL_NAME: entry.name, CERTCTL_DIR: entry.dir }, output: deps.hookOutput, signal: deps.signal,
     });
     result.hook = { ok: hook.ok, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };

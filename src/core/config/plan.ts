@@ -3,6 +3,7 @@
 // and an agent's idle cycle cost no request.
 import { formatDuration } from "../../model/duration.js";
 import { readMetadata } from "../../store/metadata.js";
+import { listPending } from "../../store/pending.js";
 import { planDirectory, type DirPlan } from "../renew/plan.js";
 import { wholeDays } from "../renew/due.js";
 import { replaceReasons } from "./compare.js";
@@ -42,7 +43,11 @@ async function planEntry(entry: ApplyEntry, now: Date): Promise<PlanItem> {
     if (!meta) {
       const what = entry.certificateId !== undefined ? `; fetch certificate ${entry.certificateId}` : "";
       const foreign = existsSync(entry.params.files.cert) ? `; ${entry.params.files.cert} exists and will be replaced` : "";
-      return { entry, action: "create", reasons: [`no certctl.json in ${entry.dir}${what}${foreign}`] };
+      const reasons = [`no certctl.json in ${entry.dir}${what}${foreign}`];
+      // A request an earlier run left pending (approval, external CA) is followed, not sent again.
+      const pending = entry.certificateId === undefined ? await listPending(entry.dir).catch(() => []) : [];
+      if (pending.length > 0) reasons.push(`request ${pending[pending.length - 1]!} is pending: resumed, nothing new sent`);
+      return { entry, action: "create", reasons };
     }
     current = await planDirectory(entry.dir, entry.dir, now, { renewBefore: entry.renewBefore, force: false });
   } catch (error) {

@@ -104,7 +104,8 @@ function secretProblems(source: ConfigSource, value: unknown, at: DataPath, prob
 export function looksLikeSecret(text: string): boolean {
   const value = text.trim();
   if (value.includes("/") && !/^eyJ/.test(value)) return false;
-  return /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(value) || /^[A-Za-z0-9+=_-]{32,}$/.test(value);
+  // A long file name ("infisical_client_secret_for_the_web_servers") has no digits; a secret has.
+  return /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(value) || (/^[A-Za-z0-9+=_-]{32,}$/.test(value) && /\d.*\d/.test(value) && /[A-Za-z]/.test(value));
 }
 
 /** ajv reports an `anyOf`/`type` failure once per branch; keep one line per path and keyword. */
