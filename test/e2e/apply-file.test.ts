@@ -139,6 +139,21 @@ describe("certctl apply", () => {
     expect(renewCalls.map(([, n]) => n)).toEqual([1]);
   });
 
+  it("renews a revoked certificate and says so", async () => {
+    const dir = newDir("revoked");
+    writeFileSync(join(dir, "certctl.yaml"), certctlFile(main, WEB));
+    expect((await apply(dir, "certctl.yaml", "--quiet")).code).toBe(0);
+    const env = { INFISICAL_DOMAIN: main.url, INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
+    const revoked = await runCli(["revoke", "--out-dir", "certs/web", "--reason", "superseded", "--yes", "--quiet"], { cwd: dir, env });
+    expect(revoked.code).toBe(0);
+    const res = await apply(dir, "certctl.yaml");
+    expect(res.stdout).toContain("~ renew web (revoked)");
+    expect(res.stdout).toMatch(/^renewed web: certificate /m);
+    expect(res.code).toBe(0);
+    const again = await apply(dir, "certctl.yaml", "--dry-run");
+    expect(again.stdout).toMatch(/^= unchanged web /m);
+  });
+
   it("a broken file fails with the line, exit 2, nothing sent", async () => {
     const dir = newDir("broken");
     writeFileSync(join(dir, "certctl.yaml"), certctlFile(main, WEB.replace("example.com]", "bad..name]")));
