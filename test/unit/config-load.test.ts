@@ -86,6 +86,11 @@ describe("errors name the line, the entry and the field", () => {
     expect(error.message).toMatch(/^certctl\.yaml:5: certificates\[0\] \(web\): defaults\.ttl: invalid value '3 fortnights'.*\(from defaults\)$/);
   });
 
+  it("a rule spanning fields points at the entry, in the file's words", () => {
+    const error = problem(`version: 1\ncertificates:\n  - name: empty\n    profile: ${PROJECT}\n`);
+    expect(error.message).toBe("certctl.yaml:3: certificates[0] (empty): nothing to certify: give cn or at least one SAN (dns, ip, email, uri, san)");
+  });
+
   it("duplicate names and YAML syntax errors", () => {
     expect(problem(GOOD.replace("name: api", "name: web")).message).toMatch(/^certctl\.yaml:10: certificates\[1\] \(web\): name: 'web' is also the name of certificates\[0\]/);
     expect(problem("version: 1\ncertificates: [\n").message).toMatch(/^certctl\.yaml:\d+: not valid YAML or JSON/);

@@ -141,16 +141,22 @@ function relocate(error: unknown, source: ConfigSource, index: number, entry: Ce
   let at: DataPath = ["certificates", index];
   if (field !== undefined) {
     const value = /'([^']*)'/.exec(message)?.[1];
-    const inEntry = lookup(entry, field) !== undefined;
-    const holder: DataPath = inEntry ? ["certificates", index] : ["defaults"];
-    const list = lookup(inEntry ? entry : file.defaults ?? {}, field);
-    const item = Array.isArray(list) && value !== undefined ? list.findIndex((v) => String(v).trim() === value.trim() || String(v).includes(value)) : -1;
-    at = [...holder, ...field, ...(item >= 0 ? [item] : [])];
-    message = message.replace(` for ${flag}`, "").replace(new RegExp(`${flag}(?![a-z-])`, "g"), fieldName(field));
-    if (!inEntry && lookup(file.defaults ?? {}, field) !== undefined) message = `${message} (from defaults)`;
+    const defaults = file.defaults ?? {};
+    // Point at the value where it is written: the entry, else defaults, else the entry as a whole.
+    const holder = lookup(file.certificates[index], field) !== undefined ? "entry"
+      : lookup(defaults, field) !== undefined ? "defaults" : undefined;
+    if (holder !== undefined) {
+      const list = lookup(holder === "entry" ? entry : defaults, field);
+      const item = Array.isArray(list) && value !== undefined ? list.findIndex((v) => String(v).trim() === value.trim()) : -1;
+      at = [...(holder === "entry" ? ["certificates", index] : ["defaults"]), ...field, ...(item >= 0 ? [item] : [])];
+    }
+    message = message.replace(` for ${flag}`, "");
+    if (holder === "defaults") message = `${message} (from defaults)`;
   }
+  // Every flag the message names, in the file's words.
+  message = message.replace(/--[a-z-]+/g, (name) => (FIELD_OF_FLAG[name] ? fieldName(FIELD_OF_FLAG[name]) : name));
   const relocated = locate(source, at, message);
-  const where = at[0] === "defaults" ? `${relocated.replace(/^([^:]+:\d+: )/, `$1certificates[${index}] (${entry.name}): `)}` : relocated;
+  const where = at[0] === "defaults" ? relocated.replace(/^([^:]+:\d+: )/, `$1certificates[${index}] (${entry.name}): `) : relocated;
   return new UsageError(where, { ...(error.hint !== undefined ? { hint: error.hint.replace(/--([a-z-]+)/g, "$1") } : {}), lines: error.lines });
 }
 
