@@ -20,7 +20,7 @@ _certctl_root() {
   esac
   if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
-    0) _certctl_values "issue status renew revoke list check agent inspect completion dev-server help" "" ;;
+    0) _certctl_values "issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help" "" ;;
   esac
 }
 
@@ -124,6 +124,27 @@ _certctl_cmd_inspect() {
   esac
 }
 
+_certctl_cmd_apply() {
+  case "$1" in
+    -f|--config|--concurrency|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
+  esac
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-f --config --dry-run --concurrency -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+}
+
+_certctl_cmd_convert_agent_config() {
+  case "$1" in
+    --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
+  esac
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  case "$2" in
+    0) _certctl_files ;;
+  esac
+}
+
 _certctl_cmd_completion() {
   case "$1" in
     --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
@@ -155,7 +176,7 @@ _certctl_cmd_help() {
   esac
   if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color -h --help" ""; return; fi
   case "$2" in
-    0) _certctl_values "issue status renew revoke list check agent inspect completion dev-server" "" ;;
+    0) _certctl_values "issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server" "" ;;
   esac
 }
 
@@ -187,6 +208,8 @@ _certctl() {
     check) _certctl_cmd_check "$prev" "$npos" ;;
     agent) _certctl_cmd_agent "$prev" "$npos" ;;
     inspect) _certctl_cmd_inspect "$prev" "$npos" ;;
+    apply) _certctl_cmd_apply "$prev" "$npos" ;;
+    convert-agent-config) _certctl_cmd_convert_agent_config "$prev" "$npos" ;;
     completion) _certctl_cmd_completion "$prev" "$npos" ;;
     dev-server) _certctl_cmd_dev_server "$prev" "$npos" ;;
     help) _certctl_cmd_help "$prev" "$npos" ;;

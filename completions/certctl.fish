@@ -4,17 +4,19 @@
 
 # No file names unless a flag or argument takes a file.
 complete -c certctl -f
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a issue -d 'Issue a certificate'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a status -d 'Check or resume a certificate request'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a list -d 'Show every certificate directory with its state, time left, subject a...'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a check -d 'Check every certificate directory'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a agent -d 'Keep the certificates of a declarative file current'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
-complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect completion dev-server help' -a help -d 'show help for a command'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a issue -d 'Issue a certificate'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a status -d 'Check or resume a certificate request'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a renew -d 'Renew the certificates in each directory that are due'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a revoke -d 'Revoke a certificate, named by the directory certctl wrote it to or b...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a list -d 'Show every certificate directory with its state, time left, subject a...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a check -d 'Check every certificate directory'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a agent -d 'Keep the certificates of a declarative file current'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a inspect -d 'Show a certificate, a chain or a CSR'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a apply -d 'Read a certctl file and issue what is missing, renew what is due, re-...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a convert-agent-config -d 'Convert the Infisical agent\'s certificate-agent-config.yaml into cert...'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a completion -d 'Print the completion script for bash, zsh or fish'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a dev-server -d 'Run a local, in-memory Infisical-compatible issuer with a real CA'
+complete -c certctl -n 'not __fish_seen_subcommand_from issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server help' -a help -d 'show help for a command'
 complete -c certctl -s V -l version -d 'print the version and exit'
 complete -c certctl -l domain -x -d 'Infisical instance URL'
 complete -c certctl -l token -x -d 'access token'
@@ -131,6 +133,14 @@ complete -c certctl -n '__fish_seen_subcommand_from agent' -l concurrency -x -d 
 # inspect
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'
 
+# apply
+complete -c certctl -n '__fish_seen_subcommand_from apply' -s f -l config -x -d 'the declarative file'
+complete -c certctl -n '__fish_seen_subcommand_from apply' -l dry-run -d 'print the plan and send nothing'
+complete -c certctl -n '__fish_seen_subcommand_from apply' -l concurrency -x -d 'at most this many certificates in flight'
+
+# convert-agent-config
+complete -c certctl -n '__fish_seen_subcommand_from convert-agent-config' -F -d 'file'
+
 # completion
 complete -c certctl -n '__fish_seen_subcommand_from completion' -f -a 'bash zsh fish' -d 'shell'
 
@@ -146,4 +156,4 @@ complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l token-max-ttl
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l rate-limit -x -d 'answer 429 past n reads and n writes per window and client IP, as Inf...'
 
 # help
-complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke list check agent inspect completion dev-server' -d 'command'
+complete -c certctl -n '__fish_seen_subcommand_from help' -f -a 'issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server' -d 'command'

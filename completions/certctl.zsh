@@ -316,6 +316,69 @@ _certctl_cmd_inspect() {
   return 1
 }
 
+_certctl_cmd_apply() {
+  _arguments -s -S : \
+    '(-f --config)-f+[the declarative file]:value: ' \
+    '(-f --config)--config=[the declarative file]:value: ' \
+    '--dry-run[print the plan and send nothing]' \
+    '--concurrency=[at most this many certificates in flight]:value: ' \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    && return 0
+  return 1
+}
+
+_certctl_cmd_convert_agent_config() {
+  _arguments -s -S : \
+    '(-h --help)-h[show help]' \
+    '(-h --help)--help[show help]' \
+    '(-V --version)-V[print the version and exit]' \
+    '(-V --version)--version[print the version and exit]' \
+    '--domain=[Infisical instance URL]:value: ' \
+    '--token=[access token]:value: ' \
+    '--client-id=[Universal Auth client id]:value: ' \
+    '--client-secret-file=[file holding the Universal Auth client secret]:value:_files' \
+    '--auth-method=[how to log in]:value:(universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap)' \
+    '--identity-id=[machine identity id, for every method but universal-auth and token]:value: ' \
+    '--organization-slug=[organization to log in to]:value: ' \
+    '--service-account-token-file=[kubernetes\: the service-account token]:value:_files' \
+    '--jwt-file=[jwt, oidc\: file holding the JWT]:value:_files' \
+    '--gcp-key-file=[gcp-iam\: service-account key file]:value:_files' \
+    '--ldap-username-file=[ldap\: file holding the username]:value:_files' \
+    '--ldap-password-file=[ldap\: file holding the password]:value:_files' \
+    '--cacert=[extra trusted CA bundle, PEM]:value:_files' \
+    '--timeout=[per-request timeout]:value: ' \
+    '--retries=[retries of a retryable failure]:value: ' \
+    '--insecure-http[allow plain http\:// to a host that is not loopback]' \
+    '--json[print one JSON document on stdout]' \
+    '--quiet[print nothing on stdout]' \
+    '--no-color[never colour output]' \
+    '1:file:_files' \
+    && return 0
+  return 1
+}
+
 _certctl_cmd_completion() {
   _arguments -s -S : \
     '(-h --help)-h[show help]' \
@@ -409,7 +472,7 @@ _certctl_cmd_help() {
     '--no-color[never colour output]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
-    '1:command:(issue status renew revoke list check agent inspect completion dev-server)' \
+    '1:command:(issue status renew revoke list check agent inspect apply convert-agent-config completion dev-server)' \
     && return 0
   return 1
 }
@@ -425,6 +488,8 @@ _certctl_commands() {
     'check:Check every certificate directory'
     'agent:Keep the certificates of a declarative file current'
     'inspect:Show a certificate, a chain or a CSR'
+    'apply:Read a certctl file and issue what is missing, renew what is due, re-...'
+    'convert-agent-config:Convert the Infisical agent'\''s certificate-agent-config.yaml into cert...'
     'completion:Print the completion script for bash, zsh or fish'
     'dev-server:Run a local, in-memory Infisical-compatible issuer with a real CA'
     'help:show help for a command'
@@ -472,6 +537,8 @@ _certctl() {
       check) _certctl_cmd_check && ret=0 ;;
       agent) _certctl_cmd_agent && ret=0 ;;
       inspect) _certctl_cmd_inspect && ret=0 ;;
+      apply) _certctl_cmd_apply && ret=0 ;;
+      convert-agent-config) _certctl_cmd_convert_agent_config && ret=0 ;;
       completion) _certctl_cmd_completion && ret=0 ;;
       dev-server) _certctl_cmd_dev_server && ret=0 ;;
       help) _certctl_cmd_help && ret=0 ;;

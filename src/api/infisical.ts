@@ -38,6 +38,12 @@ export interface InfisicalApi {
   tokenRenewalDueAt(): number | undefined;
   /** Renews the token now if it is due (or logs in fresh near the max TTL); says what it did. */
   refreshToken(): Promise<"unchanged" | "renewed" | "logged-in">;
+  /** A project's id from its slug (the Infisical agent's v1 `project-slug`). */
+  resolveProjectId(slug: string): Promise<string>;
+  /** An application's id from its name (the agent's v2 `application-name`). */
+  resolveApplicationId(name: string): Promise<string>;
+  /** The profiles an application may use: id and slug. */
+  listApplicationProfiles(applicationId: string): Promise<Array<{ id: string; slug: string }>>;
   close(): Promise<void>;
 }
 
@@ -241,8 +247,32 @@ export function createApi(connection: Connection, options: ApiOptions = {}): Inf
       postOnce(`${CERTS}/${id(certificateId)}/revoke`, { revocationReason: reason }, shapes.parseRevoke),
     tokenRenewalDueAt: () => (life && canLogin ? renewDueAt(life) : undefined),
     refreshToken,
+    resolveProjectId: (slug) => getJson(`/v1/projects/slug/${id(slug)}`, (body) => idOf(body, ["project", "workspace"], "project")),
+    resolveApplicationId: (name) =>
+      getJson(`/v1/cert-manager/applications/by-name/${id(name)}`, (body) => idOf(body, ["application"], "application")),
+    listApplicationProfiles: (applicationId) =>
+      getJson(`/v1/cert-manager/applications/${id(applicationId)}/profiles`, profileList),
     close: () => http.close(),
   };
+}
+
+/** `{id}` at the top, or under one of `keys` (servers differ in the wrapping). */
+function idOf(body: unknown, keys: string[], what: string): string {
+  const object = body as Record<string, unknown> | null;
+  const inner = keys.map((k) => object?.[k]).find((v) => typeof v === "object" && v !== null) as Record<string, unknown> | undefined;
+  const value = inner?.id ?? object?.id;
+  if (typeof value !== "string" || value === "") throw new shapes.ShapeError(`no ${what} id in the answer`);
+  return value;
+}
+
+function profileList(body: unknown): Array<{ id: string; slug: string }> {
+  const object = body as Record<string, unknown> | null;
+  const list = [object?.profiles, object?.certificateProfiles, body].find(Array.isArray) as unknown[] | undefined;
+  if (!list) throw new shapes.ShapeError("no list of profiles in the answer");
+  return list.flatMap((p) => {
+    const item = p as Record<string, unknown> | null;
+    return typeof item?.id === "string" && typeof item.slug === "string" ? [{ id: item.id, slug: item.slug }] : [];
+  });
 }
 
 function errorResponse(res: HttpResponse): ErrorResponse {

@@ -8,6 +8,7 @@ import type { CommandContext, GlobalOptions, Io } from "./context.js";
 import { readPackageFile } from "../util/package-root.js";
 import { agentCommand } from "./agent/define.js";
 import { checkCommand } from "./check/define.js";
+import { applyCommand, convertAgentConfigCommand } from "./apply/define.js";
 import { completionCommand } from "./completion/define.js";
 import { exitCodeSummary } from "./exit-codes.js";
 import { devServerCommand } from "./dev-server/define.js";
@@ -35,6 +36,8 @@ const REGISTRY: Registration[] = [
   { define: checkCommand, load: () => import("./check/run.js") },
   { define: agentCommand, load: () => import("./agent/run.js") },
   { define: inspectCommand, load: () => import("./inspect/run.js") },
+  { define: applyCommand, load: () => import("./apply/run.js") },
+  { define: convertAgentConfigCommand, load: () => import("./apply/convert.js") },
   { define: completionCommand, load: () => import("./completion/run.js") },
   { define: devServerCommand, load: () => import("./dev-server/run.js") },
 ];

@@ -7,12 +7,13 @@ import { authRoutes } from "./routes-auth.js";
 import { certificateRoutes } from "./routes-certificates.js";
 import { devRoutes } from "./routes-dev.js";
 import { loginRoutes } from "./login/routes.js";
+import { projectRoutes } from "./routes-projects.js";
 import { countRequest, type ServerState } from "./state.js";
 
 /** The stats key under which refused (429) requests are counted; they reach no route. */
 export const RATE_LIMITED = "429 RateLimitExceeded";
 
-const ROUTES: Route[] = [...authRoutes, ...loginRoutes, ...certificateRoutes, ...devRoutes];
+const ROUTES: Route[] = [...authRoutes, ...loginRoutes, ...certificateRoutes, ...projectRoutes, ...devRoutes];
 
 /** Counted under this name when no route matches. */
 const UNMATCHED = "unmatched";

@@ -97,7 +97,7 @@ describe("bash", () => {
     ].join("\n")).split("\n").filter(Boolean);
 
   it.each([
-    [["certctl", ""], ["issue", "status", "renew", "revoke", "list", "check", "agent", "inspect", "completion", "dev-server", "help"]],
+    [["certctl", ""], ["issue", "status", "renew", "revoke", "list", "check", "apply", "agent", "convert-agent-config", "inspect", "completion", "dev-server", "help"]],
     [["certctl", "completion", ""], ["bash", "zsh", "fish"]],
     [["certctl", "issue", "--key-algorithm", "EC"], ["EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]],
     [["certctl", "issue", "--key-algorithm", "=", "p"], ["p256", "p384", "p521"]],

@@ -54,7 +54,7 @@ beforeAll(async () => {
 
 describe("--help", () => {
   it("lists every command, and the overview lists the same ones", () => {
-    expect(overview.commands.map((c) => c.name).sort()).toEqual(["agent", "check", "completion", "dev-server", "inspect", "issue", "list", "renew", "revoke", "status"]);
+    expect(overview.commands.map((c) => c.name).sort()).toEqual(["agent", "apply", "check", "completion", "convert-agent-config", "dev-server", "inspect", "issue", "list", "renew", "revoke", "status"]);
     for (const { name, summary } of overview.commands) {
       expect(rootHelp.stdout).toMatch(new RegExp(`^ {2}${name} .*${summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
     }
