@@ -6,6 +6,7 @@ import type { CertificateAttributes } from "../../model/types.js";
 import type { FormatFiles } from "../../store/layout.js";
 import type { FormatOptions } from "../../store/metadata.js";
 import { pemBlocks } from "../../util/pem.js";
+import { splitSelfSignedRoot } from "../../store/roots.js";
 import type { FormatPasswords } from "./passwords.js";
 
 export interface RenderInput {
@@ -38,8 +39,9 @@ export async function renderFormats(input: RenderInput): Promise<{ privateKey: s
     keyOut = encryptPrivateKeyPem(pkcs8, passwords.key);
   }
   if (formats.combined && keyOut !== undefined) {
-    // The HAProxy/Postfix layout: the key (as key.pem has it, encrypted or not), the leaf, the chain.
-    files.combined = [keyOut, input.certificatePem, input.chainPem].map((t) => t.trim()).filter((t) => t !== "").join("\n") + "\n";
+    // The HAProxy/Postfix layout: the key (as key.pem has it, encrypted or not), then what fullchain.pem
+    // holds — the leaf and the intermediates, no self-signed root (a server never sends it).
+    files.combined = [keyOut, input.certificatePem, splitSelfSignedRoot(input.chainPem).intermediates].map((t) => t.trim()).filter((t) => t !== "").join("\n") + "\n";
   }
   if (formats.p12 && pkcs8 !== undefined && passwords.p12 !== undefined) {
     // Loaded only here: the PFX schemas are not needed by a run that writes no keystore.
