@@ -1,10 +1,11 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 
 export function inspectCommand(): Command {
   return new Command("inspect")
     .summary("Show a certificate, a chain or a CSR")
     .description("Show a certificate, a chain (in order, with whether each links to the next) or a CSR")
-    .argument("<file>", "PEM or DER file with a certificate, a chain or fullchain, or a CSR; - reads standard input")
+    .argument("<file>", "PEM or DER certificate, chain, CSR, private key, combined PEM or PKCS#12 keystore; - reads standard input")
+    .addOption(new Option("--password-file <file>", "password of a PKCS#12 or an encrypted key (first line; else $CERTCTL_P12_PASSWORD)"))
     .addHelpText("after", EXAMPLES);
 }
 
@@ -18,4 +19,5 @@ Examples:
   $ certctl inspect --json cert.pem | jq -r '.certificates[0].notAfter'
   $ openssl req -new -key key.pem -subj /CN=example.com | certctl inspect -
   $ certctl inspect request.csr.der                    # DER works too
+  $ certctl inspect cert.p12 --password-file p12.pass  # a keystore: its certificates, encryption, MAC and alias
 `;

@@ -3,7 +3,7 @@
 // the same scheme but with OpenSSL's 2,048 iterations and no way to ask for more.
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { EncryptedPrivateKeyInfo } from "@peculiar/asn1-pkcs8";
-import { pbeEncrypt } from "./pbe.js";
+import { describePbe, pbeEncrypt } from "./pbe.js";
 
 /** PBKDF2 rounds for key.pem: the same as a modern PKCS#12's. */
 export const KEY_PBKDF2_ITERATIONS = 100_000;
@@ -13,4 +13,13 @@ export function encryptPrivateKeyPem(pkcs8Der: Buffer, password: string, iterati
   const info = Buffer.from(AsnConvert.serialize(new EncryptedPrivateKeyInfo({ encryptionAlgorithm: algorithm, encryptedData: new OctetString(data) })));
   const body = info.toString("base64").replace(/.{1,64}/g, "$&\n");
   return `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${body}-----END ENCRYPTED PRIVATE KEY-----\n`;
+}
+
+/** The scheme of an EncryptedPrivateKeyInfo (DER), for inspect; no password needed. */
+export function describeEncryptedKey(der: Buffer): string {
+  try {
+    return describePbe(AsnConvert.parse(der, EncryptedPrivateKeyInfo).encryptionAlgorithm);
+  } catch {
+    return "an unreadable encryption scheme";
+  }
 }

@@ -151,3 +151,21 @@ function decipher(name: string, key: Buffer, iv: Buffer, data: Buffer): Buffer {
     throw new PbeError("the password is wrong (or the data is damaged)", "password");
   }
 }
+
+/** How data is encrypted, read from its algorithm identifier alone (no password needed); for inspect. */
+export function describePbe(algorithm: AlgorithmIdentifier): string {
+  try {
+    const params = algorithm.parameters ? buffer(algorithm.parameters as ArrayBuffer) : Buffer.alloc(0);
+    if (algorithm.algorithm === OID.pbeSha3Des) return `pbeWithSHAAnd3-KeyTripleDES-CBC, ${AsnConvert.parse(params, Pkcs12PbeParams).iterations} iterations`;
+    if (algorithm.algorithm === OID.pbeSha40RC2 || algorithm.algorithm === OID.pbeSha128RC2) return "pbeWithSHAAndRC2-CBC";
+    if (algorithm.algorithm !== OID.pbes2) return algorithm.algorithm;
+    const pbes2 = AsnConvert.parse(params, Pbes2Params);
+    const scheme = CBC_CIPHERS[pbes2.encryptionScheme.algorithm]?.label ?? pbes2.encryptionScheme.algorithm;
+    if (pbes2.keyDerivationFunc.algorithm !== OID.pbkdf2) return `PBES2 ${scheme}`;
+    const kdf = AsnConvert.parse(buffer(pbes2.keyDerivationFunc.parameters as ArrayBuffer), Pbkdf2Params);
+    const hash = PRF_HASH[kdf.prf?.algorithm ?? OID.hmacWithSHA1] ?? "unknown";
+    return `PBES2 ${scheme}, PBKDF2-HMAC-${hash.toUpperCase().replace("SHA", "SHA-")}, ${kdf.iterationCount} iterations`;
+  } catch {
+    return "an unreadable encryption scheme";
+  }
+}
