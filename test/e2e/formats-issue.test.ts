@@ -173,3 +173,35 @@ describe("refusals: exit 2 or 7, nothing written", () => {
       .toBe(openssl(["pkey", "-in", enc, "-passin", `file:${join(work, "p12pass")}`, "-pubout"]));
   });
 });
+
+describe("inspect reads every format certctl writes", () => {
+  const dir = () => join(work, "all");
+  const inspect = (args: string[]) => runCli(["inspect", "--json", ...args], { cwd: work, env });
+  it("a PKCS#12 with --password-file: format pkcs12, its scheme, alias and the key matching the leaf", async () => {
+    const res = await inspect([join(dir(), "cert.p12"), "--password-file", "p12pass"]);
+    expect(res.code).toBe(0);
+    const doc = JSON.parse(res.stdout);
+    expect(doc.format).toBe("pkcs12");
+    expect(doc.keystore).toEqual({ friendlyName: "formats.example.com", mac: "HMAC-SHA-256, 10000 iterations",
+      encryption: ["PBES2 AES-256-CBC, PBKDF2-HMAC-SHA-256, 100000 iterations"], privateKeys: 1, keyMatchesCertificate: true });
+    expect(doc.certificates).toHaveLength(3);
+    expect(res.stdout + res.stderr).not.toContain(P12_PASSWORD);
+  });
+  it("a PKCS#12 without its password, or with a wrong one, is exit 2", async () => {
+    expect((await inspect([join(dir(), "cert.p12")])).stderr).toMatch(/is a PKCS#12 keystore; certctl needs its password/);
+    const wrong = await inspect([join(dir(), "cert.p12"), "--password-file", "keypass"]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/password is wrong/);
+  });
+  it("DER, the encrypted key and the combined PEM", async () => {
+    expect(JSON.parse((await inspect([join(dir(), "cert.der")])).stdout).format).toBe("der");
+    const key = JSON.parse((await inspect([join(dir(), "key.pem")])).stdout);
+    expect(key).toMatchObject({ kind: "key", privateKey: { encrypted: true, encryption: "PBES2 AES-256-CBC, PBKDF2-HMAC-SHA-256, 100000 iterations" } });
+    expect(key.privateKey.publicKey).toBeUndefined();
+    const opened = JSON.parse((await inspect([join(dir(), "key.pem"), "--password-file", "keypass"])).stdout);
+    const combined = JSON.parse((await inspect([join(dir(), "haproxy.pem"), "--password-file", "keypass"])).stdout);
+    expect(combined.format).toBe("combined-pem");
+    expect(combined.privateKey.publicKey.sha256).toBe(combined.certificates[0].publicKey.sha256);
+    expect(opened.privateKey.publicKey.sha256).toBe(combined.certificates[0].publicKey.sha256);
+  });
+});

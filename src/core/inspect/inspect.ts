@@ -6,7 +6,7 @@ import { linkProblem } from "../crypto/verify.js";
 import { UsageError } from "../../model/errors.js";
 import { pemBlocks, type PemBlock } from "../../util/pem.js";
 import { validityState, type ValidityState } from "../../model/renewal.js";
-import { looksLikePkcs12, openKeystore, summarizePrivateKey, type KeystoreSummary, type PrivateKeySummary } from "./keys-and-keystores.js";
+import { looksLikePkcs12, openKeystore, readableKey, type KeystoreSummary, type PrivateKeySummary } from "./keys-and-keystores.js";
 import {
   altNames, basicConstraints, colonHex, extKeyUsages, extension, keyUsages, safeList, signatureName, summarizeKey,
 } from "./fields.js";
@@ -156,17 +156,20 @@ async function parseAnyInput(params: InspectParams, crypto: Crypto): Promise<Par
     if (certs.length === 0) throw notInspectable(params.source, "a PKCS#12 keystore with no certificate");
     return { format: "pkcs12", skipped: [], certs, keystore: opened.keystore };
   }
-  const keyBlock = blocks.find((b) => /PRIVATE KEY$/.test(b.label));
-  const hasOthers = blocks.some((b) => CERT_LABELS.has(b.label) || CSR_LABELS.has(b.label));
-  if (keyBlock && !hasOthers) return { key: await summarizePrivateKey(keyBlock, params.password, params.source, crypto) };
+  // One key block, alone or beside certificates (key.pem, a combined PEM); anything else as before.
+  const keyBlocks = blocks.filter((b) => /PRIVATE KEY$/.test(b.label));
+  const keyBlock = keyBlocks.length === 1 ? keyBlocks[0] : undefined;
+  const others = blocks.filter((b) => !/PRIVATE KEY$/.test(b.label));
+  const readable = keyBlock && (await readableKey(keyBlock, params.password, params.source, crypto));
+  if (readable && others.length === 0) return { key: readable };
   const parsed = parseInput(params);
-  if (keyBlock && "certs" in parsed) {
+  if (readable && "certs" in parsed && others.every((b) => CERT_LABELS.has(b.label))) {
     // A combined PEM (key + leaf + chain): the key is described, never shown, and not "skipped".
-    return { ...parsed, format: "combined-pem", skipped: parsed.skipped.filter((l) => l !== keyBlock.label),
-      privateKey: await summarizePrivateKey(keyBlock, params.password, params.source, crypto) };
+    return { ...parsed, format: "combined-pem", skipped: parsed.skipped.filter((l) => l !== keyBlock.label), privateKey: readable };
   }
   return parsed;
 }
+
 
 type Parsed =
   | { format: DocumentBase["format"]; skipped: string[]; certs: x509.X509Certificate[]; keystore?: KeystoreSummary; privateKey?: PrivateKeySummary }

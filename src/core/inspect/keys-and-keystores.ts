@@ -84,3 +84,14 @@ export async function summarizePrivateKey(block: PemBlock, password: string | un
   summary.publicKey = await summarizeKey(new x509.PublicKey(new Uint8Array(spki)), crypto);
   return summary;
 }
+
+/** The key's summary, or undefined for a block that is not a key at all (then inspect refuses or skips it as before). */
+export async function readableKey(block: PemBlock, password: string | undefined, source: string, crypto: Crypto): Promise<PrivateKeySummary | undefined> {
+  try {
+    return await summarizePrivateKey(block, password, source, crypto);
+  } catch (error) {
+    // A wrong password for a real encrypted key is worth saying; a damaged block is not a key.
+    if (block.label === "ENCRYPTED PRIVATE KEY" && password !== undefined) throw error;
+    return undefined;
+  }
+}
