@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { loadedSources } from "../helpers/loaded-sources.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { certPublicKey, openssl } from "../helpers/openssl.js";
 import { findSecrets, metadataTexts } from "../helpers/secret-scan.js";
@@ -87,7 +88,7 @@ describe("issue with every format", () => {
     ])).toEqual([]);
   });
 
-  it.skipIf(!keytool)("keytool lists the modern keystore with its alias and a 3-certificate chain", () => {
+  it.skipIf(!keytool)("keytool lists the modern keystore with its alias and a 3-certificate chain (skipped without keytool: install default-jre-headless)", () => {
     const out = execFileSync("keytool", ["-list", "-v", "-storetype", "PKCS12", "-keystore", join(dir(), "cert.p12"), "-storepass:file", join(work, "p12pass")], { encoding: "utf8" });
     expect(out).toContain("Alias name: formats.example.com");
     expect(out).toContain("Entry type: PrivateKeyEntry");
@@ -203,5 +204,18 @@ describe("inspect reads every format certctl writes", () => {
     expect(combined.format).toBe("combined-pem");
     expect(combined.privateKey.publicKey.sha256).toBe(combined.certificates[0].publicKey.sha256);
     expect(opened.privateKey.publicKey.sha256).toBe(combined.certificates[0].publicKey.sha256);
+  });
+});
+
+describe("the PKCS#12 schemas load only on the path that writes a keystore", () => {
+  const pfx = (sources: string[]) => sources.filter((s) => /asn1-pfx|core\/formats\/p12\.ts/.test(s));
+  it("a plain issue loads neither @peculiar/asn1-pfx nor p12.ts; --p12 loads both", async () => {
+    const plain = await loadedSources(["issue", "--profile", server.info.profileId, "--cn", "plain.example.com", "--out-dir", join(work, "loaded-plain"), "--quiet"], { cwd: work, env });
+    expect(plain.code).toBe(0);
+    expect(pfx(plain.sources)).toEqual([]);
+    const withP12 = await loadedSources(["issue", "--profile", server.info.profileId, "--cn", "p12.example.com", "--out-dir", join(work, "loaded-p12"), "--quiet", "--p12", "--p12-empty-password"], { cwd: work, env });
+    expect(withP12.code).toBe(0);
+    expect(pfx(withP12.sources).some((s) => s.includes("asn1-pfx"))).toBe(true);
+    expect(pfx(withP12.sources).some((s) => s.includes("core/formats/p12.ts"))).toBe(true);
   });
 });
