@@ -219,3 +219,24 @@ describe("the PKCS#12 schemas load only on the path that writes a keystore", () 
     expect(pfx(withP12.sources).some((s) => s.includes("core/formats/p12.ts"))).toBe(true);
   });
 });
+
+describe("status finishing a pending request writes the formats too", () => {
+  it("issue --no-wait on a manual-approval profile, approve, status → p12 and DER in place", async () => {
+    const dir = join(work, "pending");
+    const approval = server.info.profiles.find((p) => p.approval === "manual")!.id;
+    const res = await runCli(["issue", "--profile", approval, "--cn", "pending.example.com", "--out-dir", dir, "--no-wait", "--json",
+      "--p12", "--p12-password-file", "p12pass", "--der"], { cwd: work, env });
+    expect(res.code).toBe(5);
+    const requestId = JSON.parse(res.stdout).error.certificateRequestId as string;
+    expect(requestId, res.stdout + res.stderr).toMatch(/^[0-9a-f-]{36}$/);
+    expect(existsSync(join(dir, "cert.p12"))).toBe(false);
+    const approved = await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${requestId}/approve`, { method: "POST" });
+    expect(approved.status, await approved.clone().text()).toBe(200);
+    const status = await runCli(["status", requestId, "--out-dir", dir, "--json"], { cwd: work, env });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).files).toMatchObject({ p12: join(dir, "cert.p12"), der: join(dir, "cert.der") });
+    const keys = p12Keys(join(dir, "cert.p12"), join(work, "p12pass"));
+    expect(keys.key).toBe(keys.cert);
+    expect(openssl(["x509", "-inform", "der", "-in", join(dir, "cert.der"), "-noout", "-subject"])).toContain("pending.example.com");
+  });
+});
