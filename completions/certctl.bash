@@ -25,15 +25,15 @@ _certctl_root() {
 
 _certctl_cmd_issue() {
   case "$1" in
-    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--key-mode|--owner|--group|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--key-mode|--owner|--group|--p12-name|--deploy-hook|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
     --key-usage) _certctl_values "digital_signature key_encipherment non_repudiation data_encipherment key_agreement key_cert_sign crl_sign encipher_only decipher_only digital-signature key-encipherment non-repudiation data-encipherment key-agreement key-cert-sign crl-sign encipher-only decipher-only" "list"; return ;;
     --ext-key-usage) _certctl_values "client_auth server_auth code_signing email_protection ocsp_signing time_stamping client-auth server-auth code-signing email-protection ocsp-signing time-stamping" "list"; return ;;
     --key-algorithm) _certctl_values "RSA_2048 RSA_3072 RSA_4096 EC_prime256v1 EC_secp384r1 EC_secp521r1 rsa2048 rsa3072 rsa4096 p256 p384 p521" ""; return ;;
     --signature-algorithm) _certctl_values "RSA-SHA256 RSA-SHA384 RSA-SHA512 ECDSA-SHA256 ECDSA-SHA384 ECDSA-SHA512" ""; return ;;
-    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--client-secret-file|--cacert) _certctl_files; return ;;
+    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--p12-password-file|--combined-file|--key-password-file|--client-secret-file|--cacert) _certctl_files; return ;;
     --out-dir) _certctl_dirs; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --no-cn-san --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --key-mode --owner --group --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --no-cn-san --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --key-mode --owner --group --p12 --p12-password-file --p12-empty-password --p12-legacy --p12-name --der --combined-file --key-password-file --deploy-hook --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_status() {
@@ -50,10 +50,10 @@ _certctl_cmd_status() {
 
 _certctl_cmd_renew() {
   case "$1" in
-    --renew-before|--deploy-hook|--hook-timeout|--random-delay|--concurrency|--lock-timeout|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
+    --renew-before|--deploy-hook|--pre-hook|--post-hook|--hook-timeout|--random-delay|--concurrency|--lock-timeout|--wait-timeout|--domain|--token|--client-id|--timeout|--retries) :; return ;;
+    --csr|--client-secret-file|--cacert) _certctl_files; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --hook-timeout --random-delay --concurrency --lock-timeout --no-wait --wait-timeout --move-to-domain -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --pre-hook --post-hook --hook-timeout --csr --random-delay --concurrency --lock-timeout --no-wait --wait-timeout --move-to-domain -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_dirs ;;
     *) _certctl_dirs ;;
@@ -72,10 +72,10 @@ _certctl_cmd_revoke() {
 
 _certctl_cmd_inspect() {
   case "$1" in
+    --password-file|--client-secret-file|--cacert) _certctl_files; return ;;
     --domain|--token|--client-id|--timeout|--retries) :; return ;;
-    --client-secret-file|--cacert) _certctl_files; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--password-file -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_files ;;
   esac
@@ -96,9 +96,10 @@ _certctl_cmd_dev_server() {
   case "$1" in
     --port|--host|--latency|--backdate|--token-ttl|--domain|--token|--client-id|--timeout|--retries) :; return ;;
     --approval) _certctl_values "none manual auto=" ""; return ;;
+    --csr-renewal) _certctl_values "accept refuse" ""; return ;;
     --client-secret-file|--cacert) _certctl_files; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --token-ttl -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--port --host --approval --latency --backdate --csr-renewal --token-ttl -h --help -V --version --domain --token --client-id --client-secret-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_help() {
@@ -120,7 +121,7 @@ _certctl() {
   for (( i = 1; i < COMP_CWORD; i++ )); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --application|--approval|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--country|--csr|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--fullchain-file|--group|--hook-timeout|--host|--ip|--key|--key-algorithm|--key-file|--key-mode|--key-usage|--latency|--locality|--lock-timeout|--not-after|--not-before|--org|--ou|--out-dir|--owner|--path-length|--port|--profile|--project|--random-delay|--reason|--renew-before|--retries|--san|--signature-algorithm|--state|--timeout|--token|--token-ttl|--ttl|--uri|--wait-timeout)
+      --application|--approval|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--combined-file|--concurrency|--country|--csr|--csr-renewal|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--fullchain-file|--group|--hook-timeout|--host|--ip|--key|--key-algorithm|--key-file|--key-mode|--key-password-file|--key-usage|--latency|--locality|--lock-timeout|--not-after|--not-before|--org|--ou|--out-dir|--owner|--p12-name|--p12-password-file|--password-file|--path-length|--port|--post-hook|--pre-hook|--profile|--project|--random-delay|--reason|--renew-before|--retries|--san|--signature-algorithm|--state|--timeout|--token|--token-ttl|--ttl|--uri|--wait-timeout)
         if [[ "${COMP_WORDS[i+1]}" == "=" ]]; then (( i += 2 )); else (( i += 1 )); fi ;;
       # bash also splits at ":", so a value such as https://host:8443 arrives in pieces.
       :) (( i += 1 )) ;;

@@ -63,6 +63,15 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-file -r -F -d 
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-mode -x -d 'key.pem\'s mode, e.g'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l owner -x -d 'key.pem\'s owner'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l group -x -d 'key.pem\'s group, e.g'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12 -d 'also write a PKCS#12 keystore, renewed with the set'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-password-file -r -F -d 'the PKCS#12 password, first line of this file'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-empty-password -d 'write the PKCS#12 without a password'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-legacy -d 'PKCS#12 for Java 8 and old Windows: 3DES and a SHA-1 MAC'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-name -x -d 'the keystore alias'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l der -d 'also write the leaf in DER'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l combined-file -r -F -d 'also write key + leaf + chain in one PEM, with key.pem\'s mode'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-password-file -r -F -d 'encrypt key.pem with the first line of this file'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'recorded in certctl.json'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l force -d 'replace existing files'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l no-wait -d 'do not wait for a pending request'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l wait-timeout -x -d 'wait at most this long for a pending request'
@@ -78,7 +87,10 @@ complete -c certctl -n '__fish_seen_subcommand_from renew' -l force -d 'renew ev
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l dry-run -d 'say what would be renewed'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l reuse-key -d 'keep the existing key instead of generating a new one'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l deploy-hook -x -d 'run this through /bin/sh once per renewed directory, after its files...'
-complete -c certctl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'kill the deploy hook after this long'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l pre-hook -x -d 'run this once before the first renewal of the run'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l post-hook -x -d 'run this once after the run, only when something was renewed'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'kill a hook after this long'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l csr -r -F -d 'for directories issued with --csr: the CSR to submit'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l random-delay -x -d 'before the first request, sleep a random time up to this'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l concurrency -x -d 'renew at most this many directories at once'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l lock-timeout -x -d 'wait this long for another certctl run on the same directory, then sk...'
@@ -95,6 +107,7 @@ complete -c certctl -n '__fish_seen_subcommand_from revoke' -s y -l yes -d 'do n
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
 
 # inspect
+complete -c certctl -n '__fish_seen_subcommand_from inspect' -l password-file -r -F -d 'password of a PKCS#12 or an encrypted key'
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'
 
 # completion
@@ -106,6 +119,7 @@ complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l host -x -d 'a
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l approval -x -a 'none manual auto=' -d 'approval of the \'default\' profile'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l latency -x -d 'fixed delay before every API answer'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l backdate -x -d 'issue leaves with notBefore = now - this, so they are already due for...'
+complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l csr-renewal -x -a 'accept refuse' -d 'renewals of CSR-issued certificates: accept or refuse'
 complete -c certctl -n '__fish_seen_subcommand_from dev-server' -l token-ttl -x -d 'lifetime of access tokens'
 
 # help

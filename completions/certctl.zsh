@@ -41,6 +41,15 @@ _certctl_cmd_issue() {
     '--key-mode=[key.pem'\''s mode, e.g]:value: ' \
     '--owner=[key.pem'\''s owner]:value: ' \
     '--group=[key.pem'\''s group, e.g]:value: ' \
+    '--p12=-[also write a PKCS#12 keystore, renewed with the set]::value: ' \
+    '--p12-password-file=[the PKCS#12 password, first line of this file]:value:_files' \
+    '--p12-empty-password[write the PKCS#12 without a password]' \
+    '--p12-legacy[PKCS#12 for Java 8 and old Windows\: 3DES and a SHA-1 MAC]' \
+    '--p12-name=[the keystore alias]:value: ' \
+    '--der=-[also write the leaf in DER]::value: ' \
+    '--combined-file=[also write key + leaf + chain in one PEM, with key.pem'\''s mode]:value:_files' \
+    '--key-password-file=[encrypt key.pem with the first line of this file]:value:_files' \
+    '--deploy-hook=[recorded in certctl.json]:value: ' \
     '--force[replace existing files]' \
     '--no-wait[do not wait for a pending request]' \
     '--wait-timeout=[wait at most this long for a pending request]:value: ' \
@@ -95,7 +104,10 @@ _certctl_cmd_renew() {
     '--dry-run[say what would be renewed]' \
     '--reuse-key[keep the existing key instead of generating a new one]' \
     '--deploy-hook=[run this through /bin/sh once per renewed directory, after its files...]:value: ' \
-    '--hook-timeout=[kill the deploy hook after this long]:value: ' \
+    '--pre-hook=[run this once before the first renewal of the run]:value: ' \
+    '--post-hook=[run this once after the run, only when something was renewed]:value: ' \
+    '--hook-timeout=[kill a hook after this long]:value: ' \
+    '--csr=[for directories issued with --csr\: the CSR to submit]:value:_files' \
     '--random-delay=[before the first request, sleep a random time up to this]:value: ' \
     '--concurrency=[renew at most this many directories at once]:value: ' \
     '--lock-timeout=[wait this long for another certctl run on the same directory, then sk...]:value: ' \
@@ -151,6 +163,7 @@ _certctl_cmd_revoke() {
 
 _certctl_cmd_inspect() {
   _arguments -s -S : \
+    '--password-file=[password of a PKCS#12 or an encrypted key]:value:_files' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -200,6 +213,7 @@ _certctl_cmd_dev_server() {
     '--approval=[approval of the '\''default'\'' profile]:value:(none manual auto=)' \
     '--latency=[fixed delay before every API answer]:value: ' \
     '--backdate=[issue leaves with notBefore = now - this, so they are already due for...]:value: ' \
+    '--csr-renewal=[renewals of CSR-issued certificates\: accept or refuse]:value:(accept refuse)' \
     '--token-ttl=[lifetime of access tokens]:value: ' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \

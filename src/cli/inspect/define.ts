@@ -12,12 +12,12 @@ export function inspectCommand(): Command {
 const EXAMPLES = `
 Shows subject, SANs by type, issuer, serial, validity and time left (yellow under a third of the
 lifetime, red when expired), key type and size, signature algorithm, key usages, EKUs, basic
-constraints and fingerprints. Reads PEM (several blocks for a chain) or DER; never prints a key.
+constraints and fingerprints. Reads PEM (several blocks for a chain) or DER, key.pem (its type,
+never its content), a combined PEM, and a PKCS#12 with its password.
 
 Examples:
   $ certctl inspect fullchain.pem                      # every certificate, and whether each links to the next
   $ certctl inspect --json cert.pem | jq -r '.certificates[0].notAfter'
   $ openssl req -new -key key.pem -subj /CN=example.com | certctl inspect -
-  $ certctl inspect request.csr.der                    # DER works too
   $ certctl inspect cert.p12 --password-file p12.pass  # a keystore: its certificates, encryption, MAC and alias
 `;
