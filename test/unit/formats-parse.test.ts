@@ -35,3 +35,12 @@ describe("parseFormatFlags", () => {
     try { parseFormatFlags(flags, cwd, out, mode as "local-key" | "csr", {}); } catch (error) { expect((error as { exitCode: number }).exitCode).toBe(2); }
   });
 });
+
+describe("the PKCS#12 password variable and deploy hooks", () => {
+  it("is not passed to a hook's environment", async () => {
+    const { hookEnvironment } = await import("../../src/core/hooks.js");
+    const env = hookEnvironment({ CERTCTL_P12_PASSWORD: "hunter2-p12", PATH: "/usr/bin" }, undefined);
+    expect(env.CERTCTL_P12_PASSWORD).toBeUndefined();
+    expect(env.PATH).toBe("/usr/bin");
+  });
+});
