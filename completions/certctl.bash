@@ -26,16 +26,16 @@ _certctl_root() {
 
 _certctl_cmd_issue() {
   case "$1" in
-    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--key-mode|--owner|--group|--deploy-hook|--wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
+    --profile|--project|--application|--cn|--dns|--ip|--email|--uri|--san|--org|--ou|--country|--state|--locality|--ttl|--not-before|--not-after|--path-length|--key-mode|--owner|--group|--p12-name|--deploy-hook|--wait-timeout|--domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
     --key-usage) _certctl_values "digital_signature key_encipherment non_repudiation data_encipherment key_agreement key_cert_sign crl_sign encipher_only decipher_only digital-signature key-encipherment non-repudiation data-encipherment key-agreement key-cert-sign crl-sign encipher-only decipher-only" "list"; return ;;
     --ext-key-usage) _certctl_values "client_auth server_auth code_signing email_protection ocsp_signing time_stamping client-auth server-auth code-signing email-protection ocsp-signing time-stamping" "list"; return ;;
     --key-algorithm) _certctl_values "RSA_2048 RSA_3072 RSA_4096 EC_prime256v1 EC_secp384r1 EC_secp521r1 rsa2048 rsa3072 rsa4096 p256 p384 p521" ""; return ;;
     --signature-algorithm) _certctl_values "RSA-SHA256 RSA-SHA384 RSA-SHA512 ECDSA-SHA256 ECDSA-SHA384 ECDSA-SHA512" ""; return ;;
-    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
+    --csr|--key|--cert-file|--chain-file|--fullchain-file|--key-file|--p12-password-file|--combined-file|--key-password-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --out-dir) _certctl_dirs; return ;;
     --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --no-cn-san --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --key-mode --owner --group --deploy-hook --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--profile --project --application --cn --no-cn-san --dns --ip --email --uri --san --org --ou --country --state --locality --key-usage --ext-key-usage --key-algorithm --signature-algorithm --ttl --not-before --not-after --ca --path-length --remove-roots-from-chain --csr --key --server-keygen --out-dir --cert-file --chain-file --fullchain-file --key-file --key-mode --owner --group --p12 --p12-password-file --p12-empty-password --p12-legacy --p12-name --der --combined-file --key-password-file --deploy-hook --force --no-wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_status() {
@@ -114,11 +114,11 @@ _certctl_cmd_agent() {
 
 _certctl_cmd_inspect() {
   case "$1" in
+    --password-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --domain|--token|--client-id|--identity-id|--organization-slug|--timeout|--retries) :; return ;;
-    --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "-h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--password-file -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_files ;;
   esac
@@ -188,7 +188,7 @@ _certctl() {
   for (( i = 1; i < COMP_CWORD; i++ )); do
     w="${COMP_WORDS[i]}"
     case "$w" in
-      --application|--approval|--auth-method|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--concurrency|--config|--country|--csr|--csr-renewal|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--format|--fullchain-file|--gcp-key-file|--group|--hook-timeout|--host|--identity-id|--interval|--ip|--jwt-file|--key|--key-algorithm|--key-file|--key-mode|--key-usage|--latency|--ldap-password-file|--ldap-username-file|--locality|--lock-timeout|--log-format|--metrics-file|--not-after|--not-before|--org|--organization-slug|--ou|--out-dir|--owner|--path-length|--port|--post-hook|--pre-hook|--profile|--project|--random-delay|--rate-limit|--reason|--renew-before|--retries|--san|--service-account-token-file|--signature-algorithm|--state|--timeout|--token|--token-max-ttl|--token-ttl|--ttl|--uri|--wait-timeout|-f)
+      --application|--approval|--auth-method|--backdate|--cacert|--cert-file|--certificate-id|--chain-file|--client-id|--client-secret-file|--cn|--combined-file|--concurrency|--config|--country|--csr|--csr-renewal|--deploy-hook|--dns|--domain|--email|--ext-key-usage|--format|--fullchain-file|--gcp-key-file|--group|--hook-timeout|--host|--identity-id|--interval|--ip|--jwt-file|--key|--key-algorithm|--key-file|--key-mode|--key-password-file|--key-usage|--latency|--ldap-password-file|--ldap-username-file|--locality|--lock-timeout|--log-format|--metrics-file|--not-after|--not-before|--org|--organization-slug|--ou|--out-dir|--owner|--p12-name|--p12-password-file|--password-file|--path-length|--port|--post-hook|--pre-hook|--profile|--project|--random-delay|--rate-limit|--reason|--renew-before|--retries|--san|--service-account-token-file|--signature-algorithm|--state|--timeout|--token|--token-max-ttl|--token-ttl|--ttl|--uri|--wait-timeout|-f)
         if [[ "${COMP_WORDS[i+1]}" == "=" ]]; then (( i += 2 )); else (( i += 1 )); fi ;;
       # bash also splits at ":", so a value such as https://host:8443 arrives in pieces.
       :) (( i += 1 )) ;;

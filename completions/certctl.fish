@@ -76,6 +76,14 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-file -r -F -d 
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-mode -x -d 'key.pem\'s mode, e.g'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l owner -x -d 'key.pem\'s owner'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l group -x -d 'key.pem\'s group, e.g'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12 -d 'also write a PKCS#12 keystore, renewed with the set'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-password-file -r -F -d 'the PKCS#12 password, first line of this file'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-empty-password -d 'write the PKCS#12 without a password'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-legacy -d 'PKCS#12 for Java 8 and old Windows: 3DES and a SHA-1 MAC'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l p12-name -x -d 'the keystore alias'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l der -d 'also write the leaf in DER'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l combined-file -r -F -d 'also write key + leaf + chain in one PEM, with key.pem\'s mode'
+complete -c certctl -n '__fish_seen_subcommand_from issue' -l key-password-file -r -F -d 'encrypt key.pem with the first line of this file'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'recorded in certctl.json'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l force -d 'replace existing files'
 complete -c certctl -n '__fish_seen_subcommand_from issue' -l no-wait -d 'do not wait for a pending request'
@@ -131,6 +139,7 @@ complete -c certctl -n '__fish_seen_subcommand_from agent' -l once -d 'run one c
 complete -c certctl -n '__fish_seen_subcommand_from agent' -l concurrency -x -d 'work on at most this many certificates at once'
 
 # inspect
+complete -c certctl -n '__fish_seen_subcommand_from inspect' -l password-file -r -F -d 'password of a PKCS#12 or an encrypted key'
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'
 
 # apply

@@ -41,6 +41,14 @@ _certctl_cmd_issue() {
     '--key-mode=[key.pem'\''s mode, e.g]:value: ' \
     '--owner=[key.pem'\''s owner]:value: ' \
     '--group=[key.pem'\''s group, e.g]:value: ' \
+    '--p12=-[also write a PKCS#12 keystore, renewed with the set]::value: ' \
+    '--p12-password-file=[the PKCS#12 password, first line of this file]:value:_files' \
+    '--p12-empty-password[write the PKCS#12 without a password]' \
+    '--p12-legacy[PKCS#12 for Java 8 and old Windows\: 3DES and a SHA-1 MAC]' \
+    '--p12-name=[the keystore alias]:value: ' \
+    '--der=-[also write the leaf in DER]::value: ' \
+    '--combined-file=[also write key + leaf + chain in one PEM, with key.pem'\''s mode]:value:_files' \
+    '--key-password-file=[encrypt key.pem with the first line of this file]:value:_files' \
     '--deploy-hook=[recorded in certctl.json]:value: ' \
     '--force[replace existing files]' \
     '--no-wait[do not wait for a pending request]' \
@@ -288,6 +296,7 @@ _certctl_cmd_agent() {
 
 _certctl_cmd_inspect() {
   _arguments -s -S : \
+    '--password-file=[password of a PKCS#12 or an encrypted key]:value:_files' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \

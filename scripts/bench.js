@@ -15,8 +15,8 @@ const bin = join(root, "bin", "certctl.js");
 const node = process.execPath;
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 const WARMUP = 2;
-// BENCH_ONLY=startup,issue,keygen,fleet,fleet-wan,fleetcheck,agent,install runs a subset (memory runs with issue).
-const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,fleet,fleet-wan,fleetcheck,agent,install").split(","));
+// BENCH_ONLY=startup,issue,keygen,p12,fleet,fleet-wan,fleetcheck,agent,install runs a subset (memory runs with issue).
+const only = new Set((process.env.BENCH_ONLY ?? "startup,issue,keygen,p12,fleet,fleet-wan,fleetcheck,agent,install").split(","));
 const work = mkdtempSync(join(tmpdir(), "certctl-bench-"));
 const rows = [];
 
@@ -134,6 +134,33 @@ for (const [alg, openssl] of [["EC_prime256v1", ["ec", "-pkeyopt", "ec_paramgen_
     theirs.push(timeOnce("openssl", ["req", "-new", "-newkey", ...openssl, "-nodes", "-keyout", "/dev/null", "-out", "/dev/null", "-subj", "/CN=bench.localhost"]));
   }
   row(`key + CSR ${alg}`, median(ours), "openssl req -newkey", median(theirs), 1.5);
+}
+
+// 3b. PKCS#12: certctl's writer (in process, warm) against `openssl pkcs12 -export` (a process, so
+// ~5 ms of start-up is in its number) on the same key, leaf and chain from a P-256 and an RSA-2048
+// self-signed pair. certctl: PBKDF2 100,000 rounds ×2 + MAC 10,000 (legacy: 2,048); openssl's
+// default is 2,048 for both, so a second baseline gives openssl certctl's counts (-iter 100000,
+// whose MAC then also runs 100,000).
+if (only.has("p12")) {
+  process.stderr.write("PKCS#12\n");
+  for (const [label, newkey] of [["P-256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]], ["RSA-2048", ["rsa:2048"]]]) {
+    const dir = mkdtempSync(join(work, "p12-"));
+    const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+    timeOnce("openssl", ["req", "-x509", "-newkey", ...newkey, "-nodes", "-keyout", key, "-out", cert, "-subj", "/CN=bench.localhost", "-days", "2"]);
+    writeFileSync(join(dir, "pass"), "bench-password\n");
+    for (const mode of ["modern", "legacy"]) {
+      const r = spawnSync(node, [join(root, "scripts/bench/p12.mjs"), key, cert, cert, mode, String(RUNS)], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(r.stderr);
+      const ours = median(JSON.parse(r.stdout));
+      const base = ["pkcs12", "-export", "-inkey", key, "-in", cert, "-passout", `file:${join(dir, "pass")}`, "-out", join(dir, "o.p12"), ...(mode === "legacy" ? ["-legacy"] : [])];
+      const theirs = median(Array.from({ length: RUNS }, () => timeOnce("openssl", base)));
+      row(`p12 ${label} ${mode} (certctl, in process)`, ours, `openssl pkcs12 -export${mode === "legacy" ? " -legacy" : ""}`, theirs, Object.assign(() => true, { text: "reference" }));
+      if (mode === "modern") {
+        const matched = median(Array.from({ length: RUNS }, () => timeOnce("openssl", [...base, "-iter", "100000"])));
+        row(`p12 ${label} modern vs openssl -iter 100000`, ours, "openssl pkcs12 -export -iter 100000", matched, Object.assign(() => true, { text: "reference" }));
+      }
+    }
+  }
 }
 
 // 4. Fleet (issue 14 part 7): certctl's renew of 40 due directories over a 50 ms network at

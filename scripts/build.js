@@ -20,6 +20,7 @@ await build({
     man: "src/cli/man-page.ts",
     "keys": "src/core/crypto/keys.ts",
     "csr": "src/core/crypto/csr.ts",
+    "p12": "src/core/formats/p12.ts",
   },
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",

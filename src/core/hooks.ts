@@ -8,7 +8,7 @@ import type { Writable } from "node:stream";
 /** Variables of certctl's own environment a hook never sees: they authenticate to Infisical. */
 const SECRET_ENV = [
   "INFISICAL_TOKEN", "INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN", "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-  "INFISICAL_UNIVERSAL_CLIENT_SECRET", "INFISICAL_JWT", "INFISICAL_LDAP_PASSWORD",
+  "INFISICAL_UNIVERSAL_CLIENT_SECRET", "INFISICAL_JWT", "INFISICAL_LDAP_PASSWORD", "CERTCTL_P12_PASSWORD",
 ];
 /** After SIGTERM on timeout, how long the group gets before SIGKILL. */
 const KILL_GRACE_MS = 3_000;

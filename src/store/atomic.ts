@@ -17,7 +17,7 @@ export function tempName(target: string): string {
  * reuses an existing file), chmod on the open handle before writing so the umask cannot widen
  * or narrow the mode, then fsync.
  */
-export async function writeNewFile(path: string, data: string, mode: number, owner: FileOwner = {}): Promise<void> {
+export async function writeNewFile(path: string, data: string | Buffer, mode: number, owner: FileOwner = {}): Promise<void> {
   // Created 0600 and widened only after the owner/group are set: a key meant for group ssl-cert
   // is never readable by the creator's own group in between.
   const handle = await open(path, "wx", mode & KEY_MODE).catch((error: unknown) => {

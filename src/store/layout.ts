@@ -6,13 +6,14 @@
 //
 //   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
 //   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
+//   (and cert.p12, cert.der, combined.pem when those formats were asked for: swapped with the rest)
 import { readdir, realpath, rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
 import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
 import { STATE_DIR, liveAttributes, stateDir } from "./live.js";
-import { ROLES, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
+import { KEY_ROLES, ROLES, ROLE_FILE, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
 import { splitSelfSignedRoot } from "./roots.js";
 
 // The store's public face: callers import paths and the preflight from here.
@@ -28,8 +29,17 @@ export interface PemSet {
   chain: string;
   /** The self-signed root, when the caller has already split it off the chain. */
   root?: string;
-  /** Absent when the user brought their own CSR: no key.pem is written. */
+  /** Absent when the user brought their own CSR: no key.pem is written. Already encrypted when asked for. */
   privateKey?: string;
+  /** The optional formats, rendered by core/formats; each is written only when its path is set too. */
+  formats?: FormatFiles;
+}
+
+export interface FormatFiles {
+  p12?: Buffer;
+  der?: Buffer;
+  /** key + leaf + chain. */
+  combined?: string;
 }
 
 export interface WrittenFiles {
@@ -39,6 +49,9 @@ export interface WrittenFiles {
   /** Only when the server returned a self-signed root. */
   ca?: string;
   key?: string;
+  p12?: string;
+  der?: string;
+  combined?: string;
 }
 
 export { STATE_DIR, stateDir };
@@ -49,13 +62,16 @@ const VERSIONS_KEPT = 3;
  * The bytes of each file: chain is the intermediates, fullchain the leaf followed by them, ca the
  * self-signed root when there is one — never in chain or fullchain, which a TLS server sends.
  */
-export function renderFiles(pems: PemSet): Partial<Record<FileRole, string>> {
+export function renderFiles(pems: PemSet): Partial<Record<FileRole, string | Buffer>> {
   const split = pems.root === undefined ? splitSelfSignedRoot(pems.chain) : { intermediates: pems.chain, root: pems.root };
   const certificate = ensureNewline(pems.certificate.trim());
   const chain = split.intermediates.trim() === "" ? "" : ensureNewline(split.intermediates.trim());
-  const files: Partial<Record<FileRole, string>> = { cert: certificate, chain, fullchain: certificate + chain };
+  const files: Partial<Record<FileRole, string | Buffer>> = { cert: certificate, chain, fullchain: certificate + chain };
   if (split.root !== undefined && split.root.trim() !== "") files.ca = ensureNewline(split.root.trim());
   if (pems.privateKey !== undefined) files.key = ensureNewline(pems.privateKey.trim());
+  if (pems.formats?.p12 !== undefined) files.p12 = pems.formats.p12;
+  if (pems.formats?.der !== undefined) files.der = pems.formats.der;
+  if (pems.formats?.combined !== undefined) files.combined = pems.formats.combined;
   return files;
 }
 
@@ -82,7 +98,7 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
   const state = stateDir(outDir);
   // Read (and check) the live set before anything is created: a `live` pointing outside
   // .certctl/versions is refused here, with nothing written.
-  const previous = await liveAttributes(outDir, ROLES);
+  const previous = await liveAttributes(outDir, ROLE_FILE);
   const versions = await makeVersionsDir(outDir);
   const files = renderFiles(pems);
   const all = completePaths(outDir, paths);
@@ -91,15 +107,19 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
     for (const role of ROLES) {
       const data = files[role];
       if (data === undefined) continue;
+      // A format holding the key (p12, combined PEM) follows key.pem: its mode, its previous mode, 0600.
+      const holdsKey = KEY_ROLES.includes(role);
+      if (all[role] === undefined) continue; // a format nobody asked for
       const before = previous[role];
-      const mode = (role === "key" ? opts.keyMode : undefined) ?? before?.mode ?? (role === "key" ? KEY_MODE : PUBLIC_MODE);
+      const mode = (holdsKey ? opts.keyMode : undefined) ?? before?.mode ?? (holdsKey ? KEY_MODE : PUBLIC_MODE);
       const owner: FileOwner = {};
       const uid = opts.owner ?? before?.uid;
       const gid = opts.group ?? before?.gid;
       if (uid !== undefined) owner.uid = uid;
       if (gid !== undefined) owner.gid = gid;
-      await writeNewFile(join(version, `${role}.pem`), data, mode, owner).catch((error: unknown) => {
-        throw error instanceof FileError ? new FileError(error.message.replace(join(version, `${role}.pem`), all[role]), { cause: error, ...(error.hint ? { hint: error.hint } : {}) }) : error;
+      const inVersion = join(version, ROLE_FILE[role]);
+      await writeNewFile(inVersion, data, mode, owner).catch((error: unknown) => {
+        throw error instanceof FileError ? new FileError(error.message.replace(inVersion, all[role] ?? inVersion), { cause: error, ...(error.hint ? { hint: error.hint } : {}) }) : error;
       });
     }
     await syncDirectory(version);
@@ -116,8 +136,13 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
   const written: WrittenFiles = { cert: paths.cert, chain: paths.chain, fullchain: paths.fullchain };
   if (files.ca !== undefined) written.ca = all.ca;
   if (files.key !== undefined) written.key = paths.key;
+  for (const role of ["p12", "der", "combined"] as const) {
+    const path = all[role];
+    if (files[role] !== undefined && path !== undefined) written[role] = path;
+  }
   for (const role of ROLES) {
     const link = all[role];
+    if (link === undefined) continue;
     if (files[role] === undefined) {
       // A root that the new set does not have (--remove-roots-from-chain): our old link would dangle.
       if (role === "ca" && (await isManagedLink(link, outDir, role))) await rm(link, { force: true }).catch(() => undefined);

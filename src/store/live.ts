@@ -57,12 +57,12 @@ export interface FileAttributes {
 }
 
 /** Mode, owner and group of each file of the live set, to carry over to the next one. */
-export async function liveAttributes(outDir: string, roles: readonly string[]): Promise<Partial<Record<string, FileAttributes>>> {
+export async function liveAttributes<R extends string>(outDir: string, roles: Readonly<Record<R, string>>): Promise<Partial<Record<R, FileAttributes>>> {
   const version = await liveVersion(outDir);
-  const found: Partial<Record<string, FileAttributes>> = {};
+  const found: Partial<Record<R, FileAttributes>> = {};
   if (version === undefined) return found;
-  for (const role of roles) {
-    const info = await lstat(join(version, `${role}.pem`)).catch(() => undefined);
+  for (const role of Object.keys(roles) as R[]) {
+    const info = await lstat(join(version, roles[role])).catch(() => undefined);
     if (info?.isFile()) found[role] = { mode: info.mode & 0o777, uid: info.uid, gid: info.gid };
   }
   return found;

@@ -33,7 +33,9 @@ export interface CertctlMetadata {
   notBefore: string;
   notAfter: string;
   /** Paths relative to the directory holding certctl.json when inside it, absolute otherwise. */
-  files: { cert: string; chain: string; fullchain: string; ca?: string; key?: string };
+  files: { cert: string; chain: string; fullchain: string; ca?: string; key?: string; p12?: string; der?: string; combined?: string };
+  /** The optional formats and where their passwords come from (a file path or a variable name, never a password). */
+  formats?: FormatOptions;
   issuedAt: string;
   renewedAt?: string;
   previousCertificateId?: string;
@@ -48,6 +50,20 @@ export interface CertctlMetadata {
   /** Set by `certctl revoke`; `renew` then treats the certificate as due. */
   revokedAt?: string;
   revocationReason?: string;
+}
+
+/** Where a password is read from on every write: a file, an environment variable, or none (asked for explicitly). */
+export type PasswordSource = { file: string } | { env: string } | { empty: true };
+
+export interface FormatOptions {
+  /** --p12: PKCS#12 at files.p12. */
+  p12?: { password: PasswordSource; legacy?: boolean; friendlyName?: string };
+  /** --der: the leaf in DER at files.der. */
+  der?: Record<string, never>;
+  /** --combined-file: key + leaf + chain at files.combined. */
+  combined?: Record<string, never>;
+  /** --key-password-file: key.pem is an encrypted PKCS#8. */
+  encryptedKey?: { password: PasswordSource };
 }
 
 export interface FilePermissions {
@@ -119,17 +135,26 @@ export function storedPaths(dir: string, files: WrittenFiles): CertctlMetadata["
   const stored: CertctlMetadata["files"] = { cert: rel(files.cert), chain: rel(files.chain), fullchain: rel(files.fullchain) };
   if (files.ca !== undefined) stored.ca = rel(files.ca);
   if (files.key !== undefined) stored.key = rel(files.key);
+  for (const role of ["p12", "der", "combined"] as const) {
+    const path = files[role];
+    if (path !== undefined) stored[role] = rel(path);
+  }
   return stored;
 }
 
 /** The absolute paths of a directory's set, from its certctl.json. */
 export function metadataPaths(dir: string, meta: Pick<CertctlMetadata, "files">): FilePaths {
   const abs = (path: string) => resolve(dir, path);
-  return {
+  const paths: FilePaths = {
     cert: abs(meta.files.cert),
     chain: abs(meta.files.chain),
     fullchain: abs(meta.files.fullchain),
     key: abs(meta.files.key ?? "key.pem"),
     ca: abs(meta.files.ca ?? "ca.pem"),
   };
+  for (const role of ["p12", "der", "combined"] as const) {
+    const path = meta.files[role];
+    if (path !== undefined) paths[role] = abs(path);
+  }
+  return paths;
 }

@@ -10,9 +10,20 @@ export interface FilePaths {
   key: string;
   /** The self-signed root; `ca.pem` in the out dir when absent. */
   ca?: string;
+  /** The optional formats (--p12, --der, --combined-file): written only when a path is set. */
+  p12?: string;
+  der?: string;
+  combined?: string;
 }
 export type FileRole = keyof FilePaths;
-export const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "ca", "key"];
+export const ROLES: readonly FileRole[] = ["cert", "chain", "fullchain", "ca", "key", "p12", "der", "combined"];
+/** The roles that carry the private key: written with key.pem's mode, owner and group. */
+export const KEY_ROLES: readonly FileRole[] = ["key", "p12", "combined"];
+/** Each role's name inside a version folder (and so behind `.certctl/live/`). */
+export const ROLE_FILE: Readonly<Record<FileRole, string>> = {
+  cert: "cert.pem", chain: "chain.pem", fullchain: "fullchain.pem", ca: "ca.pem", key: "key.pem",
+  p12: "cert.p12", der: "cert.der", combined: "combined.pem",
+};
 
 export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial<FilePaths>): FilePaths {
   const dir = resolve(cwd, outDir);
@@ -25,13 +36,13 @@ export function resolveFilePaths(cwd: string, outDir: string, overrides: Partial
 }
 
 /** Every role's path, the root's defaulting to ca.pem beside certctl's state. */
-export function completePaths(outDir: string, paths: FilePaths): Required<FilePaths> {
+export function completePaths(outDir: string, paths: FilePaths): FilePaths & { ca: string } {
   return { ...paths, ca: paths.ca ?? join(outDir, "ca.pem") };
 }
 
 /** `.certctl/live/<role>.pem`: where every stable path of a managed set links to. */
 export function liveFile(outDir: string, role: FileRole): string {
-  return join(stateDir(outDir), "live", `${role}.pem`);
+  return join(stateDir(outDir), "live", ROLE_FILE[role]);
 }
 
 /** Whether `path` is certctl's own link into this directory's live set. */

@@ -29,7 +29,15 @@ const ATTRIBUTES = obj({
   basicConstraints: obj({ isCA: { type: "boolean" }, pathLength: { type: "integer", min: 0 } }, ["isCA"]),
 });
 
-const FILES = obj({ cert: str, chain: str, fullchain: str, ca: str, key: str }, ["cert", "chain", "fullchain"]);
+const FILES = obj({ cert: str, chain: str, fullchain: str, ca: str, key: str, p12: str, der: str, combined: str }, ["cert", "chain", "fullchain"]);
+
+/** A password's source: exactly one of a file path, a variable name, or an explicit empty password. */
+const PASSWORD = obj({ file: str, env: { type: "string", pattern: /^[A-Za-z_][A-Za-z0-9_]*$/ }, empty: { type: "const", value: true } });
+const FORMATS = obj({
+  p12: obj({ password: PASSWORD, legacy: { type: "boolean" }, friendlyName: str }, ["password"]),
+  der: obj({}), combined: obj({}),
+  encryptedKey: obj({ password: PASSWORD }, ["password"]),
+});
 
 /** certctl.json, version 1. */
 export const METADATA_SHAPE: Shape = obj(
@@ -42,6 +50,7 @@ export const METADATA_SHAPE: Shape = obj(
     removeRootsFromChain: { type: "boolean" },
     certificateId: str, certificateRequestId: str, serialNumber: str, notBefore: str, notAfter: str,
     files: FILES,
+    formats: FORMATS,
     issuedAt: str, renewedAt: str, previousCertificateId: str,
     permissions: obj({ keyMode: { type: "string", pattern: /^0?[0-7]{3}$/ }, owner: { type: "integer", min: 0 }, group: { type: "integer", min: 0 } }),
   },

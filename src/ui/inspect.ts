@@ -2,7 +2,7 @@
 // source: --json prints the same document, so nothing here computes a fact of its own.
 import type { ChalkInstance } from "chalk";
 import type {
-  BasicConstraintsSummary, CertificateSummary, CsrDocument, CertificatesDocument, InspectDocument, PublicKeySummary,
+  BasicConstraintsSummary, CertificateSummary, CsrDocument, CertificatesDocument, InspectDocument, KeystoreSummary, PrivateKeySummary, PublicKeySummary,
 } from "../core/inspect/inspect.js";
 import { humanDuration } from "./time-left.js";
 import { humanDate } from "./date.js";
@@ -13,11 +13,44 @@ export { humanDuration };
 const LABEL_WIDTH = 19;
 
 export function renderInspect(doc: InspectDocument, style: ChalkInstance): string[] {
+  if (doc.kind === "key") return [style.bold("Private key"), ...table(privateKeyRows(doc.privateKey, null), style)];
   return doc.kind === "csr" ? renderCsr(doc, style) : renderCertificates(doc, style);
 }
 
+/** What a keystore or a combined file adds above its certificates. */
+function formatLines(doc: CertificatesDocument, style: ChalkInstance): string[] {
+  if (doc.keystore) return [style.bold("PKCS#12 keystore"), ...table(keystoreRows(doc.keystore, style), style), ""];
+  if (doc.privateKey) {
+    const leafKey = doc.certificates[0]?.publicKey.sha256 ?? null;
+    return [style.bold("Combined PEM: private key"), ...table(privateKeyRows(doc.privateKey, leafKey, style), style), ""];
+  }
+  return [];
+}
+
+function keystoreRows(ks: KeystoreSummary, style: ChalkInstance): Array<[string, string]> {
+  const match = ks.keyMatchesCertificate === null ? "(no key)" : ks.keyMatchesCertificate ? style.green("yes") : style.red("no");
+  return [
+    ["Friendly name", ks.friendlyName === null ? "(none)" : shown(ks.friendlyName)],
+    ["Encryption", ks.encryption.length > 0 ? ks.encryption.join("; ") : "(none)"],
+    ["MAC", ks.mac],
+    ["Private keys", String(ks.privateKeys)],
+    ["Key matches leaf", match],
+  ];
+}
+
+function privateKeyRows(key: PrivateKeySummary, leafKeySha256: string | null, style?: ChalkInstance): Array<[string, string]> {
+  const rows: Array<[string, string]> = [["Form", key.label], ["Encrypted", key.encrypted ? `yes${key.encryption ? `, ${key.encryption}` : ""}` : "no"]];
+  if (key.publicKey) {
+    rows.push(["Key", keyText(key.publicKey)], ["Public key SHA-256", key.publicKey.sha256]);
+    if (leafKeySha256 !== null && style) rows.push(["Matches leaf", key.publicKey.sha256 === leafKeySha256 ? style.green("yes") : style.red("no")]);
+  } else if (key.encrypted) {
+    rows.push(["Key", "(pass --password-file to read it)"]);
+  }
+  return rows;
+}
+
 function renderCertificates(doc: CertificatesDocument, style: ChalkInstance): string[] {
-  const lines: string[] = [];
+  const lines: string[] = formatLines(doc, style);
   const total = doc.certificates.length;
   if (total > 1) {
     const verdict = doc.chainLinked ? style.green("each certificate links to the next") : style.red("the chain is broken");

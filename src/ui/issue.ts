@@ -31,6 +31,8 @@ export function issueSummary(result: IssueResult, style: ChalkInstance, now = Da
     ["fullchain", result.files.fullchain],
   ];
   if (result.files.key) rows.push(["key", `${result.files.key} (0600)`]);
+  // The optional formats (--p12, --der, --combined-file), when asked for.
+  for (const role of ["p12", "der", "combined"] as const) if (result.files[role]) rows.push([role, result.files[role]]);
   rows.push(["metadata", result.metadataFile]);
   const width = Math.max(...rows.map(([label]) => label.length));
   return [style.green(`Issued ${result.subject ? firstCn(result.subject) : result.altNames[0] ?? "certificate"}`),
@@ -48,7 +50,7 @@ export interface IssueJson {
   certificateRequestId: string;
   serialNumber: string | null;
   notAfter: string | null;
-  files: { cert: string | null; chain: string | null; fullchain: string | null; key: string | null };
+  files: { cert: string | null; chain: string | null; fullchain: string | null; key: string | null; p12?: string; der?: string; combined?: string };
 }
 
 export function issueJson(result: IssueResult): IssueJson {
@@ -58,7 +60,11 @@ export function issueJson(result: IssueResult): IssueJson {
     certificateRequestId: result.certificateRequestId,
     serialNumber: result.serialNumber,
     notAfter: result.notAfter,
-    files: { cert: result.files.cert, chain: result.files.chain, fullchain: result.files.fullchain, key: result.files.key ?? null },
+    files: {
+      cert: result.files.cert, chain: result.files.chain, fullchain: result.files.fullchain, key: result.files.key ?? null,
+      ...(result.files.p12 ? { p12: result.files.p12 } : {}), ...(result.files.der ? { der: result.files.der } : {}),
+      ...(result.files.combined ? { combined: result.files.combined } : {}),
+    },
   };
 }
 

@@ -34,7 +34,8 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   if (bytes.length > MAX_INPUT_BYTES) {
     throw new UsageError(`'${params.source}' is ${bytes.length} bytes, too large to be a certificate, chain or CSR`);
   }
-  const doc = await inspect({ bytes, source: params.source, now: new Date() });
+  const password = await inspectPassword(command.opts<{ passwordFile?: string }>().passwordFile, ctx.io.cwd, ctx.io.env);
+  const doc = await inspect({ bytes, source: params.source, now: new Date(), ...(password !== undefined ? { password } : {}) });
   for (const label of doc.skippedBlocks) output.warn(`skipped a block labelled ${label} (only certificates and CSRs are shown)`);
   output.result(doc, () => renderInspect(doc, output.style));
   return 0;
@@ -62,4 +63,11 @@ async function readStream(stream: Readable): Promise<Uint8Array> {
     throw new FileError(`cannot read standard input: ${(error as Error).message}`);
   }
   return Buffer.concat(chunks);
+}
+
+/** --password-file, else $CERTCTL_P12_PASSWORD when set; never argv. */
+async function inspectPassword(file: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { readPassword, P12_PASSWORD_ENV } = await import("../../core/formats/passwords.js");
+  if (file !== undefined) return readPassword({ file: resolve(cwd, file) }, "--password-file", env);
+  return (env[P12_PASSWORD_ENV] ?? "") !== "" ? env[P12_PASSWORD_ENV] : undefined;
 }

@@ -1,6 +1,7 @@
 // Flags of `certctl issue`. Light module: commander only, so --help stays cheap.
 import { Command, Option } from "commander";
 import type { AttributeFlags } from "./attributes.js";
+import type { FormatFlags } from "./formats.js";
 import { forceOption, listOption, noWaitOption, outDirOption, waitTimeoutOption } from "../shared/flags.js";
 
 /**
@@ -8,7 +9,7 @@ import { forceOption, listOption, noWaitOption, outDirOption, waitTimeoutOption 
  * The subject, SAN, usage, algorithm and validity flags are the ones ./attributes.ts reads
  * (a type-only import: nothing is loaded at run time).
  */
-export interface IssueFlags extends AttributeFlags {
+export interface IssueFlags extends AttributeFlags, FormatFlags {
   deployHook?: string;
   profile?: string;
   project?: string;
@@ -76,6 +77,14 @@ export function issueCommand(): Command {
     .addOption(new Option("--key-mode <octal>", "key.pem's mode, e.g. 0640 for a service that reads it through --group (default 0600)"))
     .addOption(new Option("--owner <user|uid>", "key.pem's owner (needs the right to chown)"))
     .addOption(new Option("--group <group|gid>", "key.pem's group, e.g. ssl-cert"))
+    .addOption(new Option("--p12 [path]", "also write a PKCS#12 keystore (key + leaf + chain; default <out-dir>/cert.p12), renewed with the set"))
+    .addOption(new Option("--p12-password-file <file>", "the PKCS#12 password, first line of this file (else $CERTCTL_P12_PASSWORD; never on argv)"))
+    .addOption(new Option("--p12-empty-password", "write the PKCS#12 without a password (only when asked for)"))
+    .addOption(new Option("--p12-legacy", "PKCS#12 for Java 8 and old Windows: 3DES and a SHA-1 MAC (default: AES-256/PBKDF2 and HMAC-SHA256)"))
+    .addOption(new Option("--p12-name <name>", "the keystore alias (friendly name); default the CN, else the first SAN"))
+    .addOption(new Option("--der [path]", "also write the leaf in DER (default <out-dir>/cert.der)"))
+    .addOption(new Option("--combined-file <path>", "also write key + leaf + chain in one PEM (HAProxy, Postfix), with key.pem's mode"))
+    .addOption(new Option("--key-password-file <file>", "encrypt key.pem (PKCS#8, AES-256/PBKDF2) with the first line of this file; also opens an encrypted --key"))
     .addOption(new Option("--deploy-hook <command>", "recorded in certctl.json: certctl renew runs it after replacing this set (unless renew --deploy-hook is given)"))
     .addOption(forceOption("replace existing files (without it certctl refuses and changes nothing)"))
     .addOption(noWaitOption())

@@ -10,6 +10,7 @@ import type { IssueFlags } from "./define.js";
 import { buildAttributes, type AttributeFlags } from "./attributes.js";
 import { parseKeyFileOwnership, systemAccounts, type AccountLookup, type KeyFileOwnership } from "./ownership.js";
 import { nonEmptyPath, parseWaitTimeout } from "../shared/flags.js";
+import { parseFormatFlags } from "./formats.js";
 import { conflicting, invalidValue, required, requires } from "../shared/wording.js";
 
 /**
@@ -19,7 +20,9 @@ import { conflicting, invalidValue, required, requires } from "../shared/wording
 export type IssueParamsWithOwnership = IssueParams & KeyFileOwnership;
 
 /** The wiring: argv values → validated params. Throws UsageError naming the flag; sends nothing. */
-export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date(), accounts: AccountLookup = systemAccounts): IssueParamsWithOwnership {
+export function parseIssueFlags(
+  flags: IssueFlags, cwd: string, now = new Date(), accounts: AccountLookup = systemAccounts, env: NodeJS.ProcessEnv = process.env,
+): IssueParamsWithOwnership {
   const profile = parseProfile(flags);
   if (flags.application !== undefined && !isUuid(flags.application)) {
     throw invalidValue("--application", flags.application, "expected an application id (UUID)");
@@ -49,10 +52,11 @@ export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date()
     ["fullchain", flags.fullchainFile, "--fullchain-file"], ["key", flags.keyFile, "--key-file"]] as const) {
     if (value !== undefined) overrides[role] = nonEmptyPath(flag, value);
   }
-  const files = resolveFilePaths(cwd, outDirFlag, overrides);
-  const distinct = new Set(Object.entries(files).filter(([role]) => role !== "key" || mode !== "csr").map(([, p]) => p));
-  if (distinct.size !== (mode === "csr" ? 3 : 4)) {
-    throw new UsageError("--cert-file, --chain-file, --fullchain-file and --key-file must be different paths");
+  const formats = parseFormatFlags(flags, cwd, resolve(cwd, outDirFlag), mode, env);
+  const files = { ...resolveFilePaths(cwd, outDirFlag, overrides), ...formats.paths };
+  const used = Object.entries(files).filter(([role]) => role !== "key" || mode !== "csr").map(([, p]) => p);
+  if (new Set(used).size !== used.length) {
+    throw new UsageError(`--cert-file, --chain-file, --fullchain-file, --key-file${used.length > 4 ? " and the --p12, --der and --combined-file paths" : ""} must be different paths`);
   }
   if (flags.key !== undefined && resolve(cwd, flags.key) === files.key && !flags.force) {
     // Reusing key.pem in place is the common renewal-by-hand case: the key file is left untouched
@@ -78,6 +82,7 @@ export function parseIssueFlags(flags: IssueFlags, cwd: string, now = new Date()
   if (flags.application !== undefined) params.applicationId = flags.application.trim().toLowerCase();
   if (flags.key !== undefined) params.keyFile = resolve(cwd, flags.key);
   if (flags.csr !== undefined) params.csrFile = flags.csr === "-" ? "-" : resolve(cwd, flags.csr);
+  if (formats.formats !== undefined) params.formats = formats.formats;
   if (flags.deployHook !== undefined) {
     if (flags.deployHook.trim() === "") throw invalidValue("--deploy-hook", flags.deployHook, "expected a shell command such as 'systemctl reload nginx'");
     params.deployHook = flags.deployHook;

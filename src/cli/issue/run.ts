@@ -11,7 +11,7 @@ export { parseIssueFlags } from "./parse.js";
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
   const flags = command.opts<IssueFlags>();
-  const params = parseIssueFlags(flags, ctx.io.cwd);
+  const params = parseIssueFlags(flags, ctx.io.cwd, undefined, undefined, ctx.io.env);
   if (ctx.globals.domain !== undefined) params.domainFlag = ctx.globals.domain;
   const output = createOutput(ctx);
   // The default directory is certctl's choice, not the user's: say where the files go.
@@ -26,6 +26,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
       stdin: ctx.io.stdin,
       signal: ctx.signal,
       onProgress: view.onProgress,
+      env: ctx.io.env,
     });
     progress.stop();
     output.result(issueJson(result), () => issueSummary(result, output.style));

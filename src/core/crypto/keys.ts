@@ -57,15 +57,20 @@ export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {
  * A private key PEM (PKCS#8, SEC1 or PKCS#1) as a signing key. The PEM text never appears in an
  * error: only the file name and what is wrong with it.
  */
-export async function importSigningKey(pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm, crypto: Crypto = globalThis.crypto): Promise<SigningKey> {
+export async function importSigningKey(
+  pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm, crypto: Crypto = globalThis.crypto, passphrase?: string,
+): Promise<SigningKey> {
   let keyObject: KeyObject;
   try {
-    keyObject = createPrivateKey({ key: pem, format: "pem" });
+    keyObject = createPrivateKey({ key: pem, format: "pem", ...(passphrase !== undefined ? { passphrase } : {}) });
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
-    if (/PASSPHRASE|BAD_DECRYPT/i.test(code) || /-----BEGIN ENCRYPTED/.test(pem)) {
-      throw new UsageError(`${source} is encrypted; certctl needs an unencrypted private key`, {
-        hint: "Decrypt it first, e.g. `openssl pkey -in key.enc.pem -out key.pem` (then chmod 600 key.pem).",
+    if (/PASSPHRASE|BAD_DECRYPT|DECRYPT/i.test(code) || /-----BEGIN ENCRYPTED|Proc-Type: 4,ENCRYPTED/.test(pem)) {
+      if (passphrase !== undefined) {
+        throw new UsageError(`${source} cannot be decrypted with the --key-password-file password (wrong password, or a damaged key)`);
+      }
+      throw new UsageError(`${source} is encrypted; pass --key-password-file <file> with its password`, {
+        hint: "The same password then encrypts key.pem; or decrypt it first: `openssl pkey -in key.enc.pem -out key.pem`.",
       });
     }
     throw new UsageError(`${source} is not a readable private key (expected PEM: PKCS#8, SEC1 or PKCS#1)`);

@@ -6,6 +6,7 @@ import { linkProblem } from "../crypto/verify.js";
 import { UsageError } from "../../model/errors.js";
 import { pemBlocks, type PemBlock } from "../../util/pem.js";
 import { validityState, type ValidityState } from "../../model/renewal.js";
+import { looksLikePkcs12, openKeystore, readableKey, type KeystoreSummary, type PrivateKeySummary } from "./keys-and-keystores.js";
 import {
   altNames, basicConstraints, colonHex, extKeyUsages, extension, keyUsages, safeList, signatureName, summarizeKey,
 } from "./fields.js";
@@ -80,7 +81,12 @@ export interface CsrSummary {
 }
 
 interface DocumentBase {
-  format: "pem" | "der";
+  /** combined-pem: certificates and a private key in one PEM file; pkcs12: a keystore opened with its password. */
+  format: "pem" | "der" | "combined-pem" | "pkcs12";
+  /** The keystore's own facts, for pkcs12. */
+  keystore?: KeystoreSummary;
+  /** The private key of a combined PEM (never its content). */
+  privateKey?: PrivateKeySummary;
   /** Labels of PEM blocks that were skipped (e.g. a key in a combined file); never their content. */
   skippedBlocks: string[];
 }
@@ -94,23 +100,32 @@ export interface CsrDocument extends DocumentBase {
   kind: "csr";
   csr: CsrSummary;
 }
-export type InspectDocument = CertificatesDocument | CsrDocument;
+export interface KeyDocument extends DocumentBase {
+  kind: "key";
+  privateKey: PrivateKeySummary;
+}
+
+export type InspectDocument = CertificatesDocument | CsrDocument | KeyDocument;
+export type { KeystoreSummary, PrivateKeySummary };
 
 export interface InspectParams {
   bytes: Uint8Array;
   /** How to name the input in messages: a path, or "standard input". */
   source: string;
   now: Date;
+  /** Opens a PKCS#12 or an encrypted private key (--password-file). */
+  password?: string;
 }
 
 const CERT_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
 const CSR_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
 
 export async function inspect(params: InspectParams, crypto: Crypto = globalThis.crypto): Promise<InspectDocument> {
-  const parsed = parseInput(params);
+  const parsed = await parseAnyInput(params, crypto);
   if ("csr" in parsed) {
     return { kind: "csr", format: parsed.format, skippedBlocks: parsed.skipped, csr: await summarizeCsr(parsed.csr, crypto) };
   }
+  if ("key" in parsed) return { kind: "key", format: "pem", skippedBlocks: [], privateKey: parsed.key };
   const certificates = await Promise.all(parsed.certs.map((cert, index) => summarizeCertificate(cert, index, params.now, crypto)));
   // The links are checked by the same function that checks an issued set before it is written.
   const native = parsed.certs.map((cert) => new X509Certificate(Buffer.from(cert.rawData)));
@@ -119,17 +134,45 @@ export async function inspect(params: InspectParams, crypto: Crypto = globalThis
     certificates[i]!.linksToNext = problem === undefined;
     if (problem !== undefined) certificates[i]!.linkProblem = problem;
   }
-  return {
+  const doc: CertificatesDocument = {
     kind: certificates.length === 1 ? "certificate" : "chain",
     format: parsed.format,
     skippedBlocks: parsed.skipped,
     chainLinked: certificates.every((c) => c.linksToNext !== false),
     certificates,
   };
+  if (parsed.keystore) doc.keystore = parsed.keystore;
+  if (parsed.privateKey) doc.privateKey = parsed.privateKey;
+  return doc;
 }
 
+/** PKCS#12 and private keys first (the formats certctl writes beside PEM), then certificates and CSRs. */
+async function parseAnyInput(params: InspectParams, crypto: Crypto): Promise<Parsed | { key: PrivateKeySummary }> {
+  const text = Buffer.from(params.bytes).toString("latin1");
+  const blocks = pemBlocks(text);
+  if (blocks.length === 0 && looksLikePkcs12(params.bytes)) {
+    const opened = await openKeystore(params.bytes, params.source, params.password);
+    const certs = opened.certificates.map((der) => new x509.X509Certificate(new Uint8Array(der)));
+    if (certs.length === 0) throw notInspectable(params.source, "a PKCS#12 keystore with no certificate");
+    return { format: "pkcs12", skipped: [], certs, keystore: opened.keystore };
+  }
+  // One key block, alone or beside certificates (key.pem, a combined PEM); anything else as before.
+  const keyBlocks = blocks.filter((b) => /PRIVATE KEY$/.test(b.label));
+  const keyBlock = keyBlocks.length === 1 ? keyBlocks[0] : undefined;
+  const others = blocks.filter((b) => !/PRIVATE KEY$/.test(b.label));
+  const readable = keyBlock && (await readableKey(keyBlock, params.password, params.source, crypto));
+  if (readable && others.length === 0) return { key: readable };
+  const parsed = parseInput(params);
+  if (readable && "certs" in parsed && others.every((b) => CERT_LABELS.has(b.label))) {
+    // A combined PEM (key + leaf + chain): the key is described, never shown, and not "skipped".
+    return { ...parsed, format: "combined-pem", skipped: parsed.skipped.filter((l) => l !== keyBlock.label), privateKey: readable };
+  }
+  return parsed;
+}
+
+
 type Parsed =
-  | { format: "pem" | "der"; skipped: string[]; certs: x509.X509Certificate[] }
+  | { format: DocumentBase["format"]; skipped: string[]; certs: x509.X509Certificate[]; keystore?: KeystoreSummary; privateKey?: PrivateKeySummary }
   | { format: "pem" | "der"; skipped: string[]; csr: x509.Pkcs10CertificateRequest };
 
 function notInspectable(source: string, found: string): UsageError {

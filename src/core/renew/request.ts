@@ -11,6 +11,7 @@ import { defaultSignatureAlgorithm } from "../attributes/attributes.js";
 import { checkCsr } from "../crypto/csr-input.js";
 import { generateSigningKey, importSigningKey, keyAlgorithmOf, readKeyFile } from "../crypto/keys.js";
 import { createBody, localKeyMaterial, type IssueMaterial } from "../request/issue.js";
+import { readFormatPasswords } from "../formats/passwords.js";
 import type { FinalizeContext } from "../request/finalize.js";
 import { recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "../request/record.js";
 import { settleAnswer, type RequestAnswer } from "../request/settle.js";
@@ -50,7 +51,8 @@ async function renewalMaterial(plan: DirPlan, reuseKey: boolean): Promise<{ mate
   let key;
   if (reuseKey) {
     const pem = await readKeyFile(paths.key, "the key");
-    key = await importSigningKey(pem, paths.key, meta.signatureAlgorithm ?? attributes.signatureAlgorithm);
+    const { key: passphrase } = await readFormatPasswords(meta.formats?.encryptedKey ? { encryptedKey: meta.formats.encryptedKey } : undefined, process.env);
+    key = await importSigningKey(pem, paths.key, meta.signatureAlgorithm ?? attributes.signatureAlgorithm, undefined, passphrase);
   } else {
     const keyAlgorithm = meta.keyAlgorithm ?? attributes.keyAlgorithm ?? keyAlgorithmOf(new X509Certificate(plan.certPem).publicKey, paths.cert);
     key = await generateSigningKey(keyAlgorithm, meta.signatureAlgorithm ?? attributes.signatureAlgorithm ?? defaultSignatureAlgorithm(keyAlgorithm));
@@ -140,6 +142,8 @@ export async function requestRenewal(
   plan: DirPlan, params: Pick<RenewParams, "reuseKey" | "wait" | "waitTimeoutMs">, server: RenewServer,
   deps: { signal: AbortSignal; now: () => Date; onProgress?: (event: IssueProgress) => void },
 ): Promise<RenewedCertificate> {
+  // The formats' passwords (p12, encrypted key.pem) must be readable before a request is sent.
+  await readFormatPasswords(plan.meta.formats, process.env);
   const { material, keySource } = await renewalMaterial(plan, params.reuseKey);
   deps.onProgress?.({ kind: "requesting", host: server.apiUrl });
   const { answer, fallbackReason } = await ask(plan, material, params.reuseKey, server);

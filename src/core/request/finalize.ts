@@ -10,6 +10,8 @@ import { writeMetadata, type CertctlMetadata, type IssueMode } from "../../store
 import { publicKeyDerOfPem, toPkcs8Pem } from "../crypto/keys.js";
 import { altNamesOf, oneLine, toPem, validity, verifyIssuedSet } from "../crypto/verify.js";
 import { checkIssuedCertificate } from "./check-issued.js";
+import { readFormatPasswords } from "../formats/passwords.js";
+import { renderFormats } from "../formats/render.js";
 import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
 
 /** Everything needed to finish a request; the record is its durable form. */
@@ -24,6 +26,8 @@ export interface FinalizeContext {
   domainFlag: string | undefined;
   onProgress: ((event: IssueProgress) => void) | undefined;
   now: (() => Date) | undefined;
+  /** Where $CERTCTL_P12_PASSWORD and the like are read; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface IssuedPems {
@@ -82,10 +86,17 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   }
   context.onProgress?.({ kind: "writing", mode: record.mode });
   const paths = recordPaths(record);
+  const key = record.mode !== "csr" ? keyPem : undefined;
+  // The optional formats (p12, DER, combined, encrypted key.pem) go into the same version folder.
+  const rendered = record.formats === undefined ? { privateKey: key, files: {} } : await renderFormats({
+    formats: record.formats, attributes: record.attributes, certificatePem: verified.certificatePem, chainPem: toPem(chain),
+    privateKeyPem: key, passwords: await readFormatPasswords(record.formats, context.env ?? process.env),
+  });
   const written = await installFileSet(record.outDir, paths, {
     certificate: verified.certificatePem,
     chain: toPem(chain),
-    ...(record.mode !== "csr" && keyPem !== undefined ? { privateKey: keyPem } : {}),
+    ...(rendered.privateKey !== undefined ? { privateKey: rendered.privateKey } : {}),
+    formats: rendered.files,
   });
   const leaf = verified.leaf;
   const serialNumber = canonicalSerial(leaf.serialNumber);
@@ -93,7 +104,10 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   const { createdAt: _createdAt, outDir: _outDir, force: _force, csrPublicKey: _csrPublicKey, ...carried } = record;
   const meta: CertctlMetadata = {
     ...carried,
-    files: { cert: record.files.cert, chain: record.files.chain, fullchain: record.files.fullchain, ...(written.key ? { key: record.files.key ?? "key.pem" } : {}) },
+    files: {
+      cert: record.files.cert, chain: record.files.chain, fullchain: record.files.fullchain, ...(written.key ? { key: record.files.key ?? "key.pem" } : {}),
+      ...pickDefined({ p12: record.files.p12, der: record.files.der, combined: record.files.combined }),
+    },
     certificateId: issued.certificateId,
     serialNumber,
     notBefore: notBefore.toISOString(),
@@ -112,4 +126,8 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   return result;
 }
 
-
+function pickDefined<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {
+  const out: Partial<Record<keyof T, string>> = {};
+  for (const [name, value] of Object.entries(values)) if (value !== undefined) out[name as keyof T] = value;
+  return out;
+}

@@ -7,7 +7,8 @@ import type { CertificateAttributes, CreateCertificateBody, KeyAlgorithm, Signat
 import type { Connection } from "../../api/config.js";
 import { RefusedError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
-import { storedPaths, type IssueMode } from "../../store/metadata.js";
+import { storedPaths, type FormatOptions, type IssueMode } from "../../store/metadata.js";
+import { readFormatPasswords } from "../formats/passwords.js";
 import { isUuid } from "../attributes/attributes.js";
 import { buildCsr } from "../crypto/csr.js";
 import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
@@ -38,6 +39,8 @@ export interface IssueParams {
   domainFlag?: string;
   /** Recorded in certctl.json for `renew` to run after replacing the set. */
   deployHook?: string;
+  /** The optional formats (their paths are in `files`); written now and on every renewal. */
+  formats?: FormatOptions;
 }
 
 export interface IssueDeps {
@@ -46,6 +49,8 @@ export interface IssueDeps {
   signal: AbortSignal;
   onProgress?: (event: IssueProgress) => void;
   now?: () => Date;
+  /** Where the formats' password variables are read; process.env when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What certctl holds before it sends anything: the CSR (or attributes only) and the key it keeps. */
@@ -62,7 +67,7 @@ export interface IssueMaterial {
 }
 
 /** Read --key/--csr or generate a key, then build the CSR. Sends nothing. */
-export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps, "stdin" | "onProgress">): Promise<IssueMaterial> {
+export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps, "stdin" | "onProgress" | "env">): Promise<IssueMaterial> {
   const attributes = { ...params.attributes };
   if (params.mode === "server-keygen") {
     const material: IssueMaterial = { mode: "server-keygen", attributes };
@@ -78,7 +83,9 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
   let key;
   if (params.keyFile !== undefined) {
     const pem = await readKeyFile(params.keyFile);
-    key = await importSigningKey(pem, `--key ${params.keyFile}`, attributes.signatureAlgorithm);
+    // An encrypted --key opens with the --key-password-file password (the one key.pem gets).
+    const { key: passphrase } = await readFormatPasswords(params.formats?.encryptedKey ? { encryptedKey: params.formats.encryptedKey } : undefined, deps.env ?? process.env);
+    key = await importSigningKey(pem, `--key ${params.keyFile}`, attributes.signatureAlgorithm, undefined, passphrase);
   } else {
     const keyAlgorithm = attributes.keyAlgorithm ?? "EC_prime256v1";
     deps.onProgress?.({ kind: "generating-key", keyAlgorithm });
@@ -127,6 +134,8 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   // connection settings (--domain, --timeout, credentials, --cacert) are checked before a key is
   // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
   await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr" });
+  // A missing password file or variable is found now, not after the CA has issued.
+  await readFormatPasswords(params.formats, deps.env ?? process.env);
   const { api, connection } = await deps.connect();
   try {
     const material = await prepareMaterial(params, deps);
@@ -145,6 +154,7 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
     const context: FinalizeContext = {
       api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer,
       signal: deps.signal, domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
+      ...(deps.env !== undefined ? { env: deps.env } : {}),
     };
     return await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   } finally {
@@ -153,7 +163,11 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
 }
 
 function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): RequestRecord {
-  const written = { cert: params.files.cert, chain: params.files.chain, fullchain: params.files.fullchain, ...(material.mode === "csr" ? {} : { key: params.files.key }) };
+  const { p12, der, combined } = params.files;
+  const written = {
+    cert: params.files.cert, chain: params.files.chain, fullchain: params.files.fullchain, ...(material.mode === "csr" ? {} : { key: params.files.key }),
+    ...(p12 !== undefined ? { p12 } : {}), ...(der !== undefined ? { der } : {}), ...(combined !== undefined ? { combined } : {}),
+  };
   const record: RequestRecord = {
     version: 1, domain, profileId, profile: params.profile, mode: material.mode, attributes: material.attributes,
     removeRootsFromChain: params.removeRootsFromChain, certificateRequestId: requestId,
@@ -162,6 +176,7 @@ function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: 
   if (params.projectId !== undefined) record.projectId = params.projectId;
   if (params.applicationId !== undefined) record.applicationId = params.applicationId;
   if (params.deployHook !== undefined) record.deployHook = params.deployHook;
+  if (params.formats !== undefined) record.formats = params.formats;
   if (material.keyAlgorithm !== undefined) record.keyAlgorithm = material.keyAlgorithm;
   if (material.signatureAlgorithm !== undefined) record.signatureAlgorithm = material.signatureAlgorithm;
   // With --csr there is no key to keep: `status` checks the certificate against the CSR's public key.

@@ -1,0 +1,56 @@
+// Reading the password of a PKCS#12 or an encrypted key.pem from where certctl.json says it comes
+// from: a file or an environment variable, never argv (visible to every user in `ps`) and never
+// certctl.json itself. Read again on every write, so renew and status use the current password.
+import { readFile } from "node:fs/promises";
+import { UsageError, emptyFileError, fileError } from "../../model/errors.js";
+import type { FormatOptions, PasswordSource } from "../../store/metadata.js";
+
+/** The environment variable --p12 reads when no --p12-password-file is given. */
+export const P12_PASSWORD_ENV = "CERTCTL_P12_PASSWORD";
+
+export interface FormatPasswords {
+  p12?: string;
+  key?: string;
+}
+
+/** What to call the source in a message: the flag for a file, the variable's name otherwise. */
+function sourceName(source: PasswordSource, flag: string): string {
+  return "file" in source ? `${flag} ${source.file}` : "env" in source ? `$${source.env}` : "the empty password";
+}
+
+/**
+ * The password from a file (its first line, as `openssl -passin file:` reads it) or a variable.
+ * A missing or unreadable file is exit 7; an empty one is exit 2, since an empty password is
+ * taken only when asked for (--p12-empty-password).
+ */
+export async function readPassword(source: PasswordSource, flag: string, env: NodeJS.ProcessEnv): Promise<string> {
+  if ("empty" in source) return "";
+  let value: string;
+  if ("file" in source) {
+    const text = await readFile(source.file, "utf8").catch((error: unknown) => {
+      throw fileError(`read ${flag}`, source.file, error);
+    });
+    value = text.split(/\r?\n/)[0] ?? "";
+    if (value === "") {
+      throw new UsageError(emptyFileError(flag, source.file).message, {
+        hint: flag.startsWith("--p12") ? "Write the password on its first line, or pass --p12-empty-password for a keystore without one." : "Write the password on its first line.",
+      });
+    }
+    return value;
+  }
+  value = env[source.env] ?? "";
+  if (value === "") {
+    throw new UsageError(`${sourceName(source, flag)} is not set or empty: certctl reads the ${flag.startsWith("--p12") ? "PKCS#12" : "key"} password from it`, {
+      hint: `Set ${source.env}, or pass ${flag} <file>${flag.startsWith("--p12") ? " (or --p12-empty-password)" : ""}.`,
+    });
+  }
+  return value;
+}
+
+/** Every password the recorded formats need, read before anything is sent or written. */
+export async function readFormatPasswords(formats: FormatOptions | undefined, env: NodeJS.ProcessEnv): Promise<FormatPasswords> {
+  const passwords: FormatPasswords = {};
+  if (formats?.p12) passwords.p12 = await readPassword(formats.p12.password, "--p12-password-file", env);
+  if (formats?.encryptedKey) passwords.key = await readPassword(formats.encryptedKey.password, "--key-password-file", env);
+  return passwords;
+}
