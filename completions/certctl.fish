@@ -80,6 +80,7 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l wait-timeout -x -d
 complete -c certctl -n '__fish_seen_subcommand_from status' -l out-dir -x -a '(__fish_complete_directories)' -d 'the directory given to certctl issue'
 complete -c certctl -n '__fish_seen_subcommand_from status' -l wait -d 'wait until the request is issued, failed or rejected'
 complete -c certctl -n '__fish_seen_subcommand_from status' -l wait-timeout -x -d 'with --wait, wait at most this long'
+complete -c certctl -n '__fish_seen_subcommand_from status' -l trust-shared-dir -d 'use a directory whose certctl.json a group or another user can write'
 
 # renew
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l renew-before -x -d 'renew when less than this is left'
@@ -97,6 +98,7 @@ complete -c certctl -n '__fish_seen_subcommand_from renew' -l lock-timeout -x -d
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l no-wait -d 'do not wait for a pending renewal'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l wait-timeout -x -d 'wait at most this long for a pending renewal'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l trust-shared-dir -d 'use a directory whose certctl.json a group or another user can write'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -f -a '(__fish_complete_directories)' -d 'dir'
 
 # revoke
@@ -105,6 +107,7 @@ complete -c certctl -n '__fish_seen_subcommand_from revoke' -l certificate-id -x
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l reason -x -a 'unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation certificate-hold privilege-withdrawn a-a-compromise UNSPECIFIED KEY_COMPROMISE CA_COMPROMISE AFFILIATION_CHANGED SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN A_A_COMPROMISE' -d 'why: unspecified, key-compromise, ca-compromise, affiliation-changed,...'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -s y -l yes -d 'do not ask for confirmation'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
+complete -c certctl -n '__fish_seen_subcommand_from revoke' -l trust-shared-dir -d 'use a directory whose certctl.json a group or another user can write'
 
 # inspect
 complete -c certctl -n '__fish_seen_subcommand_from inspect' -F -d 'file'

@@ -4,9 +4,10 @@ import type { InfisicalApi } from "../api/infisical.js";
 import { REVOCATION_REASONS, friendlyReason, type RevocationReason } from "../model/types.js";
 import { FileError, invalidFlag } from "../model/errors.js";
 import { readMetadata, writeMetadata, type CertctlMetadata } from "../store/metadata.js";
+import { checkDirectoryTrust } from "../store/trust.js";
 import { canonicalSerial } from "./request/record.js";
 
-export type RevokeTarget = { kind: "dir"; dir: string } | { kind: "id"; certificateId: string };
+export type RevokeTarget = { kind: "dir"; dir: string; trustSharedDir?: boolean } | { kind: "id"; certificateId: string };
 
 export interface RevokeParams {
   target: RevokeTarget;
@@ -48,6 +49,8 @@ export function parseRevocationReason(value: string, flag = "--reason"): Revocat
 /** Everything known before a request: the id to revoke and what it is. */
 export async function planRevocation(target: RevokeTarget): Promise<RevokePlan> {
   if (target.kind === "id") return { certificateId: target.certificateId };
+  // The recorded domain receives the credentials: only from a directory no one else can write.
+  await checkDirectoryTrust(target.dir, { trustSharedDir: target.trustSharedDir === true });
   const meta: CertctlMetadata | undefined = await readMetadata(target.dir);
   if (!meta) {
     throw new FileError(`${target.dir} holds no certctl.json; nothing to revoke there`, {

@@ -1,8 +1,9 @@
 // Flags of `certctl renew`. Light module: commander only.
 import { Command, Option } from "commander";
-import { forceOption, moveToDomainOption, noWaitOption, waitTimeoutOption, withDefault } from "../shared/flags.js";
+import { forceOption, moveToDomainOption, noWaitOption, waitTimeoutOption, withDefault, trustSharedDirOption } from "../shared/flags.js";
 
 export interface RenewFlags {
+  trustSharedDir?: boolean;
   renewBefore?: string;
   force?: boolean;
   dryRun?: boolean;
@@ -40,6 +41,7 @@ export function renewCommand(): Command {
     .addOption(noWaitOption("a pending renewal"))
     .addOption(waitTimeoutOption("wait at most this long for a pending renewal"))
     .addOption(moveToDomainOption())
+    .addOption(trustSharedDirOption())
     .addHelpText(
       "after",
       `

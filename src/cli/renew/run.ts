@@ -44,6 +44,7 @@ export function parseRenewFlags(dirs: string[], flags: RenewFlags): RenewParams 
   if (flags.deployHook !== undefined) params.deployHook = flags.deployHook;
   if (flags.preHook !== undefined) params.preHook = flags.preHook;
   if (flags.postHook !== undefined) params.postHook = flags.postHook;
+  if (flags.trustSharedDir === true) params.trustSharedDir = true;
   return params;
 }
 

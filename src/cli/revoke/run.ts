@@ -34,7 +34,7 @@ export function revokeParams(flags: RevokeFlags, ctx: CommandContext): RevokePar
   }
   const dir = flags.outDir as string;
   if (dir.trim() === "") throw new UsageError("invalid value '' for --out-dir; expected a directory holding certctl.json");
-  return { target: { kind: "dir", dir: resolve(ctx.io.cwd, dir) }, reason, yes };
+  return { target: { kind: "dir", dir: resolve(ctx.io.cwd, dir), trustSharedDir: flags.trustSharedDir === true }, reason, yes };
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {

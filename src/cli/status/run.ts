@@ -8,6 +8,7 @@ import { parseDuration } from "../../model/duration.js";
 import type { StatusParams } from "../../core/request/status.js";
 import type { StatusFlags } from "./define.js";
 import { readPending } from "../../store/pending.js";
+import { checkDirectoryTrust } from "../../store/trust.js";
 import { createOutput } from "../../ui/output.js";
 import { statusJson, statusSummary } from "../../ui/issue.js";
 import { trackIssueProgress } from "../../ui/issue-progress.js";
@@ -24,6 +25,7 @@ export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: stri
     outDir: resolve(cwd, flags.outDir ?? "."),
     wait: flags.wait === true,
     waitTimeoutMs: parseDuration("--wait-timeout", flags.waitTimeout ?? "10m"),
+    ...(flags.trustSharedDir === true ? { trustSharedDir: true } : {}),
   };
 }
 
@@ -35,6 +37,8 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   const env = ctx.io.env;
   if (ctx.globals.domain === undefined && !env.INFISICAL_DOMAIN && !env.INFISICAL_API_URL) {
     const kept = await readPending(params.outDir, params.requestId);
+    // The kept record's domain receives the credentials: used only from a directory no one else can write.
+    if (kept) await checkDirectoryTrust(params.outDir, { trustSharedDir: params.trustSharedDir === true });
     if (kept) runCtx = { ...ctx, globals: { ...ctx.globals, domain: kept.record.domain } };
   }
   const output = createOutput(ctx);

@@ -6,7 +6,7 @@ import type { IssuedCertificate } from "../../model/types.js";
 import type { InfisicalApi } from "../../api/infisical.js";
 import { RefusedError } from "../../model/errors.js";
 import { installFileSet } from "../../store/layout.js";
-import { writeMetadata, type CertctlMetadata, type IssueMode } from "../../store/metadata.js";
+import { permissionOptions, writeMetadata, type CertctlMetadata, type IssueMode } from "../../store/metadata.js";
 import { publicKeyDerOfPem, toPkcs8Pem } from "../crypto/keys.js";
 import { altNamesOf, oneLine, toPem, validity, verifyIssuedSet } from "../crypto/verify.js";
 import { checkIssuedCertificate } from "./check-issued.js";
@@ -86,14 +86,17 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
     certificate: verified.certificatePem,
     chain: toPem(chain),
     ...(record.mode !== "csr" && keyPem !== undefined ? { privateKey: keyPem } : {}),
-  });
+  }, permissionOptions(record));
   const leaf = verified.leaf;
   const serialNumber = canonicalSerial(leaf.serialNumber);
   const { notBefore, notAfter } = validity(leaf);
   const { createdAt: _createdAt, outDir: _outDir, force: _force, csrPublicKey: _csrPublicKey, ...carried } = record;
   const meta: CertctlMetadata = {
     ...carried,
-    files: { cert: record.files.cert, chain: record.files.chain, fullchain: record.files.fullchain, ...(written.key ? { key: record.files.key ?? "key.pem" } : {}) },
+    files: {
+      cert: record.files.cert, chain: record.files.chain, fullchain: record.files.fullchain,
+      ...(written.ca ? { ca: record.files.ca ?? "ca.pem" } : {}), ...(written.key ? { key: record.files.key ?? "key.pem" } : {}),
+    },
     certificateId: issued.certificateId,
     serialNumber,
     notBefore: notBefore.toISOString(),

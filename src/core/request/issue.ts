@@ -7,7 +7,8 @@ import type { CertificateAttributes, CreateCertificateBody, KeyAlgorithm, Signat
 import type { Connection } from "../../api/config.js";
 import { RefusedError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
-import { storedPaths, type IssueMode } from "../../store/metadata.js";
+import { acquireIssueLock } from "../../store/lock.js";
+import { recordedPermissions, storedPaths, type IssueMode } from "../../store/metadata.js";
 import { isUuid } from "../attributes/attributes.js";
 import { buildCsr } from "../crypto/csr.js";
 import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
@@ -38,6 +39,10 @@ export interface IssueParams {
   domainFlag?: string;
   /** Recorded in certctl.json for `renew` to run after replacing the set. */
   deployHook?: string;
+  /** key.pem's mode bits and the set's numeric owner and group; recorded and applied on every write. */
+  keyMode?: number;
+  owner?: number;
+  group?: number;
 }
 
 export interface IssueDeps {
@@ -126,8 +131,17 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   // Everything that can fail locally fails before the first request, cheapest first: the
   // connection settings (--domain, --timeout, credentials, --cacert) are checked before a key is
   // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
-  await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr" });
+  await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr", outDir: params.outDir });
   const { api, connection } = await deps.connect();
+  // The same lock as renew's: concurrent `issue --force` runs into one directory take turns, so
+  // certctl.json always names the certificate that is live (and `revoke --out-dir` the right one).
+  let lock;
+  try {
+    lock = await acquireIssueLock(params.outDir, { waitMs: ISSUE_LOCK_WAIT_MS, signal: deps.signal });
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
   try {
     const material = await prepareMaterial(params, deps);
     // Log in as a step of its own (so progress reads login, then request) and before the slug lookup.
@@ -148,9 +162,13 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
     };
     return await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   } finally {
+    await lock.release();
     await api.close();
   }
 }
+
+/** How long `issue` waits for another run writing the same directory before giving up (nothing sent). */
+const ISSUE_LOCK_WAIT_MS = 60_000;
 
 function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): RequestRecord {
   const written = { cert: params.files.cert, chain: params.files.chain, fullchain: params.files.fullchain, ...(material.mode === "csr" ? {} : { key: params.files.key }) };
@@ -162,6 +180,8 @@ function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: 
   if (params.projectId !== undefined) record.projectId = params.projectId;
   if (params.applicationId !== undefined) record.applicationId = params.applicationId;
   if (params.deployHook !== undefined) record.deployHook = params.deployHook;
+  const permissions = recordedPermissions(params);
+  if (permissions !== undefined) record.permissions = permissions;
   if (material.keyAlgorithm !== undefined) record.keyAlgorithm = material.keyAlgorithm;
   if (material.signatureAlgorithm !== undefined) record.signatureAlgorithm = material.signatureAlgorithm;
   // With --csr there is no key to keep: `status` checks the certificate against the CSR's public key.
