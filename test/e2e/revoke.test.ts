@@ -76,7 +76,7 @@ describe("certctl revoke", () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(`revoked certificate ${certificateId}`);
     expect(res.stdout).toContain(`serial      ${serial}`);
-    expect(res.stdout).toMatch(/revoked at {2}\d{4}-\d\d-\d\dT/);
+    expect(res.stdout).toMatch(/revoked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     const again = await cli(["revoke", "--out-dir", dir, "--reason", "superseded", "--yes"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("already revoked");

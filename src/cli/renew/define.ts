@@ -26,7 +26,7 @@ export function renewCommand(): Command {
     .summary("Renew the certificates that are due (safe to run from cron)")
     .description("Renew the certificates in each directory (default .) that are due; safe to run from cron or a systemd timer")
     .argument("[dir...]", "directories holding a certctl.json written by certctl issue", ["."])
-    .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default one third (half under 10 days)"))
+    .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default: when less than a third of the lifetime is left"))
     .addOption(forceOption("renew even when not due"))
     .addOption(new Option("--dry-run", "say what would be renewed; read local files only and send nothing"))
     .addOption(new Option("--reuse-key", "keep the existing key instead of generating a new one"))

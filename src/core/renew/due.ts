@@ -4,12 +4,10 @@
 import { X509Certificate } from "node:crypto";
 import { invalidFlag } from "../../model/errors.js";
 import { parseDuration } from "../../model/duration.js";
+import { defaultRenewalMargin } from "../../model/renewal.js";
 import { canonicalSerial } from "../request/record.js";
 
 const DAY = 86_400_000;
-/** Below this lifetime the default margin grows from a third to a half: a 6-hour certificate
- *  renewed with 2 hours left leaves too little room for one failed cron run. */
-const SHORT_LIFETIME_MS = 10 * DAY;
 
 /** `--renew-before`: the default rule, a fixed time before expiry, or a fraction of the lifetime. */
 export type RenewBefore =
@@ -58,7 +56,8 @@ export function renewalMargin(lifetimeMs: number, rule: RenewBefore): number {
     case "fraction":
       return lifetimeMs * rule.fraction;
     case "default":
-      return lifetimeMs < SHORT_LIFETIME_MS ? lifetimeMs / 2 : lifetimeMs / 3;
+      // The one rule inspect colours "expiring" by (model/renewal.ts), so the two never disagree.
+      return defaultRenewalMargin(lifetimeMs);
   }
 }
 
