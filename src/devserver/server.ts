@@ -8,6 +8,7 @@ import { certificateRoutes } from "./routes-certificates.js";
 import { devRoutes } from "./routes-dev.js";
 import { loginRoutes } from "./login/routes.js";
 import { countRequest, type ServerState } from "./state.js";
+import { sleep } from "../util/sleep.js";
 
 const ROUTES: Route[] = [...authRoutes, ...loginRoutes, ...certificateRoutes, ...devRoutes];
 
@@ -24,7 +25,7 @@ export function createHttpServer(state: ServerState, options: ServerOptions, log
         return errorAnswer(internalError());
       })
       .then(async (answer) => {
-        if (options.latencyMs > 0 && !isDevPath(req)) await delay(options.latencyMs);
+        if (options.latencyMs > 0 && !isDevPath(req)) await sleep(options.latencyMs);
         if (!res.destroyed) send(res, answer);
         log?.(`${req.method ?? "?"} ${req.url ?? ""} ${answer.status} ${Date.now() - started}ms`);
       });
@@ -57,6 +58,3 @@ function isDevPath(req: IncomingMessage): boolean {
   return (req.url ?? "").startsWith("/api/v1/dev/");
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -173,3 +173,13 @@ describe.runIf(isRoot)("--key-mode and --group are recorded and applied on every
     expect(meta(dir).permissions).toEqual({ keyMode: "0640", group: NOGROUP });
   });
 });
+
+describe("renew names what is wrong with a directory", () => {
+  it("a directory that does not exist is said so (not 'no certctl.json'), exit 7, nothing sent", async () => {
+    const before = await sent();
+    const res = await run(["renew", join(work, "no-such-dir"), "--json"]);
+    expect(res.code).toBe(7);
+    expect(res.stdout + res.stderr).toMatch(/no-such-dir does not exist/);
+    expect(await sent()).toBe(before);
+  });
+});

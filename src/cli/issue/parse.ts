@@ -2,7 +2,8 @@
 // read or request sent. Errors name the flag (src/cli/shared/wording.ts).
 import { basename, extname, resolve } from "node:path";
 import { UsageError } from "../../model/errors.js";
-import { isUuid, type KeyMode } from "../../core/attributes/attributes.js";
+import type { KeyMode } from "../../core/attributes/attributes.js";
+import { isUuid } from "../../model/uuid.js";
 import type { CertificateAttributes } from "../../model/types.js";
 import type { IssueParams } from "../../core/request/issue.js";
 import { resolveFilePaths } from "../../store/layout.js";

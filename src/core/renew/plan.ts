@@ -1,9 +1,9 @@
 // `certctl renew` for one directory, the planning half: read certctl.json and the certificate on
 // disk and decide whether it is due. Planning reads only local files and loads nothing heavy, so a
 // run where nothing is due sends no request and stays cheap; renewing is directory.ts.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CertctlError, ExitCode, FileError, UsageError } from "../../model/errors.js";
+import { CertctlError, ExitCode, FileError, UsageError, fileError } from "../../model/errors.js";
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../../store/metadata.js";
 import { checkDirectoryTrust } from "../../store/trust.js";
 import { certificateValidity, decideDue, wholeDays, type CertificateValidity, type DueDecision, type RenewBefore } from "./due.js";
@@ -105,6 +105,9 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new FileError(`${dir} is not a directory`);
     throw error;
   });
+  if (!meta && !(await stat(dir).then(() => true, () => false))) {
+    throw new FileError(`${dir} does not exist`, { hint: "Name the directory certctl issue wrote to (it holds certctl.json)." });
+  }
   if (!meta) {
     throw new FileError(`no certctl.json in ${dir}: not a directory certctl issue wrote to`, {
       hint: "Run certctl issue --out-dir <dir> first, or name the directory that holds certctl.json.",
@@ -115,7 +118,7 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
   try {
     certPem = await readFile(certFile, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read the certificate ${certFile}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw fileError("read the certificate", certFile, error);
   }
   let validity = previous?.certPem === certPem ? previous.validity : undefined;
   try {

@@ -9,7 +9,8 @@ import { RefusedError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
 import { acquireIssueLock } from "../../store/lock.js";
 import { recordedPermissions, storedPaths, type IssueMode } from "../../store/metadata.js";
-import { isUuid } from "../attributes/attributes.js";
+import { DEFAULT_KEY_ALGORITHM } from "../../model/algorithms.js";
+import { isUuid } from "../../model/uuid.js";
 import { buildCsr } from "../crypto/csr.js";
 import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
@@ -85,7 +86,7 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
     const pem = await readKeyFile(params.keyFile);
     key = await importSigningKey(pem, `--key ${params.keyFile}`, attributes.signatureAlgorithm);
   } else {
-    const keyAlgorithm = attributes.keyAlgorithm ?? "EC_prime256v1";
+    const keyAlgorithm = attributes.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
     deps.onProgress?.({ kind: "generating-key", keyAlgorithm });
     key = await generateSigningKey(keyAlgorithm, attributes.signatureAlgorithm);
   }
