@@ -1,5 +1,5 @@
 // Where to connect and how to authenticate, resolved from flags and the environment
-// in the order CLI.md gives. Secrets come from the environment or a file, never argv.
+// in the order the README gives. Secrets come from the environment or a file, never argv.
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import type { GlobalOptions } from "./context.js";

@@ -20,3 +20,11 @@ describe("issueSummary", () => {
     expect(text).toContain("not after    2030-01-31 00:00:00 UTC");
   });
 });
+
+describe("key type wording", () => {
+  it("an ed25519 key, a dsa key: the article follows the sound", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { keyAlgorithmOf } = await import("../../src/core/crypto/keys.js");
+    expect(() => keyAlgorithmOf(generateKeyPairSync("ed25519").publicKey, "the key")).toThrow("the key is an ed25519 key;");
+  });
+});
