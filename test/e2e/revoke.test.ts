@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REVOCATION_REASONS } from "../../src/model/types.js";
-import { parseRevocationReason } from "../../src/core/revoke.js";
+import { parseRevocationReason } from "../../src/cli/revoke/run.js";
 import { UsageError } from "../../src/model/errors.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";

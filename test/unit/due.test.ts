@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { certificateValidity, decideDue, parseRenewBefore, type RenewBefore } from "../../src/core/renew/due.js";
+import { certificateValidity, decideDue, type RenewBefore } from "../../src/core/renew/due.js";
+import { parseRenewBefore } from "../../src/cli/renew/renew-before.js";
 import { UsageError } from "../../src/model/errors.js";
 import { validityState } from "../../src/model/renewal.js";
 

@@ -5,7 +5,7 @@ import type { CommandContext } from "../context.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { FileError, UsageError, invalidFlag } from "../../model/errors.js";
-import { parseRenewBefore } from "../../core/renew/due.js";
+import { parseRenewBefore } from "./renew-before.js";
 import { parseDuration } from "../../model/duration.js";
 import type { RenewParams } from "../../core/renew/plan.js";
 import { globalsWithRecordedDomain } from "../recorded.js";

@@ -5,11 +5,20 @@ import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { InterruptedError, UsageError, isSignalReason } from "../../model/errors.js";
 import { globalsWithRecordedDomain } from "../recorded.js";
-import { parseRevocationReason, planRevocation, revokeCertificate, type RevokeParams } from "../../core/revoke.js";
+import { planRevocation, revocationReasonNamed, revokeCertificate, type RevokeParams } from "../../core/revoke.js";
+import { REVOCATION_REASONS, friendlyReason, type RevocationReason } from "../../model/types.js";
+import { invalidValue } from "../shared/wording.js";
 import type { RevokeFlags } from "./define.js";
 import { createOutput } from "../../ui/output.js";
 import { confirmRevocation, showRevoked } from "../../ui/revoke.js";
 import { connect } from "../connect.js";
+
+/** --reason: any spelling of one of the server's reasons. */
+export function parseRevocationReason(value: string, flag = "--reason"): RevocationReason {
+  const found = revocationReasonNamed(value);
+  if (!found) throw invalidValue(flag, value, `options are ${REVOCATION_REASONS.map(friendlyReason).join(", ")} (or the same in UPPER_SNAKE_CASE)`);
+  return found;
+}
 
 export function revokeParams(flags: RevokeFlags, ctx: CommandContext): RevokeParams & { yes: boolean } {
   if ((flags.outDir === undefined) === (flags.certificateId === undefined)) {
