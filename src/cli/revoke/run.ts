@@ -20,7 +20,7 @@ export function parseRevocationReason(value: string, flag = "--reason"): Revocat
   return found;
 }
 
-export function revokeParams(flags: RevokeFlags, ctx: CommandContext): RevokeParams & { yes: boolean } {
+export function parseRevokeFlags(flags: RevokeFlags, ctx: CommandContext): RevokeParams & { yes: boolean } {
   if ((flags.outDir === undefined) === (flags.certificateId === undefined)) {
     throw new UsageError("pass exactly one of --out-dir <dir> and --certificate-id <id>");
   }
@@ -47,7 +47,7 @@ export function revokeParams(flags: RevokeFlags, ctx: CommandContext): RevokePar
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
-  const params = revokeParams(command.opts<RevokeFlags>(), ctx);
+  const params = parseRevokeFlags(command.opts<RevokeFlags>(), ctx);
   const plan = await planRevocation(params.target);
   const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, plan.domain, command.opts<RevokeFlags>().moveToDomain === true);
   const { api } = await connect({ ...ctx, globals });

@@ -13,7 +13,7 @@ import { createOutput } from "../../ui/output.js";
 import { statusJson, statusSummary } from "../../ui/issue.js";
 import { trackIssueProgress } from "../../ui/issue-progress.js";
 
-export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
+export function parseStatusFlags(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
   const id = requestId.trim();
   // Infisical's request ids are UUIDs: anything else is a typo, refused before a request is sent.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
@@ -30,7 +30,7 @@ export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: stri
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
-  const params = parseStatusArgs(String(command.args[0] ?? ""), command.opts<StatusFlags>(), ctx.io.cwd);
+  const params = parseStatusFlags(String(command.args[0] ?? ""), command.opts<StatusFlags>(), ctx.io.cwd);
   if (ctx.globals.domain !== undefined) params.domainFlag = ctx.globals.domain;
   // A kept request remembers its server: `certctl status <id>` then works without repeating --domain.
   let runCtx = ctx;
