@@ -45,7 +45,7 @@ _certctl_cmd_status() {
     --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --wait --wait-timeout -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --wait --wait-timeout --trust-shared-dir -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) : ;;
   esac
@@ -57,7 +57,7 @@ _certctl_cmd_renew() {
     --csr|--metrics-file|--client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --pre-hook --post-hook --hook-timeout --csr --random-delay --concurrency --lock-timeout --no-wait --wait-timeout --move-to-domain --metrics-file -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--renew-before --force --dry-run --reuse-key --deploy-hook --pre-hook --post-hook --hook-timeout --csr --random-delay --concurrency --lock-timeout --no-wait --wait-timeout --move-to-domain --metrics-file --trust-shared-dir -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
   case "$2" in
     0) _certctl_dirs ;;
     *) _certctl_dirs ;;
@@ -72,7 +72,7 @@ _certctl_cmd_revoke() {
     --client-secret-file|--service-account-token-file|--jwt-file|--gcp-key-file|--ldap-username-file|--ldap-password-file|--cacert) _certctl_files; return ;;
     --auth-method) _certctl_values "universal-auth token kubernetes aws-iam gcp-id-token gcp-iam azure oidc jwt ldap" ""; return ;;
   esac
-  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --certificate-id --reason -y --yes --move-to-domain -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
+  if [[ "$_certctl_cur" == -* ]]; then _certctl_values "--out-dir --certificate-id --reason -y --yes --move-to-domain --trust-shared-dir -h --help -V --version --domain --token --client-id --client-secret-file --auth-method --identity-id --organization-slug --service-account-token-file --jwt-file --gcp-key-file --ldap-username-file --ldap-password-file --cacert --timeout --retries --insecure-http --json --quiet --no-color" ""; return; fi
 }
 
 _certctl_cmd_list() {

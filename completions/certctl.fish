@@ -93,6 +93,7 @@ complete -c certctl -n '__fish_seen_subcommand_from issue' -l wait-timeout -x -d
 complete -c certctl -n '__fish_seen_subcommand_from status' -l out-dir -x -a '(__fish_complete_directories)' -d 'the directory given to certctl issue'
 complete -c certctl -n '__fish_seen_subcommand_from status' -l wait -d 'wait until the request is issued, failed or rejected'
 complete -c certctl -n '__fish_seen_subcommand_from status' -l wait-timeout -x -d 'with --wait, wait at most this long'
+complete -c certctl -n '__fish_seen_subcommand_from status' -l trust-shared-dir -d 'use a directory whose certctl.json a group or another user can write'
 
 # renew
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l renew-before -x -d 'renew when less than this is left'
@@ -111,6 +112,7 @@ complete -c certctl -n '__fish_seen_subcommand_from renew' -l no-wait -d 'do not
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l wait-timeout -x -d 'wait at most this long for a pending renewal'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l metrics-file -r -F -d 'at the end of the run, write a Prometheus textfile of every directory...'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l trust-shared-dir -d 'use a directory whose certctl.json a group or another user can write'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -f -a '(__fish_complete_directories)' -d 'dir'
 
 # revoke
@@ -119,6 +121,7 @@ complete -c certctl -n '__fish_seen_subcommand_from revoke' -l certificate-id -x
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l reason -x -a 'unspecified key-compromise ca-compromise affiliation-changed superseded cessation-of-operation certificate-hold privilege-withdrawn a-a-compromise UNSPECIFIED KEY_COMPROMISE CA_COMPROMISE AFFILIATION_CHANGED SUPERSEDED CESSATION_OF_OPERATION CERTIFICATE_HOLD PRIVILEGE_WITHDRAWN A_A_COMPROMISE' -d 'why: unspecified, key-compromise, ca-compromise, affiliation-changed,...'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -s y -l yes -d 'do not ask for confirmation'
 complete -c certctl -n '__fish_seen_subcommand_from revoke' -l move-to-domain -d 'use a directory recorded for another server with the --domain / INFIS...'
+complete -c certctl -n '__fish_seen_subcommand_from revoke' -l trust-shared-dir -d 'use a directory whose certctl.json a group or another user can write'
 
 # list
 complete -c certctl -n '__fish_seen_subcommand_from list' -l renew-before -x -d 'count a certificate as due when less than this is left, as renew would'

@@ -85,6 +85,7 @@ _certctl_cmd_status() {
     '--out-dir=[the directory given to certctl issue]:value:_files -/' \
     '--wait[wait until the request is issued, failed or rejected]' \
     '--wait-timeout=[with --wait, wait at most this long]:value: ' \
+    '--trust-shared-dir[use a directory whose certctl.json a group or another user can write]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -131,6 +132,7 @@ _certctl_cmd_renew() {
     '--wait-timeout=[wait at most this long for a pending renewal]:value: ' \
     '--move-to-domain[use a directory recorded for another server with the --domain / INFIS...]' \
     '--metrics-file=[at the end of the run, write a Prometheus textfile of every directory...]:value:_files' \
+    '--trust-shared-dir[use a directory whose certctl.json a group or another user can write]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \
@@ -167,6 +169,7 @@ _certctl_cmd_revoke() {
     '(-y --yes)-y[do not ask for confirmation]' \
     '(-y --yes)--yes[do not ask for confirmation]' \
     '--move-to-domain[use a directory recorded for another server with the --domain / INFIS...]' \
+    '--trust-shared-dir[use a directory whose certctl.json a group or another user can write]' \
     '(-h --help)-h[show help]' \
     '(-h --help)--help[show help]' \
     '(-V --version)-V[print the version and exit]' \

@@ -196,7 +196,7 @@ if (only.has("fleet-wan")) {
   process.stderr.write("fleet at WAN latency\n");
   const fleetRuns = Number(process.env.BENCH_FLEET_RUNS ?? 3);
   // For reference, the same run where the network dominates: 200 ms per answer is a WAN round
-  // trip plus the ~0.1 s a real Infisical takes to issue (infisical-api.md).
+  // trip plus the ~0.1 s a real Infisical takes to issue (observed).
   const slow = await startServer(["--latency", "200ms"]);
   const slowDirs = await issueMany(slow, 40, "fleet40-slow");
   const [sOne, sEight] = interleave(

@@ -1,4 +1,4 @@
-// One typed function per Infisical endpoint certctl uses (../shared/infisical-api.md), plus
+// One typed function per Infisical endpoint certctl uses (Infisical's API reference), plus
 // authentication: a token as `Bearer <token>`, or a login (Universal Auth or a machine-identity
 // method from ./login/) made lazily on the first call, once per run, and repeated once when the
 // server says the token is no good.

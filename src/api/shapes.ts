@@ -6,6 +6,16 @@ import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateResponse,
   IssuedCertificate, LoginResponse, RequestStatus, RevokeResponse,
 } from "../model/types.js";
+import { serverText } from "./errors.js";
+
+/**
+ * Text the server chose (message, errorMessage, pendingMessage): redacted and control-escaped here,
+ * once, so every consumer — human lines, JSON documents, error messages — gets the safe form.
+ */
+function saidByServer(o: Json, key: string): string | null {
+  const value = nullableString(o, key);
+  return value === null ? null : serverText(value);
+}
 
 /** A field is missing or has the wrong type; `problem` reads "missing certificateRequestId". */
 export class ShapeError extends Error {
@@ -80,7 +90,7 @@ export function parseCreate(body: unknown): CreateCertificateResponse {
   const st = status(o);
   if (st !== undefined) result.status = st;
   if (cert === null && st === undefined) throw new ShapeError("missing both certificate and status");
-  const message = nullableString(o, "message");
+  const message = saidByServer(o, "message");
   if (message !== null) result.message = message;
   return result;
 }
@@ -93,8 +103,8 @@ export function parseRequestStatus(body: unknown): CertificateRequestStatus {
     certificateId: nullableString(o, "certificateId"),
     privateKey: nullableString(o, "privateKey"),
     serialNumber: nullableString(o, "serialNumber"),
-    errorMessage: nullableString(o, "errorMessage"),
-    pendingMessage: nullableString(o, "pendingMessage"),
+    errorMessage: saidByServer(o, "errorMessage"),
+    pendingMessage: saidByServer(o, "pendingMessage"),
     createdAt: nullableString(o, "createdAt") ?? "",
     updatedAt: nullableString(o, "updatedAt") ?? "",
   };
@@ -131,7 +141,7 @@ export function parseRenew(body: unknown): CreateCertificateResponse {
   if (!issued && st === undefined) throw new ShapeError("missing both certificate and status");
   const result: CreateCertificateResponse = { certificate: issued ? issuedCertificate(o, "") : null, certificateRequestId };
   if (st !== undefined) result.status = st;
-  const message = nullableString(o, "message");
+  const message = saidByServer(o, "message");
   if (message !== null) result.message = message;
   return result;
 }
@@ -140,7 +150,7 @@ export function parseRenew(body: unknown): CreateCertificateResponse {
 export function parseRevoke(body: unknown): RevokeResponse {
   const o = object(body, "");
   return {
-    message: nullableString(o, "message") ?? "",
+    message: saidByServer(o, "message") ?? "",
     serialNumber: nullableString(o, "serialNumber") ?? "",
     revokedAt: nullableString(o, "revokedAt") ?? "",
   };

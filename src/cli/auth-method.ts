@@ -1,5 +1,5 @@
 // Which login method a run uses, and its credential, from --auth-method / INFISICAL_AUTH_METHOD
-// and the per-method flags and variables (CLI.md, "Connection and authentication"). Files and the
+// and the per-method flags and variables (README, "Connecting and authenticating"). Files and the
 // environment only: a JWT, a key or a password never comes from argv. Without --auth-method, a
 // method is picked only when exactly one credential points to it; two candidates are an error.
 import { readFile } from "node:fs/promises";

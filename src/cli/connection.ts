@@ -1,9 +1,9 @@
 // Where to connect and how to authenticate, resolved from flags and the environment
-// in the order CLI.md gives. Secrets come from the environment or a file, never argv.
+// in the order the README gives. Secrets come from the environment or a file, never argv.
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import type { GlobalOptions } from "./context.js";
-import { FileError, UsageError } from "../model/errors.js";
+import { FileError, UsageError, emptyFileError } from "../model/errors.js";
 import { parseDurationFlag, parseWholeNumber } from "./shared/flags.js";
 import { fileProblem, invalidValue, requires } from "./shared/wording.js";
 import type { Connection, Credentials } from "../api/config.js";
@@ -98,7 +98,8 @@ export function requireCredentials(credentials: Credentials): void {
   });
 }
 
-async function readSecretFile(file: string): Promise<string> {
+/** A secret file's content; an empty one is bad input (exit 2) for every command, dev-server included. */
+export async function readSecretFile(file: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -106,7 +107,7 @@ async function readSecretFile(file: string): Promise<string> {
     throw new FileError(`cannot read --client-secret-file ${file}: ${fileProblem(error)}`);
   }
   const secret = text.trim();
-  if (!secret) throw new UsageError(`--client-secret-file ${file} is empty`);
+  if (!secret) throw emptyFileError("--client-secret-file", file);
   return secret;
 }
 

@@ -1,5 +1,5 @@
 // main(argv, io) → exit code. The one top-level catch: every typed error becomes the
-// exit code of CLI.md and a message here, and nowhere else.
+// exit code of the README's table and a message here, and nowhere else.
 import { CommanderError, type Command } from "commander";
 import { processIo, type Io } from "../util/io.js";
 import { CertctlError, ExitCode, type SignalReason } from "../model/errors.js";

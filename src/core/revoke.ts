@@ -1,12 +1,13 @@
 // Revocation: the certificate comes from a directory's certctl.json or straight from an id,
 // and the reason is one of the server's enum values, however the user spelt it.
 import type { InfisicalApi } from "../api/infisical.js";
-import { REVOCATION_REASONS, friendlyReason, type RevocationReason } from "../model/types.js";
-import { FileError, invalidFlag } from "../model/errors.js";
+import { REVOCATION_REASONS, type RevocationReason } from "../model/types.js";
+import { FileError } from "../model/errors.js";
 import { readMetadata, writeMetadata, type CertctlMetadata } from "../store/metadata.js";
+import { checkDirectoryTrust } from "../store/trust.js";
 import { canonicalSerial } from "./request/record.js";
 
-export type RevokeTarget = { kind: "dir"; dir: string } | { kind: "id"; certificateId: string };
+export type RevokeTarget = { kind: "dir"; dir: string; trustSharedDir?: boolean } | { kind: "id"; certificateId: string };
 
 export interface RevokeParams {
   target: RevokeTarget;
@@ -34,24 +35,22 @@ export interface RevokeResult {
   dir?: string;
 }
 
-/** `key-compromise`, `Key_Compromise`, `KEY_COMPROMISE`, `aa-compromise` → the server's enum value. */
-export function parseRevocationReason(value: string, flag = "--reason"): RevocationReason {
+/** `key-compromise`, `Key_Compromise`, `KEY_COMPROMISE`, `aa-compromise` → the server's enum value, or undefined. */
+export function revocationReasonNamed(value: string): RevocationReason | undefined {
   const squash = (text: string) => text.toUpperCase().replace(/[^A-Z]/g, "");
   const wanted = squash(value);
-  const found = wanted === "" ? undefined : REVOCATION_REASONS.find((reason) => squash(reason) === wanted);
-  if (!found) {
-    throw invalidFlag(flag, value, `options are ${REVOCATION_REASONS.map(friendlyReason).join(", ")} (or the same in UPPER_SNAKE_CASE)`);
-  }
-  return found;
+  return wanted === "" ? undefined : REVOCATION_REASONS.find((reason) => squash(reason) === wanted);
 }
 
 /** Everything known before a request: the id to revoke and what it is. */
 export async function planRevocation(target: RevokeTarget): Promise<RevokePlan> {
   if (target.kind === "id") return { certificateId: target.certificateId };
+  // The recorded domain receives the credentials: only from a directory no one else can write.
+  await checkDirectoryTrust(target.dir, { trustSharedDir: target.trustSharedDir === true });
   const meta: CertctlMetadata | undefined = await readMetadata(target.dir);
   if (!meta) {
     throw new FileError(`${target.dir} holds no certctl.json; nothing to revoke there`, {
-      hint: "Pass the directory certctl issue wrote to, or --certificate-id <id>.",
+      hint: "Pass the directory certctl issue wrote to, or revoke by the certificate id instead.",
     });
   }
   const plan: RevokePlan = { certificateId: meta.certificateId, serialNumber: meta.serialNumber, domain: meta.domain, dir: target.dir };

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Issue } from "./validate.js";
+import { isUuid as isUuidText } from "../model/uuid.js";
 
 /** An answer other than 2xx, with the body shape of a real Infisical server. */
 export class HttpError extends Error {
@@ -66,8 +67,9 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A UUID exactly as sent: the real server's zod check does not trim. */
 export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  return value === value.trim() && isUuidText(value);
 }
 
 /** A path parameter that must be a UUID: 422 like the real server's zod check otherwise. */

@@ -1,4 +1,4 @@
-// The request lifecycle of infisical-api.md: issued at once, or pending_approval until an
+// The request lifecycle of a real server: issued at once, or pending_approval until an
 // approver (the dev endpoints, or --approval auto=<d>) decides, or pending → pending_validation
 // → issued for the simulated external CA. Signing happens only on the way to `issued`.
 import { randomUUID } from "node:crypto";

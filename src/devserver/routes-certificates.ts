@@ -50,7 +50,7 @@ async function renew(ctx: RouteContext) {
     throw validationFailure([{ code: "too_small", message: "Must be at least 1 character(s)", path: ["csr"] }]);
   }
   if (original.plan.key.kind === "csr" && ctx.options.csrRenewal === "refuse") {
-    // The mid-2026 build's answer (infisical-api.md, "Observed in the second round"), before any other check.
+    // The mid-2026 build's answer (observed on a real server), before any other check.
     throw new HttpError(403, "Certificate is not eligible for renewal: certificates issued from CSR (external private key) cannot be renewed", "ForbiddenError");
   }
   if (original.status === "revoked") throw badRequest("Certificate is not eligible for renewal: Certificate status is revoked, must be active");
@@ -108,7 +108,7 @@ async function revoke(ctx: RouteContext) {
       path: ["revocationReason"],
     }]);
   }
-  // A real server answers a second revocation with a bare 500 (infisical-api.md); so does this one.
+  // A real server answers a second revocation with a bare 500 (observed); so does this one.
   if (cert.status === "revoked") throw internalError();
   cert.status = "revoked";
   cert.revokedAt = new Date();

@@ -9,6 +9,7 @@ import { devRoutes } from "./routes-dev.js";
 import { loginRoutes } from "./login/routes.js";
 import { projectRoutes } from "./routes-projects.js";
 import { countRequest, type ServerState } from "./state.js";
+import { sleep } from "../util/sleep.js";
 
 /** The stats key under which refused (429) requests are counted; they reach no route. */
 export const RATE_LIMITED = "429 RateLimitExceeded";
@@ -28,7 +29,7 @@ export function createHttpServer(state: ServerState, options: ServerOptions, log
         return errorAnswer(internalError());
       })
       .then(async (answer) => {
-        if (options.latencyMs > 0 && !isDevPath(req)) await delay(options.latencyMs);
+        if (options.latencyMs > 0 && !isDevPath(req)) await sleep(options.latencyMs);
         if (!res.destroyed) send(res, answer);
         log?.(`${req.method ?? "?"} ${req.url ?? ""} ${answer.status} ${Date.now() - started}ms`);
       });
@@ -67,6 +68,3 @@ function isDevPath(req: IncomingMessage): boolean {
   return (req.url ?? "").startsWith("/api/v1/dev/");
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

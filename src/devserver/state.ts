@@ -1,7 +1,7 @@
 // Everything the dev server remembers, in memory only: profiles, tokens, requests and
 // certificates. Nothing is ever written to disk.
 import { randomUUID } from "node:crypto";
-import type { KeyAlgorithm, RequestStatus } from "../model/types.js";
+import { KEY_ALGORITHMS, type KeyAlgorithm, type RequestStatus } from "../model/types.js";
 import type { CertificateAuthorities, IssuingCa } from "./ca.js";
 import type { HashName, x509 } from "./crypto.js";
 import type { MachineIdentity } from "./login/identity.js";
@@ -96,7 +96,7 @@ export interface StateOptions {
 
 const MAX_TTL_MS = 397 * 86_400_000;
 const ALL_KEY_ALGORITHMS: readonly KeyAlgorithm[] = [
-  "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1",
+  ...KEY_ALGORITHMS,
 ];
 
 export function createState(cas: CertificateAuthorities, options: StateOptions): ServerState {

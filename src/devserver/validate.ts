@@ -1,6 +1,6 @@
 // Validation of the issue body against the PUBLISHED spec (spec/create-certificate.openapi.yaml,
 // shipped with the package), answering 422 issues shaped like the real server's zod errors, and
-// the ttl rules a real server applies (see infisical-api.md, "Observed on a real Infisical backend").
+// the ttl rules a real server applies (as observed on a real Infisical backend).
 import { readPackageFile } from "../util/package-root.js";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import formatsModule from "ajv-formats";

@@ -1,4 +1,4 @@
-// Answer bodies, shaped exactly as infisical-api.md describes a real server's.
+// Answer bodies, shaped exactly as a real server's.
 import type {
   CertificateBundle, CertificateMetadata, CertificateRequestStatus, CertificateWithChain, CreateCertificateResponse, IssuedCertificate,
 } from "../model/types.js";

@@ -136,11 +136,6 @@ export interface RenewBody {
   csr?: string;
 }
 
-export interface RenewResponse extends IssuedCertificate {
-  certificateRequestId: string;
-  status?: RequestStatus;
-}
-
 export interface RevokeResponse {
   message: string;
   serialNumber: string;

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { open, rename, rm, symlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { FileError } from "../model/errors.js";
+import { FileError, fileError, fileReason } from "../model/errors.js";
 
 export const KEY_MODE = 0o600;
 export const PUBLIC_MODE = 0o644;
@@ -49,9 +49,8 @@ async function setOwner(handle: FileHandle, path: string, owner: FileOwner): Pro
   const gid = owner.gid ?? current.gid;
   if (uid === current.uid && gid === current.gid) return;
   await handle.chown(uid, gid).catch((error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
     const who = process.geteuid?.() ?? "?";
-    throw new FileError(`cannot give ${path} owner ${uid} and group ${gid}: ${REASONS[code ?? ""] ?? code} (certctl runs as uid ${who})`, {
+    throw new FileError(`cannot give ${path} owner ${uid} and group ${gid}: ${fileReason(error)} (certctl runs as uid ${who})`, {
       cause: error,
       hint: "Changing a file's owner needs root, and a group needs membership of it; run certctl as root, or change --owner/--group.",
     });
@@ -91,22 +90,5 @@ export async function syncDirectory(dir: string): Promise<void> {
   await handle.close().catch(() => undefined);
 }
 
-const REASONS: Record<string, string> = {
-  ENOSPC: "no space left on the device",
-  EDQUOT: "disk quota exceeded",
-  EROFS: "the filesystem is read-only",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  ENOENT: "no such file or directory",
-  ENOTDIR: "a parent is not a directory",
-  EEXIST: "it already exists",
-  EISDIR: "it is a directory",
-  EFBIG: "file too large (a file size limit, e.g. ulimit -f, was reached)",
-};
-
-export function fileError(action: string, path: string, error: unknown): FileError {
-  if (error instanceof FileError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
-  const reason = REASONS[code] ?? (code || (error instanceof Error ? error.message : String(error)));
-  return new FileError(`cannot ${action} ${path}: ${reason}`, { cause: error });
-}
+// The one wording of file errors (model/errors.ts), re-exported for the store's modules.
+export { fileError } from "../model/errors.js";

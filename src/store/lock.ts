@@ -9,6 +9,7 @@ import { fileError } from "./atomic.js";
 import { FileError } from "../model/errors.js";
 import { STATE_DIR_MODE, makeOwnDir, makeStateDir, makeUserDir } from "./dirs.js";
 import { stateDir } from "./live.js";
+import { sleep } from "../util/sleep.js";
 
 /** A lock not refreshed for this long belongs to a dead process. proper-lockfile refreshes at
  *  half of it; 10 s keeps takeover after a crash quick without risking a busy process losing it. */
@@ -114,20 +115,4 @@ export async function acquireIssueLock(outDir: string, opts: AcquireOptions): Pr
       await cleanUp();
     },
   };
-}
-
-/** A sleep that ends early (throwing the abort reason) when the signal fires. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { UsageError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
 import { makePendingDir } from "./dirs.js";
+import { PENDING_SHAPE, assertMetadataShape } from "./schema.js";
 import { stateDir } from "./live.js";
 import type { CertctlMetadata } from "./metadata.js";
 
@@ -47,12 +48,15 @@ export async function readPending(
   const files = pendingFiles(outDir, requestId);
   const text = await readOptional(files.record);
   if (text === undefined) return undefined;
-  let record: PendingRecord;
+  let data: unknown;
   try {
-    record = JSON.parse(text) as PendingRecord;
+    data = JSON.parse(text);
   } catch {
     throw fileError("read", files.record, new Error("not valid JSON"));
   }
+  // Before any field is used: `status` and `renew` write where the record says.
+  assertMetadataShape(files.record, data, PENDING_SHAPE);
+  const record = data as PendingRecord;
   const privateKeyPem = await readOptional(files.key);
   return privateKeyPem === undefined ? { record } : { record, privateKeyPem };
 }

@@ -39,9 +39,7 @@ const FORMATS = obj({
   encryptedKey: obj({ password: PASSWORD }, ["password"]),
 });
 
-/** certctl.json, version 1. */
-export const METADATA_SHAPE: Shape = obj(
-  {
+const METADATA_FIELDS: Record<string, Shape> = {
     version: { type: "const", value: 1 },
     domain: str, profileId: str, profile: str, projectId: str, applicationId: str,
     mode: { type: "string", enum: ["local-key", "csr", "server-keygen"] },
@@ -53,8 +51,20 @@ export const METADATA_SHAPE: Shape = obj(
     formats: FORMATS,
     issuedAt: str, renewedAt: str, previousCertificateId: str,
     permissions: obj({ keyMode: { type: "string", pattern: /^0?[0-7]{3}$/ }, owner: { type: "integer", min: 0 }, group: { type: "integer", min: 0 } }),
-  },
-  ["version", "domain", "profileId", "mode", "attributes", "certificateId", "files"],
+    lineage: { type: "string", enum: ["renewed", "reissued"] },
+    csr: str, deployHook: str, revokedAt: str, revocationReason: str,
+};
+
+/** certctl.json, version 1. */
+export const METADATA_SHAPE: Shape = obj(METADATA_FIELDS, ["version", "domain", "profileId", "mode", "attributes", "certificateId", "files"]);
+
+/**
+ * A pending request's record (.certctl/pending/<id>.json): certctl.json's fields less what only the
+ * issued certificate knows, plus where and how to finish the set. `status` and `renew` act on it.
+ */
+export const PENDING_SHAPE: Shape = obj(
+  { ...METADATA_FIELDS, createdAt: str, outDir: str, force: { type: "boolean" }, csrPublicKey: str },
+  ["version", "domain", "profileId", "mode", "attributes", "certificateRequestId", "files", "createdAt", "force"],
 );
 
 /** The first place `value` departs from `shape`, as "files.cert: expected a string, got 42"; undefined when it fits. */
@@ -103,9 +113,9 @@ function describe(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** Refuse (exit 7) a parsed certctl.json that does not have certctl's shape, naming the field. */
-export function assertMetadataShape(path: string, data: unknown): void {
-  const error = shapeError(data, METADATA_SHAPE);
+/** Refuse (exit 7) a parsed certctl.json (or, with PENDING_SHAPE, a pending record) that does not have certctl's shape, naming the field. */
+export function assertMetadataShape(path: string, data: unknown, shape: Shape = METADATA_SHAPE): void {
+  const error = shapeError(data, shape);
   if (error === undefined) return;
   throw new FileError(`cannot use ${path}: ${error}`, {
     hint: "certctl.json is written by certctl issue; fix the field by hand or issue the set again (certctl issue --force).",

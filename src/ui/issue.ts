@@ -2,28 +2,21 @@
 // stdout, or one JSON document.
 import type { ChalkInstance } from "chalk";
 import type { CertificateRequestStatus } from "../model/types.js";
-import type { IssueProgress, IssueResult } from "../core/request/record.js";
+import type { IssueResult } from "../core/request/record.js";
 import type { StatusReport } from "../core/request/status.js";
-import { progressStep } from "./issue-progress.js";
-import { renderStep } from "./progress.js";
+import { escapeControlsOneLine } from "../util/terminal.js";
+import { humanDate } from "./date.js";
 import { timeLeft } from "./time-left.js";
 
-
-/** A progress event as one line of text (the spinner shows the same step with its elapsed time). */
-export function progressText(event: IssueProgress): string {
-  return renderStep(progressStep(event), 0, false);
-}
-
-function when(iso: string): string {
-  return iso.replace("T", " ").replace(/\.\d+Z$|Z$/, " UTC");
-}
-
 export function issueSummary(result: IssueResult, style: ChalkInstance, now = Date.now()): string[] {
+  // Subject and SANs are the CA's choice, not certctl's: escaped like any server text.
+  const subject = escapeControlsOneLine(result.subject);
+  const altNames = result.altNames.map(escapeControlsOneLine);
   const rows: Array<[string, string]> = [
-    ["subject", result.subject || "(empty)"],
-    ["SANs", result.altNames.length ? result.altNames.join(", ") : "(none)"],
+    ["subject", subject || "(empty)"],
+    ["SANs", altNames.length ? altNames.join(", ") : "(none)"],
     ["serial", result.serialNumber],
-    ["not after", `${when(result.notAfter)} (${timeLeft(result.notAfter, now)})`],
+    ["not after", `${humanDate(result.notAfter)} (${timeLeft(result.notAfter, now)})`],
     ["certificate", result.certificateId],
     ["request", result.certificateRequestId],
     ["cert", result.files.cert],
@@ -35,7 +28,7 @@ export function issueSummary(result: IssueResult, style: ChalkInstance, now = Da
   for (const role of ["p12", "der", "combined"] as const) if (result.files[role]) rows.push([role, result.files[role]]);
   rows.push(["metadata", result.metadataFile]);
   const width = Math.max(...rows.map(([label]) => label.length));
-  return [style.green(`Issued ${result.subject ? firstCn(result.subject) : result.altNames[0] ?? "certificate"}`),
+  return [style.green(`Issued ${subject ? firstCn(subject) : altNames[0] ?? "certificate"}`),
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
     ...(result.notYetValidWarning ? [style.yellow(`  warning: ${result.notYetValidWarning}`)] : [])];
 }

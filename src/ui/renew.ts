@@ -5,6 +5,7 @@ import { formatDuration } from "../model/duration.js";
 import type { DirResult } from "../core/renew/plan.js";
 import type { RenewProgress } from "../core/renew/fleet.js";
 import type { Output } from "./output.js";
+import { humanDate } from "./date.js";
 import { timeLeft } from "./time-left.js";
 
 const LABELS: Record<DirResult["outcome"], string> = {
@@ -40,7 +41,7 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
     case "renewed":
     case "hook-failed":
       if (result.serialNumber) {
-        parts.push(`serial ${result.serialNumber}, not after ${result.notAfter} (${left(result)})`);
+        parts.push(`serial ${result.serialNumber}, not after ${humanDate(result.notAfter ?? "")} (${left(result)})`);
         if (result.keySource) parts.push(KEY_SOURCES[result.keySource] ?? result.keySource);
       }
       if (result.resumedRequestId) parts.push(`resumed request ${result.resumedRequestId} left pending by an earlier run`);
@@ -49,11 +50,11 @@ export function resultLine(result: DirResult, out: Pick<Output, "style">): strin
       else if (result.hook?.ok) parts.push("deploy hook ok");
       break;
     case "not-due":
-      parts.push(`${left(result)} (not after ${result.notAfter}), due from ${result.dueAt}`);
+      parts.push(`${left(result)} (not after ${humanDate(result.notAfter ?? "")}), due from ${humanDate(result.dueAt ?? "")}`);
       if (result.reason) parts.push(result.reason);
       break;
     case "would-renew":
-      parts.push(`${left(result)} (not after ${result.notAfter})`, result.reason ?? "");
+      parts.push(`${left(result)} (not after ${humanDate(result.notAfter ?? "")})`, result.reason ?? "");
       break;
     default:
       parts.push(`exit ${result.exitCode}: ${result.reason ?? ""}`);

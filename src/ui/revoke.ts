@@ -4,6 +4,7 @@ import type { RevokePlan, RevokeResult } from "../core/revoke.js";
 import { friendlyReason, type RevocationReason } from "../model/types.js";
 import type { Io } from "../util/io.js";
 import type { Output } from "./output.js";
+import { humanDate } from "./date.js";
 
 /** Asks on stderr, reads one line from stdin; only "y" or "yes" confirms. Ctrl-C (or a signal) is "interrupted". */
 export async function confirmRevocation(ctx: { io: Io; signal: AbortSignal }, plan: RevokePlan, reason: RevocationReason): Promise<"yes" | "no" | "interrupted"> {
@@ -49,7 +50,7 @@ export function showRevoked(out: Output, result: RevokeResult): void {
     () => [
       already ? `${out.style.green("already revoked")} certificate ${result.certificateId} (nothing sent)` : `${out.style.green("revoked")} certificate ${result.certificateId}`,
       `  serial      ${result.serialNumber}`,
-      `  revoked at  ${result.revokedAt}`,
+      `  revoked at  ${humanDate(result.revokedAt)}`,
       `  reason      ${friendlyReason(result.reason)}`,
       ...(result.dir !== undefined ? [`  recorded in ${result.dir}/certctl.json: certctl renew replaces it`] : []),
     ],

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REVOCATION_REASONS } from "../../src/model/types.js";
-import { parseRevocationReason } from "../../src/core/revoke.js";
+import { parseRevocationReason } from "../../src/cli/revoke/run.js";
 import { UsageError } from "../../src/model/errors.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
@@ -76,7 +76,7 @@ describe("certctl revoke", () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(`revoked certificate ${certificateId}`);
     expect(res.stdout).toContain(`serial      ${serial}`);
-    expect(res.stdout).toMatch(/revoked at {2}\d{4}-\d\d-\d\dT/);
+    expect(res.stdout).toMatch(/revoked at {2}\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     const again = await cli(["revoke", "--out-dir", dir, "--reason", "superseded", "--yes"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("already revoked");

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
+import { startMain } from "../helpers/run-main.js";
+import { until } from "../helpers/wait.js";
 import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
 let server: RunningDevServer;
@@ -72,10 +74,11 @@ describe("certctl status", () => {
   it("--wait waits for the approval", async () => {
     const out = dir("wait");
     const id = await leavePending(out);
-    const running = cli(["status", id, "--out-dir", out, "--wait", "--wait-timeout", "30s"]);
-    await new Promise((r) => setTimeout(r, 700));
+    const running = startMain(["status", id, "--out-dir", out, "--wait", "--wait-timeout", "30s"], { cwd: work, env });
+    // Approve only once status says it is waiting, so the test exercises --wait (a sleep could approve first).
+    await until("status --wait to report pending_approval", () => running.stderr().includes("pending_approval"));
     await decide(id, "approve");
-    const res = await running;
+    const res = await running.done;
     expect(res.code).toBe(0);
     expect(verifyChain(join(out, "cert.pem"), join(out, "chain.pem"))).toMatch(/OK$/);
   });

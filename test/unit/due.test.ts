@@ -1,12 +1,14 @@
-// The due rule on fixed dates: default third (half under 10 days), --renew-before as a time or
+// The due rule on fixed dates: default one third of the lifetime (the rule inspect colours by), --renew-before as a time or
 // a share, boundaries, expiry; and parsing of --renew-before.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { certificateValidity, decideDue, parseRenewBefore, type RenewBefore } from "../../src/core/renew/due.js";
+import { certificateValidity, decideDue, type RenewBefore } from "../../src/core/renew/due.js";
+import { parseRenewBefore } from "../../src/cli/renew/renew-before.js";
 import { UsageError } from "../../src/model/errors.js";
+import { validityState } from "../../src/model/renewal.js";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -26,11 +28,11 @@ describe("decideDue", () => {
     { name: "90d, 30d minus 1s left", lifetime: 90 * DAY, elapsed: 60 * DAY + 1000, rule: DEFAULT, due: true },
     { name: "30d, 25d in (5d left < 10d)", lifetime: 30 * DAY, elapsed: 25 * DAY, rule: DEFAULT, due: true },
     { name: "30d, 19d in (11d left)", lifetime: 30 * DAY, elapsed: 19 * DAY, rule: DEFAULT, due: false },
-    { name: "10d is not short: a third", lifetime: 10 * DAY, elapsed: 6 * DAY, rule: DEFAULT, due: false },
-    { name: "9d is short: half (4d left < 4.5d)", lifetime: 9 * DAY, elapsed: 5 * DAY, rule: DEFAULT, due: true },
-    { name: "9d short: 5d left ≥ 4.5d", lifetime: 9 * DAY, elapsed: 4 * DAY, rule: DEFAULT, due: false },
-    { name: "24h: 13h in (11h left < 12h)", lifetime: 24 * HOUR, elapsed: 13 * HOUR, rule: DEFAULT, due: true },
-    { name: "24h: 11h in", lifetime: 24 * HOUR, elapsed: 11 * HOUR, rule: DEFAULT, due: false },
+    { name: "10d: a third", lifetime: 10 * DAY, elapsed: 6 * DAY, rule: DEFAULT, due: false },
+    { name: "9d: a third too, not a half (4d left ≥ 3d)", lifetime: 9 * DAY, elapsed: 5 * DAY, rule: DEFAULT, due: false },
+    { name: "9d: 2d left < 3d", lifetime: 9 * DAY, elapsed: 7 * DAY, rule: DEFAULT, due: true },
+    { name: "24h: 13h in (11h left ≥ 8h)", lifetime: 24 * HOUR, elapsed: 13 * HOUR, rule: DEFAULT, due: false },
+    { name: "24h: 17h in (7h left < 8h)", lifetime: 24 * HOUR, elapsed: 17 * HOUR, rule: DEFAULT, due: true },
     { name: "expired is always due", lifetime: 90 * DAY, elapsed: 91 * DAY, rule: { kind: "duration", ms: DAY }, due: true },
     { name: "--renew-before 30d: 31d left", lifetime: 365 * DAY, elapsed: 334 * DAY, rule: { kind: "duration", ms: 30 * DAY }, due: false },
     { name: "--renew-before 30d: 29d left", lifetime: 365 * DAY, elapsed: 336 * DAY, rule: { kind: "duration", ms: 30 * DAY }, due: true },
@@ -46,6 +48,16 @@ describe("decideDue", () => {
       expect(decision.remainingMs).toBe(c.lifetime - c.elapsed);
     });
   }
+
+  it("the default rule is inspect's: due exactly when inspect says expiring, for every lifetime", () => {
+    for (const lifetime of [6 * HOUR, 24 * HOUR, 5 * DAY, 9 * DAY, 10 * DAY, 90 * DAY]) {
+      for (let step = 0; step < 40; step++) {
+        const elapsed = (lifetime * step) / 40;
+        const due = decideDue(validity(lifetime), new Date(T0 + elapsed), DEFAULT).due;
+        expect(due, `${lifetime / HOUR}h lifetime, ${step}/40 in`).toBe(validityState(T0 + elapsed, T0, T0 + lifetime) === "expiring");
+      }
+    }
+  });
 
   it("reports when a certificate becomes due", () => {
     const decision = decideDue(validity(90 * DAY), new Date(T0), DEFAULT);

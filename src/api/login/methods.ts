@@ -1,4 +1,4 @@
-// The machine-identity login methods of ../shared/infisical-api.md ("Machine identity login") as
+// The machine-identity login methods of Infisical's API ("Machine identity login") as
 // types only: what a method needs, and what its module hands back. No method's code loads here.
 
 export const AUTH_METHODS = [

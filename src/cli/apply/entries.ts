@@ -4,7 +4,7 @@
 // the entry and its field instead of the flag.
 import { dirname, resolve } from "node:path";
 import { CertctlError, UsageError } from "../../model/errors.js";
-import { parseRenewBefore } from "../../core/renew/due.js";
+import { parseRenewBefore } from "../renew/renew-before.js";
 import type { ApplyEntry } from "../../core/config/entry.js";
 import type { CertctlFile, CertificateEntry, CertificateFields } from "../../core/config/types.js";
 import type { ConfigSource, DataPath } from "../../core/config/source.js";

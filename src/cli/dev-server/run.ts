@@ -1,11 +1,11 @@
 // certctl dev-server: parse the flags, start the server (lazy-loaded: it pulls in x509 and
 // ajv), print how to reach it, and run until SIGINT/SIGTERM, which is a clean stop (exit 0).
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { parseDuration } from "../../model/duration.js";
-import { FileError, UsageError } from "../../model/errors.js";
-import { fileProblem, invalidValue } from "../shared/wording.js";
+import { UsageError } from "../../model/errors.js";
+import { invalidValue } from "../shared/wording.js";
+import { readSecretFile } from "../connection.js";
 import { createOutput } from "../../ui/output.js";
 import type { DevServerInfo, DevServerParams } from "../../devserver/index.js";
 // state.js is light (no x509, no ajv); the server itself is imported only once the flags are valid.
@@ -68,7 +68,7 @@ export async function parseDevServerFlags(flags: DevServerFlags, globals: Pick<C
   if (clientId !== undefined || clientSecretFile !== undefined) {
     params.credentials = {};
     if (clientId !== undefined) params.credentials.clientId = clientId;
-    if (clientSecretFile !== undefined) params.credentials.clientSecret = await readSecret(clientSecretFile);
+    if (clientSecretFile !== undefined) params.credentials.clientSecret = await readSecretFile(clientSecretFile);
   }
   return params;
 }
@@ -79,18 +79,6 @@ function approvalFlag(value: string): Approval {
   return approval;
 }
 
-async function readSecret(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new FileError(`cannot read --client-secret-file ${file}: ${fileProblem(error)}`);
-  }
-  // An empty secret is bad input, as it is for every other command (exit 2), not a file error.
-  const secret = text.trim();
-  if (secret === "") throw new UsageError(`--client-secret-file ${file} is empty`);
-  return secret;
-}
 
 /** A port in use or not ours to take is the user's to fix, not a bug. */
 function listenError(error: unknown, params: DevServerParams): unknown {

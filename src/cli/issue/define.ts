@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import type { AttributeFlags } from "./attributes.js";
 import type { FormatFlags } from "./formats.js";
 import { forceOption, listOption, noWaitOption, outDirOption, waitTimeoutOption } from "../shared/flags.js";
+import { DEFAULT_KEY_ALGORITHM, KEY_ALGORITHM_CHOICES } from "../../model/algorithms.js";
 
 /**
  * Raw values as commander collects them; src/cli/issue/parse.ts turns them into IssueParams.
@@ -33,7 +34,6 @@ export interface IssueFlags extends AttributeFlags, FormatFlags {
   waitTimeout: string;
 }
 
-const KEY_ALGORITHMS = "RSA_2048, RSA_3072, RSA_4096, EC_prime256v1, EC_secp384r1, EC_secp521r1 (or rsa2048, rsa3072, rsa4096, p256, p384, p521)";
 
 export function issueCommand(): Command {
   const list = listOption;
@@ -58,7 +58,7 @@ export function issueCommand(): Command {
     .addOption(new Option("--locality <name>", "subject locality (L)"))
     .addOption(list("--key-usage <list>", "key usages, comma-separated or repeated: digital_signature, key_encipherment, non_repudiation, data_encipherment, key_agreement, key_cert_sign, crl_sign, encipher_only, decipher_only"))
     .addOption(list("--ext-key-usage <list>", "extended key usages: server_auth, client_auth, code_signing, email_protection, ocsp_signing, time_stamping"))
-    .addOption(new Option("--key-algorithm <alg>", `key to generate: ${KEY_ALGORITHMS}; default EC_prime256v1`))
+    .addOption(new Option("--key-algorithm <alg>", `key to generate: ${KEY_ALGORITHM_CHOICES}; default ${DEFAULT_KEY_ALGORITHM}`))
     .addOption(new Option("--signature-algorithm <alg>", "RSA-SHA256|384|512 or ECDSA-SHA256|384|512; default SHA-256 in the key's family; must suit the CA's key family"))
     .addOption(new Option("--ttl <duration>", "lifetime, e.g. 90d, 12h, 2w, '90 days' (sent as whole days or hours); default 30d"))
     .addOption(new Option("--not-before <date>", "validity start, ISO 8601 (with --not-after; not with --ttl)"))

@@ -2,27 +2,22 @@
 // read or request sent. Errors name the flag (src/cli/shared/wording.ts).
 import { basename, extname, resolve } from "node:path";
 import { UsageError } from "../../model/errors.js";
-import { isUuid, type KeyMode } from "../../core/attributes/attributes.js";
+import type { KeyMode } from "../../core/attributes/attributes.js";
+import { isUuid } from "../../model/uuid.js";
 import type { CertificateAttributes } from "../../model/types.js";
 import type { IssueParams } from "../../core/request/issue.js";
 import { resolveFilePaths } from "../../store/layout.js";
 import type { IssueFlags } from "./define.js";
 import { buildAttributes, type AttributeFlags } from "./attributes.js";
-import { parseKeyFileOwnership, systemAccounts, type AccountLookup, type KeyFileOwnership } from "./ownership.js";
+import { parseKeyFileOwnership, systemAccounts, type AccountLookup } from "./ownership.js";
 import { nonEmptyPath, parseWaitTimeout } from "../shared/flags.js";
 import { parseFormatFlags } from "./formats.js";
 import { conflicting, invalidValue, required, requires } from "../shared/wording.js";
 
-/**
- * IssueParams plus the key file's mode, owner and group (numeric), which src/store applies on
- * every write; until IssueParams carries them itself, they ride along here.
- */
-export type IssueParamsWithOwnership = IssueParams & KeyFileOwnership;
-
 /** The wiring: argv values → validated params. Throws UsageError naming the flag; sends nothing. */
 export function parseIssueFlags(
   flags: IssueFlags, cwd: string, now = new Date(), accounts: AccountLookup = systemAccounts, env: NodeJS.ProcessEnv = process.env,
-): IssueParamsWithOwnership {
+): IssueParams {
   const profile = parseProfile(flags);
   if (flags.application !== undefined && !isUuid(flags.application)) {
     throw invalidValue("--application", flags.application, "expected an application id (UUID)");
@@ -66,7 +61,7 @@ export function parseIssueFlags(
     });
   }
 
-  const params: IssueParamsWithOwnership = {
+  const params: IssueParams = {
     ...ownership,
     profile: isUuid(profile) ? profile.toLowerCase() : profile,
     mode,

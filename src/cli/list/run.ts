@@ -2,7 +2,8 @@
 // or one JSON array.
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
-import { parseRenewBefore, type RenewBefore } from "../../core/renew/due.js";
+import type { RenewBefore } from "../../core/renew/due.js";
+import { parseRenewBefore } from "../renew/renew-before.js";
 import { surveyArguments } from "../../core/fleet/survey.js";
 import { UsageError } from "../../model/errors.js";
 import { createOutput } from "../../ui/output.js";

@@ -1,8 +1,9 @@
 // Flags of `certctl renew`. Light module: commander only.
 import { Command, Option } from "commander";
-import { forceOption, moveToDomainOption, noWaitOption, waitTimeoutOption, withDefault } from "../shared/flags.js";
+import { forceOption, moveToDomainOption, noWaitOption, waitTimeoutOption, withDefault, trustSharedDirOption } from "../shared/flags.js";
 
 export interface RenewFlags {
+  trustSharedDir?: boolean;
   renewBefore?: string;
   force?: boolean;
   dryRun?: boolean;
@@ -26,7 +27,7 @@ export function renewCommand(): Command {
     .summary("Renew the certificates that are due (safe to run from cron)")
     .description("Renew the certificates in each directory (default .) that are due; safe to run from cron or a systemd timer")
     .argument("[dir...]", "directories holding a certctl.json written by certctl issue, or directories of such directories", ["."])
-    .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default one third (half under 10 days)"))
+    .addOption(new Option("--renew-before <duration|percent>", "renew when less than this is left: a time (30d, 12h) or a share of the lifetime (25%); default: when less than a third of the lifetime is left"))
     .addOption(forceOption("renew even when not due"))
     .addOption(new Option("--dry-run", "say what would be renewed; read local files only and send nothing"))
     .addOption(new Option("--reuse-key", "keep the existing key instead of generating a new one"))
@@ -42,6 +43,7 @@ export function renewCommand(): Command {
     .addOption(waitTimeoutOption("wait at most this long for a pending renewal"))
     .addOption(moveToDomainOption())
     .addOption(new Option("--metrics-file <path>", "at the end of the run, write a Prometheus textfile of every directory's state (as certctl check --metrics-file does)"))
+    .addOption(trustSharedDirOption())
     .addHelpText(
       "after",
       `

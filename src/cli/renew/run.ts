@@ -5,7 +5,7 @@ import type { CommandContext } from "../context.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { FileError, UsageError, invalidFlag, mostSevere } from "../../model/errors.js";
-import { parseRenewBefore } from "../../core/renew/due.js";
+import { parseRenewBefore } from "./renew-before.js";
 import { parseDuration } from "../../model/duration.js";
 import type { RenewParams } from "../../core/renew/plan.js";
 import { globalsWithRecordedDomain } from "../recorded.js";
@@ -45,6 +45,7 @@ export function parseRenewFlags(dirs: string[], flags: RenewFlags): RenewParams 
   if (flags.deployHook !== undefined) params.deployHook = flags.deployHook;
   if (flags.preHook !== undefined) params.preHook = flags.preHook;
   if (flags.postHook !== undefined) params.postHook = flags.postHook;
+  if (flags.trustSharedDir === true) params.trustSharedDir = true;
   return params;
 }
 

@@ -1,8 +1,9 @@
 // Flags of `certctl revoke`. Light module: commander only.
 import { Command, Option } from "commander";
-import { moveToDomainOption, outDirOption } from "../shared/flags.js";
+import { moveToDomainOption, outDirOption, trustSharedDirOption } from "../shared/flags.js";
 
 export interface RevokeFlags {
+  trustSharedDir?: boolean;
   outDir?: string;
   certificateId?: string;
   reason?: string;
@@ -23,6 +24,7 @@ export function revokeCommand(): Command {
     .addOption(new Option("--reason <reason>", `why: ${REASONS}`))
     .addOption(new Option("-y, --yes", "do not ask for confirmation (needed when not on a terminal)"))
     .addOption(moveToDomainOption())
+    .addOption(trustSharedDirOption())
     .addHelpText(
       "after",
       `

@@ -5,13 +5,22 @@ import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { InterruptedError, UsageError, isSignalReason } from "../../model/errors.js";
 import { globalsWithRecordedDomain } from "../recorded.js";
-import { parseRevocationReason, planRevocation, revokeCertificate, type RevokeParams } from "../../core/revoke.js";
+import { planRevocation, revocationReasonNamed, revokeCertificate, type RevokeParams } from "../../core/revoke.js";
+import { REVOCATION_REASONS, friendlyReason, type RevocationReason } from "../../model/types.js";
+import { invalidValue } from "../shared/wording.js";
 import type { RevokeFlags } from "./define.js";
 import { createOutput } from "../../ui/output.js";
 import { confirmRevocation, showRevoked } from "../../ui/revoke.js";
 import { connect } from "../connect.js";
 
-export function revokeParams(flags: RevokeFlags, ctx: CommandContext): RevokeParams & { yes: boolean } {
+/** --reason: any spelling of one of the server's reasons. */
+export function parseRevocationReason(value: string, flag = "--reason"): RevocationReason {
+  const found = revocationReasonNamed(value);
+  if (!found) throw invalidValue(flag, value, `options are ${REVOCATION_REASONS.map(friendlyReason).join(", ")} (or the same in UPPER_SNAKE_CASE)`);
+  return found;
+}
+
+export function parseRevokeFlags(flags: RevokeFlags, ctx: CommandContext): RevokeParams & { yes: boolean } {
   if ((flags.outDir === undefined) === (flags.certificateId === undefined)) {
     throw new UsageError("pass exactly one of --out-dir <dir> and --certificate-id <id>");
   }
@@ -34,11 +43,11 @@ export function revokeParams(flags: RevokeFlags, ctx: CommandContext): RevokePar
   }
   const dir = flags.outDir as string;
   if (dir.trim() === "") throw new UsageError("invalid value '' for --out-dir; expected a directory holding certctl.json");
-  return { target: { kind: "dir", dir: resolve(ctx.io.cwd, dir) }, reason, yes };
+  return { target: { kind: "dir", dir: resolve(ctx.io.cwd, dir), trustSharedDir: flags.trustSharedDir === true }, reason, yes };
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
-  const params = revokeParams(command.opts<RevokeFlags>(), ctx);
+  const params = parseRevokeFlags(command.opts<RevokeFlags>(), ctx);
   const plan = await planRevocation(params.target);
   const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, plan.domain, command.opts<RevokeFlags>().moveToDomain === true);
   const { api } = await connect({ ...ctx, globals });

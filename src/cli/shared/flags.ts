@@ -51,6 +51,15 @@ export function moveToDomainOption(): Option {
   return new Option("--move-to-domain", "use a directory recorded for another server with the --domain / INFISICAL_DOMAIN in effect (refused otherwise)");
 }
 
+/**
+ * --trust-shared-dir: certctl.json (and its directory, and .certctl/) may be writable by a group or
+ * owned by another user; by default such a directory is refused, since whoever can write it chooses
+ * the server certctl sends credentials to and the files it replaces (docs/security.md).
+ */
+export function trustSharedDirOption(): Option {
+  return new Option("--trust-shared-dir", "use a directory whose certctl.json a group or another user can write (refused otherwise: they could redirect your credentials)");
+}
+
 // ---- parsing, shared by the parse step of every command -----------------------------------
 
 /** A positive duration in milliseconds, or a usage error naming the flag. */

@@ -1,8 +1,9 @@
 // Flags of `certctl status`. Light module: commander only.
 import { Command, Option } from "commander";
-import { outDirOption, waitTimeoutOption } from "../shared/flags.js";
+import { outDirOption, waitTimeoutOption, trustSharedDirOption } from "../shared/flags.js";
 
 export interface StatusFlags {
+  trustSharedDir?: boolean;
   outDir: string;
   wait?: boolean;
   waitTimeout: string;
@@ -16,6 +17,7 @@ export function statusCommand(): Command {
     .addOption(outDirOption("the directory given to certctl issue (holds the kept key)", "."))
     .addOption(new Option("--wait", "wait until the request is issued, failed or rejected"))
     .addOption(waitTimeoutOption("with --wait, wait at most this long"))
+    .addOption(trustSharedDirOption())
     .addHelpText(
       "after",
       `

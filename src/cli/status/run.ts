@@ -8,11 +8,12 @@ import { parseDuration } from "../../model/duration.js";
 import type { StatusParams } from "../../core/request/status.js";
 import type { StatusFlags } from "./define.js";
 import { readPending } from "../../store/pending.js";
+import { checkDirectoryTrust } from "../../store/trust.js";
 import { createOutput } from "../../ui/output.js";
 import { statusJson, statusSummary } from "../../ui/issue.js";
 import { trackIssueProgress } from "../../ui/issue-progress.js";
 
-export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
+export function parseStatusFlags(requestId: string, flags: StatusFlags, cwd: string): StatusParams {
   const id = requestId.trim();
   // Infisical's request ids are UUIDs: anything else is a typo, refused before a request is sent.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
@@ -24,17 +25,20 @@ export function parseStatusArgs(requestId: string, flags: StatusFlags, cwd: stri
     outDir: resolve(cwd, flags.outDir ?? "."),
     wait: flags.wait === true,
     waitTimeoutMs: parseDuration("--wait-timeout", flags.waitTimeout ?? "10m"),
+    ...(flags.trustSharedDir === true ? { trustSharedDir: true } : {}),
   };
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
-  const params = parseStatusArgs(String(command.args[0] ?? ""), command.opts<StatusFlags>(), ctx.io.cwd);
+  const params = parseStatusFlags(String(command.args[0] ?? ""), command.opts<StatusFlags>(), ctx.io.cwd);
   if (ctx.globals.domain !== undefined) params.domainFlag = ctx.globals.domain;
   // A kept request remembers its server: `certctl status <id>` then works without repeating --domain.
   let runCtx = ctx;
   const env = ctx.io.env;
   if (ctx.globals.domain === undefined && !env.INFISICAL_DOMAIN && !env.INFISICAL_API_URL) {
     const kept = await readPending(params.outDir, params.requestId);
+    // The kept record's domain receives the credentials: used only from a directory no one else can write.
+    if (kept) await checkDirectoryTrust(params.outDir, { trustSharedDir: params.trustSharedDir === true });
     if (kept) runCtx = { ...ctx, globals: { ...ctx.globals, domain: kept.record.domain } };
   }
   const output = createOutput(ctx);

@@ -2,6 +2,7 @@
 // detection for a SAN given without a type. Pure: no I/O, no flags.
 import { isIP } from "node:net";
 import type { AltName, AltNameType } from "../../model/types.js";
+import { wireIp } from "../../model/ip.js";
 
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i;
 
@@ -35,16 +36,6 @@ export function isUri(value: string): boolean {
   }
 }
 
-/**
- * RFC 5952 form through the WHATWG URL parser: lowercase, zeros compressed, and an embedded IPv4
- * tail (::ffff:192.0.2.1) written in hex (::ffff:c000:201). The x509 libraries (certctl's CSR
- * builder, and the server's, which uses the same one) read a dotted tail as one hex group and
- * would put the wrong address into the certificate.
- */
-export function canonicalIPv6(ip: string): string {
-  return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-}
-
 /** Which SAN type an untyped value is: IP, email, URI with a scheme, else a DNS name. */
 export function detectSanType(value: string): AltNameType {
   if (isIP(stripBrackets(value)) !== 0) return "ip_address";
@@ -76,7 +67,7 @@ export function checkAltName(type: AltNameType, raw: string): AltNameCheck {
         return { problem: "a zone index (the %… part) cannot go into a certificate; expected an address such as fe80::1 or 2001:db8::1" };
       }
       if (isIP(ip) === 0) return { problem: "expected an IPv4 or IPv6 address such as 192.0.2.10 or 2001:db8::1" };
-      return { name: { type, value: isIP(ip) === 6 ? canonicalIPv6(ip) : ip } };
+      return { name: { type, value: wireIp(ip) } };
     }
     case "email":
       if (!isEmail(value)) return { problem: "expected an email address such as ops@example.com" };

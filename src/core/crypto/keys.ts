@@ -50,7 +50,8 @@ export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {
     if (curve) return curve.keyAlgorithm;
     throw new UsageError(`${source} is an EC key on curve ${details.namedCurve ?? "?"}; Infisical accepts ${CURVES.map((c) => c.web).join(", ")}`);
   }
-  throw new UsageError(`${source} is a ${key.asymmetricKeyType ?? "unknown"} key; Infisical accepts RSA or EC (P-256/384/521) keys`);
+  const type = key.asymmetricKeyType ?? "unknown";
+  throw new UsageError(`${source} is ${/^[aeiou]/i.test(type) ? "an" : "a"} ${type} key; Infisical accepts RSA or EC (P-256/384/521) keys`);
 }
 
 /**

@@ -4,7 +4,9 @@ import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { ExitCode, HookError, InterruptedError, isSignalReason } from "../../model/errors.js";
 import { formatDuration } from "../../model/duration.js";
+import { preflightRenewal } from "../../store/layout.js";
 import { acquireDirectoryLock } from "../../store/lock.js";
+import { metadataPaths } from "../../store/metadata.js";
 import { runDeployHook, type HookResult } from "../hooks.js";
 import type { IssueResult } from "../request/record.js";
 import { wholeDays } from "./due.js";
@@ -34,6 +36,8 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
   try {
     // What we read may be stale: another run may have renewed it while we waited for the lock.
     const current = { ...(await planDirectory(plan.dir, plan.dir, deps.now(), params, plan)), input: plan.input };
+    // certctl.json names the paths: a renewal replaces only what certctl installed (nothing sent otherwise).
+    await preflightRenewal(current.dir, metadataPaths(current.dir, current.meta), { writeKey: current.meta.mode !== "csr" });
     const kept = await outstandingRequest(plan.dir);
     if (kept) return await resumed(current, kept, params, server, deps);
     if (current.meta.certificateId !== plan.meta.certificateId || !current.renew) {

@@ -2,16 +2,12 @@
 // the dates (certctl.json could be stale or edited); the clock is injected so the rule can be
 // tested on fixed dates.
 import { X509Certificate } from "node:crypto";
-import { invalidFlag } from "../../model/errors.js";
-import { parseDuration } from "../../model/duration.js";
+import { defaultRenewalMargin } from "../../model/renewal.js";
 import { canonicalSerial } from "../request/record.js";
 
 const DAY = 86_400_000;
-/** Below this lifetime the default margin grows from a third to a half: a 6-hour certificate
- *  renewed with 2 hours left leaves too little room for one failed cron run. */
-const SHORT_LIFETIME_MS = 10 * DAY;
 
-/** `--renew-before`: the default rule, a fixed time before expiry, or a fraction of the lifetime. */
+/** The renewal margin rule: the default one, a fixed time before expiry, or a fraction of the lifetime. */
 export type RenewBefore =
   | { kind: "default" }
   | { kind: "duration"; ms: number }
@@ -34,23 +30,6 @@ export interface DueDecision {
   expired: boolean;
 }
 
-/** `30d`, `12h`, `2w` (a time before expiry) or `25%` (of the lifetime). */
-export function parseRenewBefore(value: string | undefined, flag = "--renew-before"): RenewBefore {
-  if (value === undefined) return { kind: "default" };
-  const text = value.trim();
-  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-  if (percent) {
-    const fraction = Number(percent[1]) / 100;
-    if (!(fraction > 0 && fraction < 1)) throw invalidFlag(flag, value, "a percentage must be between 0% and 100% (exclusive), e.g. 25%");
-    return { kind: "fraction", fraction };
-  }
-  try {
-    return { kind: "duration", ms: parseDuration(flag, text) };
-  } catch {
-    throw invalidFlag(flag, value, "expected a duration before expiry such as 30d, 12h, 2w, or a share of the lifetime such as 25%");
-  }
-}
-
 export function renewalMargin(lifetimeMs: number, rule: RenewBefore): number {
   switch (rule.kind) {
     case "duration":
@@ -58,7 +37,8 @@ export function renewalMargin(lifetimeMs: number, rule: RenewBefore): number {
     case "fraction":
       return lifetimeMs * rule.fraction;
     case "default":
-      return lifetimeMs < SHORT_LIFETIME_MS ? lifetimeMs / 2 : lifetimeMs / 3;
+      // The one rule inspect colours "expiring" by (model/renewal.ts), so the two never disagree.
+      return defaultRenewalMargin(lifetimeMs);
   }
 }
 

@@ -5,7 +5,7 @@
 import type { InfisicalApi } from "../../api/infisical.js";
 import { isSignalReason } from "../../model/errors.js";
 import { ExitCode, mostSevere } from "../../model/errors.js";
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "../../util/sleep.js";
 import type { Writable } from "node:stream";
 import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, type RenewParams } from "./plan.js";
 import type { RenewServer } from "./request.js";
@@ -122,7 +122,7 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
     if (params.randomDelayMs > 0) {
       const ms = Math.floor((deps.random ?? Math.random)() * params.randomDelayMs);
       deps.onProgress?.(due[0]!.plan.input, { kind: "delay", ms });
-      await sleep(ms, undefined, { signal: deps.signal }).catch(() => undefined);
+      await sleep(ms, deps.signal).catch(() => undefined);
     }
     if (params.preHook !== undefined) hooks.pre = await runRunHook("pre", params.preHook, params, deps);
     const notStarted = (item: { plan: DirPlan }): DirResult => ({

@@ -1,10 +1,11 @@
 // `certctl renew` for one directory, the planning half: read certctl.json and the certificate on
 // disk and decide whether it is due. Planning reads only local files and loads nothing heavy, so a
 // run where nothing is due sends no request and stays cheap; renewing is directory.ts.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { CertctlError, ExitCode, FileError, UsageError } from "../../model/errors.js";
+import { CertctlError, ExitCode, FileError, UsageError, fileError } from "../../model/errors.js";
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../../store/metadata.js";
+import { checkDirectoryTrust } from "../../store/trust.js";
 import { certificateValidity, decideDue, wholeDays, type CertificateValidity, type DueDecision, type RenewBefore } from "./due.js";
 import { formatDuration } from "../../model/duration.js";
 import type { KeySource } from "./request.js";
@@ -31,6 +32,8 @@ export interface RenewParams {
   /** Run once before the first renewal of this run, and once after it when something was renewed. */
   preHook?: string;
   postHook?: string;
+  /** --trust-shared-dir: accept a certctl.json that a group or another user can write. */
+  trustSharedDir?: boolean;
   /** renew --csr: the CSR to submit for a --csr directory (read before anything is sent). */
   csrPem?: string;
 }
@@ -94,12 +97,17 @@ export function failedResult(input: string, dir: string, error: unknown): DirRes
  * `previous`: the plan made before the lock was taken; when the certificate file is still the
  * same text its dates are reused rather than parsed again.
  */
-export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewParams, "renewBefore" | "force" | "csrPem">, previous?: DirPlan): Promise<DirPlan> {
+export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewParams, "renewBefore" | "force" | "csrPem" | "trustSharedDir">, previous?: DirPlan): Promise<DirPlan> {
   const dir = resolve(cwd, input);
+  // certctl.json names the server that receives the credentials and the files a renewal replaces.
+  await checkDirectoryTrust(dir, { trustSharedDir: opts.trustSharedDir === true });
   const meta = await readMetadata(dir).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new FileError(`${dir} is not a directory`);
     throw error;
   });
+  if (!meta && !(await stat(dir).then(() => true, () => false))) {
+    throw new FileError(`${dir} does not exist`, { hint: "Name the directory certctl issue wrote to (it holds certctl.json)." });
+  }
   if (!meta) {
     throw new FileError(`no certctl.json in ${dir}: not a directory certctl issue wrote to`, {
       hint: "Run certctl issue --out-dir <dir> first, or name the directory that holds certctl.json.",
@@ -110,7 +118,7 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
   try {
     certPem = await readFile(certFile, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read the certificate ${certFile}: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+    throw fileError("read the certificate", certFile, error);
   }
   let validity = previous?.certPem === certPem ? previous.validity : undefined;
   try {

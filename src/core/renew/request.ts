@@ -6,6 +6,7 @@ import { X509Certificate } from "node:crypto";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { CertificateAttributes, RenewBody } from "../../model/types.js";
 import { RefusedError, UsageError } from "../../model/errors.js";
+import { lifetimeTtl } from "../../model/duration.js";
 import type { CertctlMetadata } from "../../store/metadata.js";
 import { defaultSignatureAlgorithm } from "../attributes/attributes.js";
 import { checkCsr } from "../crypto/csr-input.js";
@@ -89,9 +90,8 @@ function isRenewRefusal(error: unknown): error is RefusedError {
 export function reissueAttributes(attributes: CertificateAttributes, currentCertPem: string): CertificateAttributes {
   if (attributes.ttl !== undefined || (attributes.notBefore === undefined && attributes.notAfter === undefined)) return attributes;
   const cert = new X509Certificate(currentCertPem);
-  const hours = Math.max(1, Math.round((Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / 3_600_000));
   const { notBefore: _nb, notAfter: _na, ...rest } = attributes;
-  return { ...rest, ttl: hours % 24 === 0 ? `${hours / 24}d` : `${hours}h` };
+  return { ...rest, ttl: lifetimeTtl(Date.parse(cert.validTo) - Date.parse(cert.validFrom)) };
 }
 
 /** The renew call, or the fresh issue that replaces it when the server refuses to renew. */

@@ -6,7 +6,7 @@ import type { IssuedCertificate } from "../../model/types.js";
 import type { InfisicalApi } from "../../api/infisical.js";
 import { RefusedError } from "../../model/errors.js";
 import { installFileSet } from "../../store/layout.js";
-import { writeMetadata, type CertctlMetadata, type IssueMode } from "../../store/metadata.js";
+import { permissionOptions, writeMetadata, type CertctlMetadata, type IssueMode } from "../../store/metadata.js";
 import { publicKeyDerOfPem, toPkcs8Pem } from "../crypto/keys.js";
 import { altNamesOf, oneLine, toPem, validity, verifyIssuedSet } from "../crypto/verify.js";
 import { checkIssuedCertificate } from "./check-issued.js";
@@ -97,7 +97,7 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
     chain: toPem(chain),
     ...(rendered.privateKey !== undefined ? { privateKey: rendered.privateKey } : {}),
     formats: rendered.files,
-  });
+  }, permissionOptions(record));
   const leaf = verified.leaf;
   const serialNumber = canonicalSerial(leaf.serialNumber);
   const { notBefore, notAfter } = validity(leaf);
@@ -105,7 +105,8 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   const meta: CertctlMetadata = {
     ...carried,
     files: {
-      cert: record.files.cert, chain: record.files.chain, fullchain: record.files.fullchain, ...(written.key ? { key: record.files.key ?? "key.pem" } : {}),
+      cert: record.files.cert, chain: record.files.chain, fullchain: record.files.fullchain,
+      ...(written.ca ? { ca: record.files.ca ?? "ca.pem" } : {}), ...(written.key ? { key: record.files.key ?? "key.pem" } : {}),
       ...pickDefined({ p12: record.files.p12, der: record.files.der, combined: record.files.combined }),
     },
     certificateId: issued.certificateId,

@@ -7,9 +7,11 @@ import type { CertificateAttributes, CreateCertificateBody, KeyAlgorithm, Signat
 import type { Connection } from "../../api/config.js";
 import { RefusedError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
-import { storedPaths, type FormatOptions, type IssueMode } from "../../store/metadata.js";
+import { acquireIssueLock } from "../../store/lock.js";
+import { recordedPermissions, storedPaths, type FormatOptions, type IssueMode } from "../../store/metadata.js";
 import { readFormatPasswords } from "../formats/passwords.js";
-import { isUuid } from "../attributes/attributes.js";
+import { DEFAULT_KEY_ALGORITHM } from "../../model/algorithms.js";
+import { isUuid } from "../../model/uuid.js";
 import { buildCsr } from "../crypto/csr.js";
 import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
@@ -41,6 +43,10 @@ export interface IssueParams {
   deployHook?: string;
   /** The optional formats (their paths are in `files`); written now and on every renewal. */
   formats?: FormatOptions;
+  /** key.pem's mode bits and the set's numeric owner and group; recorded and applied on every write. */
+  keyMode?: number;
+  owner?: number;
+  group?: number;
 }
 
 export interface IssueDeps {
@@ -87,7 +93,7 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
     const { key: passphrase } = await readFormatPasswords(params.formats?.encryptedKey ? { encryptedKey: params.formats.encryptedKey } : undefined, deps.env ?? process.env);
     key = await importSigningKey(pem, `--key ${params.keyFile}`, attributes.signatureAlgorithm, undefined, passphrase);
   } else {
-    const keyAlgorithm = attributes.keyAlgorithm ?? "EC_prime256v1";
+    const keyAlgorithm = attributes.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
     deps.onProgress?.({ kind: "generating-key", keyAlgorithm });
     key = await generateSigningKey(keyAlgorithm, attributes.signatureAlgorithm);
   }
@@ -133,10 +139,19 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   // Everything that can fail locally fails before the first request, cheapest first: the
   // connection settings (--domain, --timeout, credentials, --cacert) are checked before a key is
   // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
-  await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr" });
+  await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr", outDir: params.outDir });
   // A missing password file or variable is found now, not after the CA has issued.
   await readFormatPasswords(params.formats, deps.env ?? process.env);
   const { api, connection } = await deps.connect();
+  // The same lock as renew's: concurrent `issue --force` runs into one directory take turns, so
+  // certctl.json always names the certificate that is live (and `revoke --out-dir` the right one).
+  let lock;
+  try {
+    lock = await acquireIssueLock(params.outDir, { waitMs: ISSUE_LOCK_WAIT_MS, signal: deps.signal });
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
   try {
     const material = await prepareMaterial(params, deps);
     // Log in as a step of its own (so progress reads login, then request) and before the slug lookup.
@@ -158,9 +173,13 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
     };
     return await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   } finally {
+    await lock.release();
     await api.close();
   }
 }
+
+/** How long `issue` waits for another run writing the same directory before giving up (nothing sent). */
+const ISSUE_LOCK_WAIT_MS = 60_000;
 
 function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): RequestRecord {
   const { p12, der, combined } = params.files;
@@ -177,6 +196,8 @@ function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: 
   if (params.applicationId !== undefined) record.applicationId = params.applicationId;
   if (params.deployHook !== undefined) record.deployHook = params.deployHook;
   if (params.formats !== undefined) record.formats = params.formats;
+  const permissions = recordedPermissions(params);
+  if (permissions !== undefined) record.permissions = permissions;
   if (material.keyAlgorithm !== undefined) record.keyAlgorithm = material.keyAlgorithm;
   if (material.signatureAlgorithm !== undefined) record.signatureAlgorithm = material.signatureAlgorithm;
   // With --csr there is no key to keep: `status` checks the certificate against the CSR's public key.

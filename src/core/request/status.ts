@@ -2,8 +2,9 @@
 // `issue` or `renew` left pending in a directory, through the same settle step they use.
 import { isPendingStatus, type CertificateRequestStatus } from "../../model/types.js";
 import { RefusedError } from "../../model/errors.js";
-import { preflightFileSet } from "../../store/layout.js";
+import { preflightFileSet, preflightRenewal } from "../../store/layout.js";
 import { readPending } from "../../store/pending.js";
+import { checkDirectoryTrust } from "../../store/trust.js";
 import type { FinalizeContext } from "./finalize.js";
 import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
 import { completeFinalRequest, refusedForFinalStatus, waitUntilFinal } from "./settle.js";
@@ -15,6 +16,8 @@ export interface StatusParams {
   wait: boolean;
   waitTimeoutMs: number;
   domainFlag?: string;
+  /** --trust-shared-dir: accept a directory that a group or another user can write. */
+  trustSharedDir?: boolean;
 }
 
 export type StatusReport =
@@ -32,6 +35,9 @@ export async function checkRequestStatus(
   deps: { api: FinalizeContext["api"]; signal: AbortSignal; onProgress?: (event: IssueProgress) => void; now?: () => Date },
 ): Promise<StatusReport> {
   const kept = await readPending(params.outDir, params.requestId);
+  // The kept record names the files to write: used only from a directory no one else can write
+  // (a directory without one, e.g. /tmp, is only asked about, so it is not refused).
+  if (kept) await checkDirectoryTrust(params.outDir, { trustSharedDir: params.trustSharedDir === true });
   let request = withCanonicalSerial(await deps.api.getCertificateRequest(params.requestId));
   if (isPendingStatus(request.status)) {
     deps.onProgress?.({ kind: "pending", requestId: params.requestId, status: request.status, pendingMessage: request.pendingMessage ?? null, waiting: params.wait });
@@ -47,7 +53,10 @@ export async function checkRequestStatus(
   // The kept record says where the set goes; it is written there, not necessarily in --out-dir's files.
   const record: RequestRecord = { ...kept.record, outDir: params.outDir };
   if (request.status === "issued") {
-    await preflightFileSet(recordPaths(record), { force: record.force, writeKey: record.mode !== "csr" });
+    // A renewal's record may replace only what certctl installed there, like renew itself.
+    const writeKey = record.mode !== "csr";
+    if (record.previousCertificateId !== undefined) await preflightRenewal(record.outDir, recordPaths(record), { writeKey });
+    else await preflightFileSet(recordPaths(record), { force: record.force, writeKey, outDir: record.outDir });
   }
   const context: FinalizeContext = {
     api: deps.api, record, privateKeyPem: kept.privateKeyPem, publicKeyDer: undefined, signal: deps.signal,

@@ -2,6 +2,7 @@
 // the user interrupts. Backoff starts at 2 s and grows ×1.5 to a minute: approvals take
 // minutes to hours, and a fleet polling every 2 s would trip Infisical's rate limits.
 import { isPendingStatus, type CertificateRequestStatus } from "../../model/types.js";
+import { sleep as utilSleep } from "../../util/sleep.js";
 
 export const POLL_INITIAL_MS = 2_000;
 export const POLL_MAX_MS = 60_000;
@@ -27,17 +28,9 @@ export type WaitOutcome =
   | { kind: "timeout"; request: CertificateRequestStatus | undefined }
   | { kind: "interrupted"; request: CertificateRequestStatus | undefined };
 
+/** util/sleep's timer, but an interruption just ends the pause: the wait loop reports it itself. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
+  return utilSleep(ms, signal).catch(() => undefined);
 }
 
 /**

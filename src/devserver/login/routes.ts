@@ -1,4 +1,4 @@
-// The machine-identity login routes (infisical-api.md, "Machine identity login") with real
+// The machine-identity login routes (Infisical's "Machine identity login") with real
 // verification, and the loopback-only dev endpoint that mints JWTs for tests and fakes.
 import { SignJWT } from "jose";
 import { newLogin } from "../auth.js";
