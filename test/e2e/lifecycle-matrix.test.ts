@@ -243,13 +243,18 @@ const STEP: Record<Step, (state: CellState) => Promise<void>> = {
     expect(JSON.parse(status.result.stdout)).toMatchObject({ status: "pending_approval", certificateRequestId: id });
     expect(requestsSent(status.sent)).toEqual({});
     // A cron line's renew over this directory must not send another request while one is outstanding.
-    const renew = await sentBy(state.srv.url, () => cli(state, ["renew", state.dir, "--json"]));
-    expect(requestsSent(renew.sent)).toEqual({});
+    // It names the pending request, not `certctl issue` (which would send a second one).
+    const renew = await sentBy(state.srv.url, () => cli(state, ["renew", state.dir]));
+    expect(renew.result.code).toBe(7);
+    expect(renew.result.stdout + renew.result.stderr).toContain(`certctl status ${id} --out-dir`);
+    expect(renew.result.stdout + renew.result.stderr).not.toContain("Run certctl issue");
+    expect(renew.sent).toEqual({});
     expect(pendingIds(state.dir)).toEqual([id]);
     // Nor may a second issue into the directory: at most one outstanding request per directory.
     const again = await sentBy(state.srv.url, () => cli(state, [...issueArgv(state, state.srv.profile("approval")), "--no-wait"]));
-    expect(again.result.code).not.toBe(0);
-    expect(requestsSent(again.sent), "a second issue while one is pending sends nothing").toEqual({});
+    expect(again.result.code, again.result.stderr).toBe(7);
+    expect(again.result.stderr).toContain(`certctl status ${id} --out-dir`);
+    expect(again.sent, "a second issue while one is pending sends nothing").toEqual({});
     expect(pendingIds(state.dir)).toEqual([id]);
     expect(existsSync(join(state.dir, "cert.pem"))).toBe(false);
   },
@@ -383,10 +388,12 @@ const STEP: Record<Step, (state: CellState) => Promise<void>> = {
   },
 };
 
-/** Every file under a directory (but the lock) with its content hash: "nothing was touched". */
+/** Every file under a directory (but pending requests) with its content hash: "nothing was touched". */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const rel of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+    // A pending request's record and key are not part of the installed set.
+    if (rel.startsWith(join(".certctl", "pending"))) continue;
     const path = join(dir, rel);
     try {
       out[rel] = createHash("sha256").update(readFileSync(path)).digest("hex");

@@ -5,8 +5,9 @@ import type { Readable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { CertificateAttributes, CreateCertificateBody, KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import type { Connection } from "../../api/config.js";
-import { RefusedError } from "../../model/errors.js";
+import { FileError, RefusedError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
+import { listPending } from "../../store/pending.js";
 import { storedPaths, type IssueMode } from "../../store/metadata.js";
 import { isUuid } from "../attributes/attributes.js";
 import { buildCsr } from "../crypto/csr.js";
@@ -14,7 +15,7 @@ import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
 import type { FinalizeContext } from "./finalize.js";
 import type { IssueProgress, IssueResult, RequestRecord } from "./record.js";
-import { settleAnswer } from "./settle.js";
+import { resumeCommand, settleAnswer } from "./settle.js";
 
 export interface IssueParams {
   /** A profile UUID, or a slug resolved with projectId. */
@@ -127,6 +128,7 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   // connection settings (--domain, --timeout, credentials, --cacert) are checked before a key is
   // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
   await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr" });
+  await refuseSecondRequest(params);
   const { api, connection } = await deps.connect();
   try {
     const material = await prepareMaterial(params, deps);
@@ -150,6 +152,16 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   } finally {
     await api.close();
   }
+}
+
+/** At most one outstanding request per directory: a rerun of the same issue would pile up requests and keys. */
+async function refuseSecondRequest(params: IssueParams): Promise<void> {
+  if (params.force) return;
+  const [pending] = await listPending(params.outDir);
+  if (pending === undefined) return;
+  throw new FileError(`a certificate request for ${params.outDir} is still pending (${pending}); certctl sends no second one without --force`, {
+    hint: `Finish it with: ${resumeCommand(pending, params.outDir, params.domainFlag)} --wait (or pass --force to send a new request anyway).`,
+  });
 }
 
 function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): RequestRecord {
