@@ -57,19 +57,7 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
       method: renewed.method, keySource: await keySourceSeen(renewed.keySource, current.certPem, issued),
     };
     if (renewed.fallbackReason !== undefined) result.fallbackReason = renewed.fallbackReason;
-    const command = params.deployHook ?? current.meta.deployHook;
-    if (command !== undefined) {
-      const hook = await deploy(command, result, issued, params, deps);
-      result.hook = { ok: hook.ok, exitCode: hook.exitCode, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
-      if (!hook.ok) {
-        // The new files stay: they are complete and verified; only the reload did not happen.
-        const error = new HookError(`${hook.reason ?? "deploy hook failed"}; the new certificate is in place`);
-        result.outcome = "hook-failed";
-        result.exitCode = error.exitCode;
-        result.reason = error.message;
-      }
-    }
-    return result;
+    return await withDeployHook(result, issued, current, params, deps);
   } catch (error) {
     return failedResult(plan.input, plan.dir, error);
   } finally {
@@ -82,13 +70,31 @@ async function resumed(current: DirPlan, kept: KeptRequest, params: RenewParams,
   const issued = await resumeOutstanding(current.dir, kept, params, server, {
     signal: deps.signal, now: deps.now, onProgress: (event) => deps.onProgress?.(current.input, event),
   });
-  return {
+  const result: DirResult = {
     input: current.input, dir: current.dir, outcome: "renewed", exitCode: ExitCode.ok,
     certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,
     daysLeft: wholeDays(Date.parse(issued.notAfter) - deps.now().getTime()),
     previousCertificateId: current.meta.certificateId, previousSerialNumber: current.validity.serialNumber,
     method: "renew", resumedRequestId: kept.record.certificateRequestId,
   };
+  // An approved renewal installed by a later run replaces the set like any other: the service must reload.
+  return withDeployHook(result, issued, current, params, deps);
+}
+
+/** Runs the directory's deploy hook (renew --deploy-hook, else the recorded one) after its new set is in place. */
+async function withDeployHook(result: DirResult, issued: IssueResult, current: DirPlan, params: RenewParams, deps: RenewDeps): Promise<DirResult> {
+  const command = params.deployHook ?? current.meta.deployHook;
+  if (command === undefined) return result;
+  const hook = await deploy(command, result, issued, params, deps);
+  result.hook = { ok: hook.ok, exitCode: hook.exitCode, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
+  if (!hook.ok) {
+    // The new files stay: they are complete and verified; only the reload did not happen.
+    const error = new HookError(`${hook.reason ?? "deploy hook failed"}; the new certificate is in place`);
+    result.outcome = "hook-failed";
+    result.exitCode = error.exitCode;
+    result.reason = error.message;
+  }
+  return result;
 }
 
 /** A server-made key is "the same" only when the new certificate carries the old public key: some builds ignore `reuse`. */

@@ -6,6 +6,8 @@ import { resolve } from "node:path";
 import { CertctlError, ExitCode, FileError, UsageError, fileError } from "../../model/errors.js";
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../../store/metadata.js";
 import { checkDirectoryTrust } from "../../store/trust.js";
+import { listPending } from "../../store/pending.js";
+import { resumeCommand } from "../request/settle.js";
 import { certificateValidity, decideDue, wholeDays, type CertificateValidity, type DueDecision, type RenewBefore } from "./due.js";
 import { formatDuration } from "../../model/duration.js";
 import type { KeySource } from "./request.js";
@@ -109,6 +111,13 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
     throw new FileError(`${dir} does not exist`, { hint: "Name the directory certctl issue wrote to (it holds certctl.json)." });
   }
   if (!meta) {
+    // The first issue is still pending: point at the request, not at a second `issue` (a second request).
+    const [pending] = await listPending(dir);
+    if (pending !== undefined) {
+      throw new FileError(`no certctl.json in ${dir} yet: its first certificate request ${pending} is still pending`, {
+        hint: `Finish it with: ${resumeCommand(pending, dir)} --wait`,
+      });
+    }
     throw new FileError(`no certctl.json in ${dir}: not a directory certctl issue wrote to`, {
       hint: "Run certctl issue --out-dir <dir> first, or name the directory that holds certctl.json.",
     });

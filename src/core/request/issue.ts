@@ -5,19 +5,20 @@ import type { Readable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { CertificateAttributes, CreateCertificateBody, KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import type { Connection } from "../../api/config.js";
-import { RefusedError } from "../../model/errors.js";
+import { FileError, RefusedError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
 import { acquireIssueLock } from "../../store/lock.js";
 import { recordedPermissions, storedPaths, type FormatOptions, type IssueMode } from "../../store/metadata.js";
 import { readFormatPasswords } from "../formats/passwords.js";
 import { DEFAULT_KEY_ALGORITHM } from "../../model/algorithms.js";
 import { isUuid } from "../../model/uuid.js";
+import { listPending } from "../../store/pending.js";
 import { buildCsr } from "../crypto/csr.js";
 import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
 import type { FinalizeContext } from "./finalize.js";
 import type { IssueProgress, IssueResult, RequestRecord } from "./record.js";
-import { settleAnswer } from "./settle.js";
+import { resumeCommand, settleAnswer } from "./settle.js";
 
 export interface IssueParams {
   /** A profile UUID, or a slug resolved with projectId. */
@@ -142,6 +143,7 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr", outDir: params.outDir });
   // A missing password file or variable is found now, not after the CA has issued.
   await readFormatPasswords(params.formats, deps.env ?? process.env);
+  await refuseSecondRequest(params);
   const { api, connection } = await deps.connect();
   // The same lock as renew's: concurrent `issue --force` runs into one directory take turns, so
   // certctl.json always names the certificate that is live (and `revoke --out-dir` the right one).
@@ -180,6 +182,16 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
 
 /** How long `issue` waits for another run writing the same directory before giving up (nothing sent). */
 const ISSUE_LOCK_WAIT_MS = 60_000;
+
+/** At most one outstanding request per directory: a rerun of the same issue would pile up requests and keys. */
+async function refuseSecondRequest(params: IssueParams): Promise<void> {
+  if (params.force) return;
+  const [pending] = await listPending(params.outDir);
+  if (pending === undefined) return;
+  throw new FileError(`a certificate request for ${params.outDir} is still pending (${pending}); certctl sends no second one without --force`, {
+    hint: `Finish it with: ${resumeCommand(pending, params.outDir, params.domainFlag)} --wait (or pass --force to send a new request anyway).`,
+  });
+}
 
 function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: string, domain: string, requestId: string, now: Date): RequestRecord {
   const { p12, der, combined } = params.files;
