@@ -38,7 +38,19 @@ export function lockPath(dir: string): string {
 }
 
 /** The lock, or undefined when another run still held it after `waitMs`. */
+/**
+ * proper-lockfile's signal-exit hooks SIGXFSZ and, when it is the only listener, re-raises it with
+ * the default action: a write over a file-size limit (ulimit -f) would then kill certctl mid-swap
+ * instead of failing with EFBIG (exit 7, the old set intact). A listener of our own keeps Node's
+ * own choice, which is to ignore the signal and let the write fail.
+ */
+function keepFileSizeErrors(): void {
+  if (!process.listeners("SIGXFSZ").includes(ignoreSignal)) process.on("SIGXFSZ", ignoreSignal);
+}
+function ignoreSignal(): void {}
+
 export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): Promise<DirectoryLock | undefined> {
+  keepFileSizeErrors();
   await makeStateDir(dir);
   const deadline = Date.now() + opts.waitMs;
   let waited = false;
@@ -82,6 +94,7 @@ export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): P
  * again on release when nothing else was put in them, so an issue refused later leaves no trace.
  */
 export async function acquireIssueLock(outDir: string, opts: AcquireOptions): Promise<DirectoryLock> {
+  keepFileSizeErrors();
   const firstCreated = await makeUserDir(outDir);
   const stateCreated = await makeOwnDir(stateDir(outDir), STATE_DIR_MODE);
   const cleanUp = async () => {

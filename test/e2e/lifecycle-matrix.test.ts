@@ -427,7 +427,17 @@ function inTurn(srv: Server, work: () => Promise<void>): Promise<void> {
   return mine;
 }
 
-const CELLS = matrix();
+// `npm test` runs a third of the matrix: every key source × profile cell once, the subject shape
+// rotating so that each profile meets all three shapes. CI also runs it whole
+// (CERTCTL_MATRIX=full, see .ci/run); so can anyone who touches the request lifecycle.
+const FULL = process.env.CERTCTL_MATRIX === "full";
+const CELLS = matrix().filter((cell, _i, all) => FULL || sampled(cell, all));
+
+function sampled(cell: Cell, all: readonly Cell[]): boolean {
+  const sameSlot = all.filter((c) => c.key === cell.key && c.profile === cell.profile && c.server === cell.server);
+  const keys = [...new Set(all.filter((c) => c.profile === cell.profile).map((c) => c.key))];
+  return sameSlot[keys.indexOf(cell.key) % sameSlot.length] === cell;
+}
 
 describe.concurrent("lifecycle matrix", () => {
   it.each(CELLS.map((c) => [c.name, c] as const))("%s", async (_name, cell) => {

@@ -91,9 +91,10 @@ describe("renew under --rate-limit", () => {
     // The limit was really hit: 201 writes (login + 200 renewals) do not fit in one window.
     expect(refused).toBeGreaterThan(0);
     const windows = Math.ceil(seconds / WINDOW_S) + 1;
-    // Lanes that each learnt of the limit by a 429 of their own would see up to one per lane per
-    // window; lanes that pause together see about one per window, plus the lanes already in
-    // flight when the first one came back. (Measured here: 22 over 32 windows.)
-    expect(refused, `${refused} 429s over ${windows} windows`).toBeLessThanOrEqual(windows + CONCURRENCY);
+    // Lanes that each learnt of the limit by a 429 of their own would see one per lane per window
+    // (CONCURRENCY × windows). Lanes that pause together see only the requests already in flight
+    // when the first 429 came back: fewer than half that. (Measured: 22 over 32 windows on a loaded
+    // machine, 64 over 25 on a quiet one, where more requests are in flight at once.)
+    expect(refused, `${refused} 429s over ${windows} windows`).toBeLessThanOrEqual((windows * CONCURRENCY) / 2);
   }, 180_000);
 });

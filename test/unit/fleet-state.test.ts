@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { directoryState } from "../../src/core/fleet/state.js";
-import { parseRenewBefore } from "../../src/core/renew/due.js";
+import { parseRenewBefore } from "../../src/cli/renew/renew-before.js";
 import { openssl } from "../helpers/openssl.js";
 
 const DAY = 86_400_000;
@@ -57,8 +57,10 @@ function editMeta(dir: string, change: Record<string, unknown>): void {
 function addPending(dir: string, id: string, createdAt: string): void {
   mkdirSync(join(dir, ".certctl", "pending"), { recursive: true });
   writeFileSync(join(dir, ".certctl", "pending", `${id}.json`), JSON.stringify({
-    certificateRequestId: id, createdAt, domain: "https://infisical.example.com/api", profileId: "p-1", mode: "local-key",
-    attributes: { commonName: "unit.example.com", altNames: [{ type: "dns_name", value: "unit.example.com" }] }, files: {},
+    // A pending record as certctl writes it (readPending checks its shape).
+    version: 1, certificateRequestId: id, createdAt, domain: "https://infisical.example.com/api", profileId: "p-1", mode: "local-key",
+    attributes: { commonName: "unit.example.com", altNames: [{ type: "dns_name", value: "unit.example.com" }] },
+    files: { cert: "cert.pem", chain: "chain.pem", fullchain: "fullchain.pem", key: "key.pem" }, force: false, outDir: dir,
   }));
 }
 

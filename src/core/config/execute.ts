@@ -2,7 +2,6 @@
 // `renew` use (issueCertificate, renewDirectory), one login shared by all, one entry's failure
 // never stopping the others. Exit code: the most severe entry's.
 import { existsSync } from "node:fs";
-import { chmod, chown } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { Connection } from "../../api/config.js";
@@ -187,7 +186,6 @@ async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: A
 
 async function afterIssue(item: PlanItem, issued: IssueResult, outcome: ApplyOutcome, deps: ApplyDeps): Promise<ApplyResult> {
   const { entry } = item;
-  await applyOwnership(entry, issued);
   const result: ApplyResult = {
     ...base(item), outcome, exitCode: ExitCode.ok, certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,
   };
@@ -210,15 +208,3 @@ async function afterIssue(item: PlanItem, issued: IssueResult, outcome: ApplyOut
   return result;
 }
 
-/**
- * key-mode/owner/group on the key just written. The store keeps a previous set's mode, owner and
- * group on every later write, so renewals inherit them. (issueCertificate does not apply the
- * IssueParams ownership fields itself yet.)
- */
-async function applyOwnership(entry: ApplyEntry, issued: IssueResult): Promise<void> {
-  const key = issued.files.key;
-  const { keyMode, owner, group } = entry.params;
-  if (key === undefined) return;
-  if (keyMode !== undefined) await chmod(key, keyMode);
-  if (owner !== undefined || group !== undefined) await chown(key, owner ?? -1, group ?? -1);
-}

@@ -54,9 +54,13 @@ async function expandArgument(input: string, dir: string, opts: DiscoverOptions)
     if (!info.isDirectory()) return [{ input, dir, error: new FileError(`${dir} is not a directory; expected a directory holding certctl.json, or one whose subdirectories do`) }];
     kind = await kindOf(dir, opts);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [{ input, dir, error: new FileError(`${dir} does not exist`) }];
     return [{ input, dir, error: fileError("read", dir, error) }];
   }
   if (kind !== "none") return [{ input, dir }];
+  // A named directory whose first request is still pending is the user's certificate: its own
+  // step (renew's plan) says which request and how to finish it, rather than "no certctl.json".
+  if ((await listPending(dir)).length > 0) return [{ input, dir }];
 
   let names: string[];
   try {
