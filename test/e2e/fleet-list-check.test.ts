@@ -231,7 +231,7 @@ describe("certctl check", () => {
 
     const unknown = await cli(["check", join(work, "nowhere"), "--format", "nagios"]);
     expect(unknown.code).toBe(3);
-    expect(unknown.stdout).toMatch(/^CERTCTL UNKNOWN - cannot read .*nowhere: no such file or directory\n$/);
+    expect(unknown.stdout).toMatch(/^CERTCTL UNKNOWN - .*nowhere does not exist\n$/);
     for (const res of [ok, warning, critical, unknown]) expect(res.stdout.split("\n")).toHaveLength(2);
 
     const both = await cli(["check", certs, "--format", "nagios", "--json"]);

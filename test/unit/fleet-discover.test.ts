@@ -66,7 +66,7 @@ describe("discoverDirectories", () => {
     expect(found.map((f) => [f.input, f.error?.exitCode, f.error?.message])).toEqual([
       ["empty", 7, `no certctl.json in ${join(root, "empty")} or its subdirectories`],
       ["web", undefined, undefined],
-      ["missing", 7, `cannot read ${join(root, "missing")}: no such file or directory`],
+      ["missing", 7, `${join(root, "missing")} does not exist`],
       ["file", 7, `${join(root, "file")} is not a directory; expected a directory holding certctl.json, or one whose subdirectories do`],
     ]);
     expect(found[1]!.dir).toBe(web);
