@@ -52,6 +52,16 @@ export async function runFleet<I, R>(items: readonly I[], worker: (item: I, inde
   return results;
 }
 
+/** Calls `emit` in index order: a result waits until every earlier one has been reported. */
+function inArgumentOrder<R>(total: number, emit: ((result: R) => void) | undefined): (index: number, result: R) => void {
+  const known = new Array<R | undefined>(total);
+  let next = 0;
+  return (index, result) => {
+    known[index] = result;
+    while (next < total && known[next] !== undefined) emit?.(known[next++]!);
+  };
+}
+
 /** 0 when every code is 0; otherwise the most severe code, and 130/143 when the run was interrupted. */
 export function fleetExitCode(codes: Iterable<number>, signal?: AbortSignal): number {
   const all = [...codes];
@@ -107,7 +117,10 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
   }));
   const results: DirResult[] = planned.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun)) : p)) as DirResult[];
   const due = planned.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
-  for (const result of results) if (result) deps.onResult?.(result);
+  // Lines stream in argument order (a cron log reads like the command line), each as soon as it
+  // and every one before it are known.
+  const report = inArgumentOrder(results.length, deps.onResult);
+  results.forEach((result, index) => result && report(index, result));
   const hooks: RenewRunResult["hooks"] = {};
   if (due.length === 0) {
     if (!params.dryRun) await recordOutcomes(results, deps.now());
@@ -139,7 +152,7 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
       signal: deps.signal,
       notStarted,
       failed: (item, error) => failedResult(item.plan.input, item.plan.dir, error),
-      onResult: (result) => deps.onResult?.(result),
+      onResult: (result, i) => report(due[i]!.index, result),
     });
     due.forEach(({ index }, i) => (results[index] = renewed[i]!));
   } finally {
