@@ -32,7 +32,7 @@ const issue = spawnSync(process.execPath, [bin, ...args], { stdio: "inherit", en
 if (issue.status === 0) {
   console.log(`\n$ certctl inspect ${outDir}/fullchain.pem`);
   spawnSync(process.execPath, [bin, "inspect", `${outDir}/fullchain.pem`], { stdio: "inherit", env });
-  console.log(`\nFiles are in ${outDir} (cert.pem, chain.pem, fullchain.pem, key.pem, certctl.json).`);
+  console.log(`\nFiles are in ${outDir} (cert.pem, chain.pem, fullchain.pem, ca.pem, key.pem, certctl.json).`);
 }
 server.kill("SIGTERM");
 process.exitCode = issue.status ?? 1;

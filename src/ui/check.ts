@@ -42,7 +42,7 @@ export function checkLines(summary: CheckSummary, style: ChalkInstance): string[
   });
   const next = nextText(summary);
   if (summary.attention.length === 0) lines.push(style.green(`ok: ${certificates(summary.total)}${next ? `, ${next}` : ""}`));
-  else lines.push(`${summary.attention.length} of ${certificates(summary.total)} need attention${next ? `; ${next}` : ""}`);
+  else lines.push(`${summary.attention.length} of ${certificates(summary.total)} ${summary.attention.length === 1 ? "needs" : "need"} attention${next ? `; ${next}` : ""}`);
   return lines;
 }
 
@@ -72,7 +72,7 @@ export function nagiosLine(summary: CheckSummary): string {
   else {
     const named = summary.attention.slice(0, NAGIOS_NAMES).map((s) => `${s.name} ${s.state} (${nagiosReason(s)})`);
     const more = summary.attention.length - named.length;
-    text = `${summary.attention.length} of ${certificates(summary.total)} need attention: ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+    text = `${summary.attention.length} of ${certificates(summary.total)} ${summary.attention.length === 1 ? "needs" : "need"} attention: ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
   }
   const perf = [`certificates=${summary.total};;;0`, ...Object.entries(summary.counts).map(([state, count]) => `${state}=${count};;;0`)];
   if (summary.next?.secondsLeft !== undefined) perf.push(`next_expiry=${summary.next.secondsLeft}s`);

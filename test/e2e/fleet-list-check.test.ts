@@ -248,7 +248,7 @@ describe("certctl check", () => {
     expect(doc!.secondsLeft!).toBeLessThan(0);
     const nagios = await cli(["check", join(certs, "ok"), "--format", "nagios"], env, ["--import", CLOCK_PRELOAD]);
     expect(nagios.code).toBe(2);
-    expect(nagios.stdout).toMatch(/^CERTCTL CRITICAL - 1 of 1 certificate need attention: ok expired \(expired (\d+ hours|\d+ days) ago\)/);
+    expect(nagios.stdout).toMatch(/^CERTCTL CRITICAL - 1 of 1 certificate needs attention: ok expired \(expired (\d+ hours|\d+ days) ago\)/);
   });
 });
 

@@ -57,7 +57,7 @@ describe("summarize", () => {
     ]), plain);
     expect(lines).toEqual([
       "due      certs/due  5 days left (not after 2026-12-05 00:00:00 UTC), due since 2026-11-20 00:00:00 UTC; last renewal attempt failed 2026-11-30 03:00:00 UTC (exit 6)",
-      "1 of 2 certificates need attention; next expiry due in 5 days",
+      "1 of 2 certificates needs attention; next expiry due in 5 days",
     ]);
   });
 });
