@@ -23,6 +23,8 @@ export function issueSummary(result: IssueResult, style: ChalkInstance, now = Da
     ["chain", result.files.chain],
     ["fullchain", result.files.fullchain],
   ];
+  // The self-signed root, for clients to trust (absent with --remove-roots-from-chain).
+  if (result.files.ca) rows.push(["ca", result.files.ca]);
   if (result.files.key) rows.push(["key", `${result.files.key} (0600)`]);
   // The optional formats (--p12, --der, --combined-file), when asked for.
   for (const role of ["p12", "der", "combined"] as const) if (result.files[role]) rows.push([role, result.files[role]]);
@@ -43,7 +45,7 @@ export interface IssueJson {
   certificateRequestId: string;
   serialNumber: string | null;
   notAfter: string | null;
-  files: { cert: string | null; chain: string | null; fullchain: string | null; key: string | null; p12?: string; der?: string; combined?: string };
+  files: { cert: string | null; chain: string | null; fullchain: string | null; ca?: string; key: string | null; p12?: string; der?: string; combined?: string };
 }
 
 export function issueJson(result: IssueResult): IssueJson {
@@ -54,7 +56,8 @@ export function issueJson(result: IssueResult): IssueJson {
     serialNumber: result.serialNumber,
     notAfter: result.notAfter,
     files: {
-      cert: result.files.cert, chain: result.files.chain, fullchain: result.files.fullchain, key: result.files.key ?? null,
+      cert: result.files.cert, chain: result.files.chain, fullchain: result.files.fullchain,
+      ...(result.files.ca ? { ca: result.files.ca } : {}), key: result.files.key ?? null,
       ...(result.files.p12 ? { p12: result.files.p12 } : {}), ...(result.files.der ? { der: result.files.der } : {}),
       ...(result.files.combined ? { combined: result.files.combined } : {}),
     },

@@ -381,7 +381,7 @@ describe("output", () => {
     expect(doc).toEqual({
       status: "issued", certificateId: expect.any(String), certificateRequestId: expect.any(String), serialNumber: expect.stringMatching(/^[0-9a-f]+$/),
       notAfter: expect.any(String),
-      files: { cert: join(out, "cert.pem"), chain: join(out, "chain.pem"), fullchain: join(out, "fullchain.pem"), key: join(out, "key.pem") },
+      files: { cert: join(out, "cert.pem"), chain: join(out, "chain.pem"), fullchain: join(out, "fullchain.pem"), ca: join(out, "ca.pem"), key: join(out, "key.pem") },
     });
     expect(openssl(["x509", "-in", join(out, "cert.pem"), "-noout", "-serial"]).trim().toLowerCase()).toBe(`serial=${doc.serialNumber}`);
     expect(lstatSync(join(out, "cert.pem")).isSymbolicLink() || lstatSync(join(out, "cert.pem")).isFile()).toBe(true);
