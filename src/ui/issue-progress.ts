@@ -23,9 +23,10 @@ export function progressStep(event: IssueProgress, since?: number): ProgressStep
         return { text: `Request ${event.requestId} is ${event.status}; not waiting`, detail: event.pendingMessage };
       }
       return {
-        text: `${WAITING_FOR[event.status] ?? "Waiting"} (${event.status})`,
+        // The request id is what an approver looks for: always on the line.
+        text: `${WAITING_FOR[event.status] ?? "Waiting"} (${event.status}, request ${event.requestId})`,
         since,
-        detail: event.pendingMessage ?? `request ${event.requestId}`,
+        ...(event.pendingMessage ? { detail: event.pendingMessage } : {}),
       };
     case "writing":
       // With --csr certctl holds no key: only the certificate's public key and the chain were checked.

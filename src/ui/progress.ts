@@ -53,6 +53,12 @@ const SILENT: Progress = { update() {}, succeed() {}, fail() {}, stop() {} };
 /** Narrower than this, a spinner line would wrap on every update; plain lines read better. */
 export const MIN_SPINNER_COLUMNS = 20;
 
+/**
+ * Columns a spinner line leaves free: the frame and its space, and two for the `^C` a terminal
+ * echoes on Ctrl-C, which would otherwise wrap a full line so that erasing it leaves it behind.
+ */
+const SPINNER_MARGIN = 5;
+
 /** The stream's width when a spinner can use it; undefined for 0, 1, a missing or a nonsense value. */
 export function spinnerColumns(stream: Writable): number | undefined {
   const columns = (stream as { columns?: unknown }).columns;
@@ -126,7 +132,7 @@ function spinnerProgress(opts: ProgressOptions): Progress {
       return;
     }
     // Frame, space, text and one spare column: the line never wraps.
-    if (spinner) spinner.text = fit(renderStep(step, now()), columns - 3);
+    if (spinner) spinner.text = fit(renderStep(step, now()), columns - SPINNER_MARGIN);
   };
   const degrade = () => {
     if (ticker) clearInterval(ticker);
@@ -152,7 +158,7 @@ function spinnerProgress(opts: ProgressOptions): Progress {
       return;
     }
     spinner = ora({
-      text: fit(renderStep(step, now()), columns - 3),
+      text: fit(renderStep(step, now()), columns - SPINNER_MARGIN),
       stream: opts.stream as NodeJS.WriteStream,
       isEnabled: true,
       // Coloured by our own chalk (--no-color, NO_COLOR, FORCE_COLOR, TTY): ora's would also turn

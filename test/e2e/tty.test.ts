@@ -60,7 +60,7 @@ describe.skipIf(TMUX.missing).concurrent(`in a terminal (tmux)${TMUX.why}`, () =
     const out = outDir("spinner");
     const t = tty(["issue", "--profile", profile("default"), "--cn", "tty.localhost", "--out-dir", out]);
     // The elapsed time moves on its own while the status stays the same.
-    const waiting = await t.waitFor(/Waiting for approval \(pending_approval\) · [1-9]s · \S/);
+    const waiting = await t.waitFor(/Waiting for approval \(pending_approval, request [0-9a-f-]{36}\) · [1-9]s · \S/);
     expect(waiting).toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Waiting for approval/mu);
     expect(t.screen({ escapes: true })).toMatch(COLOR_SGR);
     expect(await t.exitCode()).toBe(0);
@@ -90,7 +90,7 @@ describe.skipIf(TMUX.missing).concurrent(`in a terminal (tmux)${TMUX.why}`, () =
     expect(raw).not.toMatch(ANY_ESCAPE);
     expect(raw).toMatch(/^Issued pipe\.localhost/m);
     // One line per change, however many polls the wait took.
-    expect(raw.match(/^Waiting for approval \(pending_approval\)/gm)).toHaveLength(1);
+    expect(raw.match(/^Waiting for approval \(pending_approval, request [0-9a-f-]{36}\)/gm)).toHaveLength(1);
     expect(raw).not.toMatch(SPINNER_FRAMES);
   });
 
@@ -110,7 +110,7 @@ describe.skipIf(TMUX.missing).concurrent(`in a terminal (tmux)${TMUX.why}`, () =
   it("Ctrl-C while waiting: exit 130, the resume command, the spinner erased and the cursor back", async () => {
     const out = outDir("sigint");
     const t = tty(["issue", "--profile", profile("approval"), "--cn", "wait.localhost", "--out-dir", out]);
-    await t.waitFor(/Waiting for approval \(pending_approval\)/);
+    await t.waitFor(/Waiting for approval \(pending_approval, request [0-9a-f-]{36}\)/);
     t.sendKeys("C-c");
     expect(await t.exitCode()).toBe(130);
     const screen = t.screen();

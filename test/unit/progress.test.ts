@@ -36,9 +36,9 @@ describe("plain progress (stderr is not a terminal)", () => {
     view.onProgress({ ...pending, status: "pending_validation", pendingMessage: null });
     expect(lines()).toEqual([
       "Preparing the request",
-      "Waiting for approval (pending_approval) · Waiting for approval from the PKI team",
+      "Waiting for approval (pending_approval, request r1) · Waiting for approval from the PKI team",
       // A later poll without a message keeps the one the server gave; the wait is one wait.
-      "Waiting for validation (pending_validation) · 12s · Waiting for approval from the PKI team",
+      "Waiting for validation (pending_validation, request r1) · 12s · Waiting for approval from the PKI team",
     ]);
   });
 
