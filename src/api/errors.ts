@@ -43,15 +43,33 @@ interface Issue {
   path?: unknown;
 }
 
+/** More issues than this are counted, not listed: a server chooses how many it sends. */
+const MAX_ISSUES = 20;
+
 /** "attributes.commonName: String must contain at most 100 character(s)", one line per issue. */
 export function issueLines(issues: readonly unknown[]): string[] {
-  return issues.map((raw) => {
+  const lines = issues.slice(0, MAX_ISSUES).map((raw) => {
     if (typeof raw === "string") return raw;
     const issue = (typeof raw === "object" && raw !== null ? raw : {}) as Issue;
-    const message = typeof issue.message === "string" ? issue.message : JSON.stringify(raw);
-    const path = Array.isArray(issue.path) ? issue.path.map(String).join(".") : "";
+    const message = typeof issue.message === "string" ? issue.message : shallowJson(raw);
+    const path = Array.isArray(issue.path) ? issue.path.slice(0, MAX_ISSUES).map((part) => shallowJson(part)).join(".") : "";
     return path ? `${path}: ${message}` : message;
   });
+  if (issues.length > MAX_ISSUES) lines.push(`(${issues.length - MAX_ISSUES} more issues)`);
+  return lines;
+}
+
+/**
+ * JSON of a value a server chose, at most `depth` levels deep: JSON.stringify recurses, and a
+ * body nested 100,000 levels deep would overflow the stack (an internal error, exit 1).
+ */
+export function shallowJson(value: unknown, depth = 3): string {
+  if (typeof value === "string") return value;
+  if (typeof value !== "object" || value === null) return String(value);
+  if (depth <= 0) return Array.isArray(value) ? "[…]" : "{…}";
+  if (Array.isArray(value)) return `[${value.slice(0, MAX_ISSUES).map((item) => shallowJson(item, depth - 1)).join(",")}]`;
+  const entries = Object.entries(value).slice(0, MAX_ISSUES).map(([key, item]) => `${JSON.stringify(key)}:${shallowJson(item, depth - 1)}`);
+  return `{${entries.join(",")}}`;
 }
 
 export interface ErrorResponse {

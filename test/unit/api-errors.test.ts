@@ -32,6 +32,23 @@ describe("issueLines", () => {
       "a bare string",
     ]);
   });
+
+  // Regression (issue 13 item 9): JSON.stringify of a 422 issue nested 100,000 levels deep
+  // overflowed the stack, an internal error (exit 1) instead of the server's refusal (exit 4).
+  const body = (statusCode: number, error: string, message: unknown) => ({ statusCode, error, message });
+  it("a 422 nested 100,000 levels deep is a refusal with a bounded line, not a stack overflow", () => {
+    const depth = 100_000;
+    const nested = JSON.parse("[".repeat(depth) + '"x"' + "]".repeat(depth)) as unknown;
+    const mapped = errorForResponse({ status: 422, body: body(422, "ValidationFailure", [nested]), contentType: "application/json" }, ctx);
+    expect(mapped).toBeInstanceOf(RefusedError);
+    expect(mapped.lines).toEqual(["[[[[…]]]]"]);
+  });
+
+  it("lists at most 20 issues and counts the rest", () => {
+    const lines = issueLines(Array.from({ length: 25 }, (_, i) => ({ message: `issue ${i}`, path: ["f"] })));
+    expect(lines).toHaveLength(21);
+    expect(lines[20]).toBe("(5 more issues)");
+  });
 });
 
 describe("errorForResponse", () => {
