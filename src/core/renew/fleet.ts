@@ -58,7 +58,11 @@ function inArgumentOrder<R>(total: number, emit: ((result: R) => void) | undefin
   let next = 0;
   return (index, result) => {
     known[index] = result;
-    while (next < total && known[next] !== undefined) emit?.(known[next++]!);
+    while (next < total && known[next] !== undefined) {
+      const ready = known[next]!;
+      next += 1; // not inside emit?.(…): an absent emit would skip its arguments and loop forever
+      emit?.(ready);
+    }
   };
 }
 
