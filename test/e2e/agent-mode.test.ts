@@ -19,7 +19,10 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-agent-e2e-"));
   [server, shortTokens] = await Promise.all([startDevServer(), startDevServer(["--token-ttl", "2s", "--token-max-ttl", "5s"])]);
 }, 60_000);
+/** Every agent a test started: one left behind by a failed wait must not outlive the run. */
+const started = new Set<ChildProcessWithoutNullStreams>();
 afterAll(async () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   await Promise.all([server?.stop(), shortTokens?.stop()]);
 });
 
@@ -56,6 +59,7 @@ interface Agent {
 
 function startAgent(file: string, target: DevServerHandle, args: string[] = []): Agent {
   const child = spawn(process.execPath, [BIN, "agent", "-f", file, "--interval", "1s", "--log-format", "json", ...args], { env: cleanEnv(envFor(target)), stdio: ["pipe", "pipe", "pipe"] });
+  started.add(child);
   let buffer = "";
   const parsed: Array<Record<string, string>> = [];
   const waiters = new Set<() => void>();
