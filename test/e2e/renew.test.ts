@@ -85,6 +85,8 @@ function expectLoadableSet(dir: string): void {
   expect(readFileSync(join(dir, "fullchain.pem"), "utf8")).toBe(cert + chain);
 }
 
+// Describes run one after another; a concurrent one holds only cases that count no server's
+// requests (the counters are per server) or count on a server no other case of it uses.
 describe("certctl renew: deciding", () => {
   it("leaves a certificate that is not due alone and sends nothing at all (exit 0)", async () => {
     const dir = newDir("fresh");
@@ -298,11 +300,11 @@ describe.concurrent("certctl renew: a renewal the server leaves pending", () => 
   });
 });
 
-describe("certctl renew: deploy hook", () => {
+describe.concurrent("certctl renew: deploy hook", () => {
   it("runs once per renewed directory with the CERTCTL_* variables and without Infisical secrets", async () => {
     const dir = newDir("hook");
     await issue(due, dir);
-    const envFile = join(work, `hook-env-${counter}.txt`);
+    const envFile = `${dir}-hook-env.txt`;
     // A real access token in the environment too: the hook must see neither it nor the client secret.
     const accessToken = await due.token();
     const res = await renew([dir, "--deploy-hook", `env > '${envFile}'; echo hook-output`], { INFISICAL_TOKEN: accessToken, INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN: accessToken });
@@ -349,7 +351,7 @@ describe("certctl renew: deploy hook", () => {
   });
 });
 
-describe("certctl renew: many directories and concurrent runs", () => {
+describe.concurrent("certctl renew: many directories and concurrent runs", () => {
   it("five directories in one run: one JSON array, the most severe exit code after trying all", async () => {
     const dirs = [newDir("five"), newDir("five"), newDir("five"), newDir("five")];
     await Promise.all(dirs.slice(0, 3).map((d) => issue(due, d)));
@@ -382,8 +384,8 @@ describe("certctl renew: many directories and concurrent runs", () => {
   it("with --lock-timeout 0 a directory locked by another run is skipped with a clear line (exit 0)", async () => {
     const dir = newDir("locked");
     await issue(due, dir);
-    const marker = join(work, `hook-started-${counter}`);
-    const release = join(work, `hook-release-${counter}`);
+    const marker = `${dir}-hook-started`;
+    const release = `${dir}-hook-release`;
     // The first run holds the lock until the test releases its hook: no timing window to lose under load.
     const first = renewProcess([dir, "--deploy-hook", `touch '${marker}'; while [ ! -e '${release}' ]; do sleep 0.05; done`]);
     await until("the first run's hook to start", () => existsSync(marker));
@@ -433,7 +435,7 @@ describe("certctl renew: crash safety", () => {
   });
 });
 
-describe("certctl renew: flags", () => {
+describe.concurrent("certctl renew: flags", () => {
   it.each([
     [["--concurrency", "0"], "--concurrency"],
     [["--hook-timeout", "soon"], "--hook-timeout"],
