@@ -87,8 +87,9 @@ function expectLoadableSet(dir: string): void {
   expect(readFileSync(join(dir, "fullchain.pem"), "utf8")).toBe(cert + chain);
 }
 
-// Describes run one after another; a concurrent one holds only cases that count no server's
-// requests (the counters are per server) or count on a server no other case of it uses.
+// Describes run one after another. These first two count requests on the shared `due` and `fresh`
+// servers (the counters are per server), so their cases run one at a time; a concurrent describe
+// holds only cases that count nothing, or count on a server no other case of it uses (`slow`).
 describe("certctl renew: deciding", () => {
   it("leaves a certificate that is not due alone and sends nothing at all (exit 0)", async () => {
     const dir = newDir("fresh");
