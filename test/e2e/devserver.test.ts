@@ -1,27 +1,32 @@
 // certctl dev-server over real loopback HTTP, driven by fetch as "a client that follows only
 // infisical-api.md"; every certificate is checked with openssl, independently of our x509 code.
+// The `certctl dev-server` process is spawned where it is the subject (its output, flags, exit
+// codes, signals); the API is exercised on servers started in-process (startDevServer).
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv } from "../helpers/cli.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import { fixtureKeyPath } from "../helpers/fixture-keys.js";
+import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { until } from "../helpers/wait.js";
 import { certPublicKey, certText, keyPublicKey, openssl, pemBlocks, verifyChain } from "../helpers/openssl.js";
 
-const DAY = 86_400_000;
+const DAY = DAY_MS;
 const ISSUE = "/api/v1/cert-manager/certificates";
 
-let server: DevServerHandle;
+let server: LocalServerHandle;
 /** --approval auto=300ms --token-ttl 1s --backdate 20d --latency 150ms */
-let tuned: DevServerHandle;
+let tuned: LocalServerHandle;
+const TUNED_TOKEN_TTL_MS = 1000;
 let token: string;
 let work: string;
 
 beforeAll(async () => {
   [server, tuned] = await Promise.all([
-    startDevServer(),
-    startDevServer(["--approval", "auto=300ms", "--token-ttl", "1s", "--backdate", "20d", "--latency", "150ms"]),
+    startLocalHandle(),
+    startLocalHandle({ approval: "auto=300ms", tokenTtlMs: TUNED_TOKEN_TTL_MS, backdateMs: 20 * DAY, latencyMs: 150 }),
   ]);
   token = await server.token();
   work = mkdtempSync(join(tmpdir(), "certctl-devserver-e2e-"));
@@ -36,7 +41,7 @@ interface Reply {
   text: string;
 }
 
-async function call(target: DevServerHandle, method: string, path: string, opts: { token?: string | null; body?: unknown; raw?: string } = {}): Promise<Reply> {
+async function call(target: LocalServerHandle, method: string, path: string, opts: { token?: string | null; body?: unknown; raw?: string } = {}): Promise<Reply> {
   const headers: Record<string, string> = {};
   const bearer = opts.token === undefined ? (target === server ? token : undefined) : opts.token;
   if (bearer) headers.authorization = `Bearer ${bearer}`;
@@ -64,10 +69,11 @@ function file(name: string, content: string): string {
   return path;
 }
 
-/** A CSR made by openssl, with its key file. */
-function opensslCsr(opts: { key: string[]; subj: string; exts?: string[]; digest?: string }): { csr: string; keyFile: string } {
-  const keyFile = join(work, `${++counter}-key.pem`);
-  const args = ["req", "-new", ...opts.key, "-nodes", "-keyout", keyFile, "-subj", opts.subj, `-${opts.digest ?? "sha256"}`];
+/** A CSR made by openssl, with its key file: a new key (`key`: -newkey …) or an existing one (`keyFile`). */
+function opensslCsr(opts: { key: string[]; subj: string; exts?: string[]; digest?: string } | { keyFile: string; subj: string; exts?: string[]; digest?: string }): { csr: string; keyFile: string } {
+  const keyFile = "keyFile" in opts ? opts.keyFile : join(work, `${++counter}-key.pem`);
+  const keyArgs = "keyFile" in opts ? ["-key", keyFile] : [...opts.key, "-nodes", "-keyout", keyFile];
+  const args = ["req", "-new", ...keyArgs, "-subj", opts.subj, `-${opts.digest ?? "sha256"}`];
   for (const ext of opts.exts ?? []) args.push("-addext", ext);
   return { csr: openssl(args), keyFile };
 }
@@ -86,7 +92,7 @@ describe.concurrent("start and stop", () => {
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    while (!stdout.includes("\n")) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("the JSON line", () => stdout.includes("\n"));
     const info = JSON.parse(stdout) as Record<string, unknown>;
     expect(Object.keys(info).sort()).toEqual(["clientId", "clientSecret", "machineIdentity", "profileId", "profiles", "projectId", "url"]);
     // A request must not add anything to stdout under --json.
@@ -102,7 +108,7 @@ describe.concurrent("start and stop", () => {
     const child = spawn(process.execPath, [BIN, "dev-server", "--port", "0", "--no-color"], { env: cleanEnv() });
     let stdout = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    while (!stdout.includes("Ctrl-C")) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("the banner", () => stdout.includes("Ctrl-C"));
     expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     for (const slug of ["default", "rsa", "approval", "external"]) expect(stdout).toContain(slug);
     expect(stdout).toMatch(/client secret {2}[0-9a-f]{64}/);
@@ -153,12 +159,19 @@ describe.concurrent("authentication", () => {
     expect(bad.body).toMatchObject({ statusCode: 403, error: "TokenError" });
   });
 
-  it("answers 403 TokenError once --token-ttl has passed", async () => {
+  it("answers 403 TokenError once --token-ttl has passed, not before", async () => {
+    const profile = `/api/v1/cert-manager/certificate-profiles/slug/default?projectId=${tuned.projectId}`;
+    // Taken before the login: the token cannot be older than this when the server refuses it.
+    const issuedAt = Date.now();
     const shortLived = await tuned.token();
-    const fresh = await call(tuned, "GET", `/api/v1/cert-manager/certificate-profiles/slug/default?projectId=${tuned.projectId}`, { token: shortLived });
-    expect(fresh.status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const expired = await call(tuned, "GET", `/api/v1/cert-manager/certificate-profiles/slug/default?projectId=${tuned.projectId}`, { token: shortLived });
+    const fresh = await call(tuned, "GET", profile, { token: shortLived });
+    // Only a machine stalled past the TTL may see it refused already (the expiry is checked below).
+    if (Date.now() - issuedAt < TUNED_TOKEN_TTL_MS) expect(fresh.status).toBe(200);
+    const expired = await until("the token to be refused", async () => {
+      const reply = await call(tuned, "GET", profile, { token: shortLived });
+      return reply.status === 200 ? undefined : reply;
+    });
+    expect(Date.now() - issuedAt).toBeGreaterThanOrEqual(TUNED_TOKEN_TTL_MS);
     expect(expired.status).toBe(403);
     expect(expired.body.error).toBe("TokenError");
   });
@@ -232,7 +245,8 @@ describe("issue from a CSR", () => {
   });
 
   it("signs an RSA CSR on the rsa profile, and refuses it on an EC profile with the real server's 400", async () => {
-    const { csr, keyFile } = opensslCsr({ key: ["-newkey", "rsa:2048"], subj: "/CN=rsa.example.com" });
+    // An RSA key from the run's fixtures: the subject is the signing, not RSA key generation.
+    const { csr, keyFile } = opensslCsr({ keyFile: fixtureKeyPath("rsa-2048"), subj: "/CN=rsa.example.com" });
     const ok = await issue({ profileId: server.profile("rsa"), csr, attributes: { ttl: "1d" } });
     expect(ok.status).toBe(200);
     const certFile = file("rsa.pem", ok.body.certificate.certificate);
@@ -396,17 +410,14 @@ describe("requests and certificates", () => {
 describe.concurrent("approval and external CA", () => {
   const keygen = (profileId: string) => ({ profileId, attributes: { commonName: "approve.example.com", keyAlgorithm: "EC_prime256v1", signatureAlgorithm: "ECDSA-SHA256", ttl: "1d" } });
 
-  /** Poll a request until issued (5 s at most), noting every status seen. */
-  const waitIssued = async (requestId: string, seen = new Set<string>()) => {
-    const started = Date.now();
-    while (Date.now() - started < 5000) {
+  /** Poll a request until issued, noting every status seen (each poll checks pendingMessage while pending_validation). */
+  const waitIssued = (requestId: string, seen = new Set<string>()) =>
+    until(`request ${requestId} to be issued`, async () => {
       const last = await call(server, "GET", `${ISSUE}/certificate-requests/${requestId}`);
       seen.add(last.body.status);
-      if (last.body.status === "issued") return last.body as { certificateId: string; serialNumber: string };
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`request ${requestId} not issued within 5 s (saw ${[...seen].join(", ")})`);
-  };
+      if (last.body.status === "pending_validation") expect(last.body.pendingMessage).toEqual(expect.any(String));
+      return last.body.status === "issued" ? (last.body as { certificateId: string; serialNumber: string }) : undefined;
+    });
 
   it("pending_approval → issued via the dev approve endpoint", async () => {
     const res = await issue(keygen(server.profile("approval")));
@@ -439,25 +450,18 @@ describe.concurrent("approval and external CA", () => {
     const bearer = await tuned.token();
     const res = await issue(keygen(tuned.profileId), tuned, bearer);
     expect(res.body.status).toBe("pending_approval");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // This server's tokens live 1 s, so a slow machine needs a fresh one for the status read.
-    const done = await call(tuned, "GET", `${ISSUE}/certificate-requests/${res.body.certificateRequestId}`, { token: await tuned.token() });
-    expect(done.body.status).toBe("issued");
+    // This server's tokens live 1 s, so every status read logs in afresh.
+    await until("the request to be approved on its own", async () => {
+      const done = await call(tuned, "GET", `${ISSUE}/certificate-requests/${res.body.certificateRequestId}`, { token: await tuned.token() });
+      return done.body.status === "issued" || undefined;
+    });
   });
 
   it("external profile: pending, then pending_validation with a pendingMessage, then issued", async () => {
     const res = await issue(keygen(server.profile("external")));
     expect(res.body).toMatchObject({ certificate: null, status: "pending" });
     const seen = new Set<string>();
-    const started = Date.now();
-    let last: Reply | undefined;
-    while (Date.now() - started < 5000) {
-      last = await call(server, "GET", `${ISSUE}/certificate-requests/${res.body.certificateRequestId}`);
-      seen.add(last.body.status);
-      if (last.body.status === "pending_validation") expect(last.body.pendingMessage).toEqual(expect.any(String));
-      if (last.body.status === "issued") break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitIssued(res.body.certificateRequestId, seen);
     expect([...seen]).toEqual(["pending", "pending_validation", "issued"]);
   });
 

@@ -1,36 +1,35 @@
 // renew over a directory of certificate directories, its --metrics-file, and the
 // .certctl/last-failure.json it keeps for list, check and the metrics (DESIGN-ops.md).
+// certctl and the dev servers run in-process (main(argv, io)): no process is the subject here.
 import { createServer } from "node:net";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import type { CliResult } from "../helpers/cli.js";
+import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { runMain } from "../helpers/run-main.js";
 import { openssl } from "../helpers/openssl.js";
 import { parseExposition, sampleOf } from "../helpers/prom.js";
 
 const CREDENTIALS = { clientId: "fleet-renew-client", clientSecret: "fleet-renew-secret-0123456789abcdef" };
 const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
 
-let due: DevServerHandle;
-let fresh: DevServerHandle;
+let due: LocalServerHandle;
+let fresh: LocalServerHandle;
 let work: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-fleet-renew-"));
-  const secretFile = join(work, "client-secret");
-  writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
-  const start = (...args: string[]) => startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, ...args]);
-  [due, fresh] = await Promise.all([start("--backdate", "25d"), start()]);
+  [due, fresh] = await Promise.all([startLocalHandle({ credentials: CREDENTIALS, backdateMs: 25 * DAY_MS }), startLocalHandle({ credentials: CREDENTIALS })]);
 });
 afterAll(async () => {
   await Promise.all([due?.stop(), fresh?.stop()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function issued(server: DevServerHandle, dir: string): Promise<void> {
-  const res = await runCli(
+async function issued(server: LocalServerHandle, dir: string): Promise<void> {
+  const res = await runMain(
     ["issue", "--profile", server.profileId, "--cn", "fleet.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet"],
     { env: { ...AUTH_ENV, INFISICAL_DOMAIN: server.url } },
   );
@@ -38,7 +37,7 @@ async function issued(server: DevServerHandle, dir: string): Promise<void> {
 }
 
 function renew(args: string[], cwd = work): Promise<CliResult> {
-  return runCli(["renew", ...args], { cwd, env: AUTH_ENV });
+  return runMain(["renew", ...args], { cwd, env: AUTH_ENV });
 }
 
 function serialOf(dir: string): string {
@@ -110,9 +109,9 @@ describe("last-failure.json and renew --metrics-file", () => {
     const failedProm = parseExposition(readFileSync(metrics, "utf8"));
     expect(sampleOf(failedProm, "certctl_certificate_last_failure_timestamp_seconds", { name: "flaky" })?.value).toBe(Date.parse(failure.time) / 1000);
     expect(sampleOf(failedProm, "certctl_certificate_state", { name: "flaky", state: "due" })?.value).toBe(1);
-    const listed = await runCli(["list", root, "--json"], { cwd: work });
+    const listed = await runMain(["list", root, "--json"], { cwd: work });
     expect((JSON.parse(listed.stdout) as Array<{ lastFailure?: unknown }>)[0]!.lastFailure).toEqual(failure);
-    const checked = await runCli(["check", root], { cwd: work });
+    const checked = await runMain(["check", root], { cwd: work });
     expect(checked.code).toBe(9);
     expect(checked.stdout).toMatch(/last renewal attempt failed .* \(exit 6\)/);
 

@@ -1,11 +1,13 @@
 // Lifecycle defects around status, hooks and revoke, against `certctl dev-server` (and a scripted
-// hostile server where the dev server cannot misbehave).
+// hostile server where the dev server cannot misbehave). certctl and the servers run in-process
+// (main(argv, io)); only the revoke prompt spawns certctl, in a terminal.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import type { CliResult } from "../helpers/cli.js";
+import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { runMain } from "../helpers/run-main.js";
 import { apiError, startScriptedServer } from "../helpers/scripted-server.js";
 import { certctlCommand, hasTmux, startTty } from "../helpers/tty.js";
 
@@ -13,14 +15,12 @@ const CREDENTIALS = { clientId: "lifecycle-cmd-client", clientSecret: "lifecycle
 const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
 
 let work: string;
-let due: DevServerHandle;
+let due: LocalServerHandle;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-lifecycle-cmd-"));
-  const secretFile = join(work, "client-secret");
-  writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
-  due = await startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, "--backdate", "25d"]);
-}, 60_000);
+  due = await startLocalHandle({ credentials: CREDENTIALS, backdateMs: 25 * DAY_MS });
+});
 afterAll(async () => {
   await due?.stop();
 });
@@ -33,7 +33,7 @@ function newDir(name: string): string {
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(args, { cwd: work, env: { ...AUTH_ENV, INFISICAL_DOMAIN: due.url, ...env } });
+  return runMain(args, { cwd: work, env: { ...AUTH_ENV, INFISICAL_DOMAIN: due.url, ...env } });
 }
 
 async function issued(dir: string, extra: string[] = []): Promise<void> {
@@ -52,7 +52,7 @@ describe("status", () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain("<certificateRequestId>");
     expect(await due.stats()).toEqual(before);
-  }, 120_000);
+  });
 
   it("--json while pending prints the request document (status readable by jq) and exits 5; the wrong directory is not hinted", async () => {
     const dir = newDir("status-pending");
@@ -69,7 +69,7 @@ describe("status", () => {
     expect(human.stderr).not.toContain("--no-wait");
     expect(human.stderr).not.toContain(`--out-dir ${elsewhere}`);
     expect(human.stderr).toMatch(/No pending record for this request in/);
-  }, 120_000);
+  });
 });
 
 describe("hooks", () => {
@@ -86,7 +86,7 @@ describe("hooks", () => {
     expect(seen[0]).toBe("pre");
     expect(seen.at(-1)).toBe("post");
     expect(seen.filter((l) => l.startsWith("deploy ")).sort()).toEqual(dirs.map((d) => `deploy ${d}`).sort());
-  }, 120_000);
+  });
 
   it("renew --deploy-hook replaces the recorded one; no hook runs when nothing was renewed", async () => {
     const dir = newDir("hooks-override");
@@ -99,7 +99,7 @@ describe("hooks", () => {
     const again = await cli(["renew", dir, "--renew-before", "1h", "--pre-hook", `echo pre >> '${log}'`, "--post-hook", `echo post >> '${log}'`]);
     expect(again.code).toBe(0);
     expect(lines(log)).toEqual(["given", "post"]);
-  }, 120_000);
+  });
 });
 
 describe("a server's request id is the server's fault", () => {
@@ -110,7 +110,7 @@ describe("a server's request id is the server's fault", () => {
       hostile.on("POST /api/v1/cert-manager/certificates", { body: { certificate: null, certificateRequestId: "../../x$(touch pwned)", status: "pending_approval", message: "wait" } });
       hostile.on("GET /api/v1/cert-manager/certificate-requests/*", apiError(404, "NotFound", "nope"));
       const dir = newDir("hostile-id");
-      const res = await runCli(["issue", "--profile", "8a0d2c4e-1f3b-4a5c-9e7d-6b2f0c1a3d5e", "--cn", "x.example.com", "--out-dir", dir, "--no-wait"], {
+      const res = await runMain(["issue", "--profile", "8a0d2c4e-1f3b-4a5c-9e7d-6b2f0c1a3d5e", "--cn", "x.example.com", "--out-dir", dir, "--no-wait"], {
         cwd: work, env: { ...AUTH_ENV, INFISICAL_DOMAIN: hostile.url },
       });
       expect(res.code).toBe(4);
@@ -119,7 +119,7 @@ describe("a server's request id is the server's fault", () => {
     } finally {
       await hostile.close();
     }
-  }, 120_000);
+  });
 });
 
 describe.skipIf(!hasTmux())("revoke prompt (needs tmux for a terminal)", () => {
@@ -150,5 +150,5 @@ describe.skipIf(!hasTmux())("revoke prompt (needs tmux for a terminal)", () => {
       declined.close();
     }
     expect((await due.stats())["POST /api/v1/cert-manager/certificates/:id/revoke"] ?? 0).toBe(before);
-  }, 120_000);
+  });
 });

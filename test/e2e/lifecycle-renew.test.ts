@@ -1,12 +1,14 @@
-// A certificate's life across commands, against `certctl dev-server` in both renewal behaviours
+// A certificate's life across commands, against the dev server in both renewal behaviours
 // that exist in the wild: newer builds accept CSR renewals, a mid-2026 build refuses them with
-// 403 ForbiddenError (`--csr-renewal refuse`). Files are checked with openssl.
+// 403 ForbiddenError (`--csr-renewal refuse`). Files are checked with openssl. certctl and the
+// servers run in-process (main(argv, io)): no process is the subject here.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import type { CliResult } from "../helpers/cli.js";
+import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { runMain } from "../helpers/run-main.js";
 import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
 const CREDENTIALS = { clientId: "lifecycle-e2e-client", clientSecret: "lifecycle-e2e-secret-0123456789abcdef" };
@@ -16,20 +18,18 @@ const CREATE_ROUTE = "POST /api/v1/cert-manager/certificates";
 const REVOKE_ROUTE = "POST /api/v1/cert-manager/certificates/:id/revoke";
 
 let work: string;
-const servers: Record<string, DevServerHandle> = {};
+const servers: Record<string, LocalServerHandle> = {};
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-lifecycle-e2e-"));
-  const secretFile = join(work, "client-secret");
-  writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
-  const start = (...args: string[]) => startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, ...args]);
+  const start = (overrides: { backdateMs?: number; csrRenewal?: "refuse" } = {}) => startLocalHandle({ credentials: CREDENTIALS, ...overrides });
   [servers.accept, servers.refuse, servers.fresh, servers.expired] = await Promise.all([
-    start("--backdate", "25d"),
-    start("--backdate", "25d", "--csr-renewal", "refuse"),
+    start({ backdateMs: 25 * DAY_MS }),
+    start({ backdateMs: 25 * DAY_MS, csrRenewal: "refuse" }),
     start(),
-    start("--backdate", "40d"),
+    start({ backdateMs: 40 * DAY_MS }),
   ]);
-}, 60_000);
+});
 afterAll(async () => {
   await Promise.all(Object.values(servers).map((s) => s.stop()));
 });
@@ -41,21 +41,21 @@ function newDir(name: string): string {
   return dir;
 }
 
-function cli(args: string[], server?: DevServerHandle): Promise<CliResult> {
-  return runCli(args, { cwd: work, env: { ...AUTH_ENV, ...(server ? { INFISICAL_DOMAIN: server.url } : {}) } });
+function cli(args: string[], server?: LocalServerHandle): Promise<CliResult> {
+  return runMain(args, { cwd: work, env: { ...AUTH_ENV, ...(server ? { INFISICAL_DOMAIN: server.url } : {}) } });
 }
 
-async function issue(server: DevServerHandle, dir: string, extra: string[] = [], profile = server.profileId): Promise<CliResult> {
+async function issue(server: LocalServerHandle, dir: string, extra: string[] = [], profile = server.profileId): Promise<CliResult> {
   return cli(["issue", "--profile", profile, "--cn", "life.example.com", "--dns", "life.example.com", "--ttl", "30d", "--out-dir", dir, ...extra], server);
 }
 
-async function issued(server: DevServerHandle, dir: string, extra: string[] = []): Promise<void> {
+async function issued(server: LocalServerHandle, dir: string, extra: string[] = []): Promise<void> {
   const res = await issue(server, dir, [...extra, "--quiet"]);
   expect(res.stderr).toBe("");
   expect(res.code).toBe(0);
 }
 
-async function stats(server: DevServerHandle): Promise<Record<string, number>> {
+async function stats(server: LocalServerHandle): Promise<Record<string, number>> {
   return server.stats();
 }
 
@@ -108,7 +108,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     const line = await cli(["renew", human]);
     expect(line.code, line.stderr).toBe(0);
     if (mode === "refuse") expect(line.stdout).toMatch(/issued fresh: the server refused to renew/);
-  }, 120_000);
+  });
 
   it("a --csr directory renews by resubmitting the CSR kept at issue time; dry run and real run agree", async () => {
     const server = servers[mode]!;
@@ -127,7 +127,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     expect(serialOf(dir)).not.toBe(oldSerial);
     expect(certPublicKey(join(dir, "cert.pem"))).toBe(keyPublicKey(key));
     expect(verifyChain(join(dir, "cert.pem"), join(dir, "chain.pem"))).toMatch(/: OK$/);
-  }, 120_000);
+  });
 
   it("renew --csr <file> submits the given CSR; a --csr directory without a kept CSR fails in the dry run as in the real run", async () => {
     const server = servers[mode]!;
@@ -150,7 +150,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     expect(real.code).toBe(2);
     expect(dry.stdout + dry.stderr).toContain("--csr <file>");
     expect(await stats(server)).toEqual(before);
-  }, 120_000);
+  });
 
   it("renew --reuse-key on a server-key directory says 'same key' only when the key is the same", async () => {
     const server = servers[mode]!;
@@ -164,7 +164,7 @@ describe.each(["accept", "refuse"] as const)("renew against a server that %ss CS
     expect(same).toBe(mode === "accept");
     expect(renewJson(res)[0]).toMatchObject({ keySource: same ? "reused-server-key" : "new-server-key" });
     expectMatchingSet(dir);
-  }, 120_000);
+  });
 });
 
 describe("serial numbers", () => {
@@ -183,7 +183,7 @@ describe("serial numbers", () => {
     const status = await cli(["status", doc.certificateRequestId, "--out-dir", newDir("serial-elsewhere"), "--json"], server);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ serialNumber: certSerial });
-  }, 120_000);
+  });
 });
 
 describe("revoke, then renew", () => {
@@ -214,7 +214,7 @@ describe("revoke, then renew", () => {
     expect(renewJson(renewed)[0]).toMatchObject({ status: "renewed", previousCertificateId: revokedId });
     expect(meta(dir).revokedAt).toBeUndefined();
     expectMatchingSet(dir);
-  }, 120_000);
+  });
 });
 
 describe("what is installed", () => {
@@ -224,7 +224,7 @@ describe("what is installed", () => {
     expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/already expired/);
     expect(readdirSync(dir).filter((name) => name.endsWith(".pem") || name === "certctl.json")).toEqual([]);
-  }, 120_000);
+  });
 
   it("renew keeps the old set when the new certificate is expired", async () => {
     const dir = newDir("expired-renew");
@@ -238,7 +238,7 @@ describe("what is installed", () => {
     expect(res.stdout + res.stderr).toMatch(/already expired/);
     expect(serialOf(dir)).toBe(oldSerial);
     expectMatchingSet(dir);
-  }, 120_000);
+  });
 });
 
 describe("approval renewals: one outstanding request per directory", () => {
@@ -276,7 +276,7 @@ describe("approval renewals: one outstanding request per directory", () => {
     expect((await stats(server))[RENEW_ROUTE]).toBe((before[RENEW_ROUTE] ?? 0) + 1);
     expect(pendingIds(dir)).toEqual([]);
     expectMatchingSet(dir);
-  }, 120_000);
+  });
 
   it("a rejected renewal is reported once (exit 4), then the next run sends a new request", async () => {
     const server = servers.accept!;
@@ -292,5 +292,5 @@ describe("approval renewals: one outstanding request per directory", () => {
     const retried = await cli(["renew", dir, "--no-wait"]);
     expect(retried.code).toBe(5);
     expect((await stats(server))[RENEW_ROUTE]).toBe((before[RENEW_ROUTE] ?? 0) + 2);
-  }, 120_000);
+  });
 });

@@ -1,12 +1,13 @@
 // certctl status end to end: resume requests that certctl issue left pending, against one dev server.
+// certctl runs in-process (main(argv, io)), as does the server: no process is the subject here.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { startMain } from "../helpers/run-main.js";
+import type { CliResult } from "../helpers/cli.js";
+import { runMain, startMain } from "../helpers/run-main.js";
 import { until } from "../helpers/wait.js";
 import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
@@ -27,7 +28,7 @@ let counter = 0;
 const dir = (name: string) => join(work, `${name}-${++counter}`);
 
 const cli = (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> =>
-  runCli(args, { cwd: work, env: { ...env, ...extraEnv } });
+  runMain(args, { cwd: work, env: { ...env, ...extraEnv } });
 
 async function decide(requestId: string, verdict: "approve" | "reject"): Promise<void> {
   const res = await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${requestId}/${verdict}`, { method: "POST" });
@@ -43,7 +44,7 @@ async function leavePending(out: string, extra: string[] = []): Promise<string> 
   return id;
 }
 
-describe("certctl status", () => {
+describe.concurrent("certctl status", () => {
   it("reports a pending request with exit 5 and the resume hint, then writes the set once approved", async () => {
     const out = dir("pending");
     const id = await leavePending(out);
