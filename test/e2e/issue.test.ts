@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
+import { startFaultProxy, type FaultProxy } from "../helpers/counting-server.js";
 import { fixtureKeyPath } from "../helpers/fixture-keys.js";
 import { runMain } from "../helpers/run-main.js";
 import { until } from "../helpers/wait.js";
@@ -36,12 +37,18 @@ function issue(args: string[], opts: { env?: Record<string, string>; input?: str
   return runMain(["issue", ...args], { cwd: work, env: { ...env, ...opts.env }, ...(opts.input !== undefined ? { stdin: opts.input } : {}) });
 }
 
-async function stats(): Promise<Record<string, number>> {
-  const all = (await (await fetch(`${server.info.url}/api/v1/dev/stats`)).json()) as Record<string, number>;
-  return Object.fromEntries(Object.entries(all).filter(([route]) => !route.includes("/dev/")));
+/**
+ * A counting proxy in front of the dev server for one test's "zero requests": its own count, so
+ * the refusals run beside the other tests (the server's own counters are global).
+ */
+async function withProxy(test: (proxy: FaultProxy) => Promise<void>): Promise<void> {
+  const proxy = await startFaultProxy(server.info.url);
+  try {
+    await test(proxy);
+  } finally {
+    await proxy.close();
+  }
 }
-
-const totalRequests = async () => Object.values(await stats()).reduce((a, b) => a + b, 0);
 
 async function decide(requestId: string, verdict: "approve" | "reject"): Promise<void> {
   const res = await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${requestId}/${verdict}`, { method: "POST" });
@@ -68,6 +75,88 @@ function pendingIds(out: string): string[] {
 
 /** The request id once a waiting issue has recorded its pending request. */
 const pendingId = (out: string): Promise<string> => until(`a pending record in ${out}`, () => pendingIds(out)[0]);
+
+describe.concurrent("refusals", () => {
+  // Regression (issue 12 item 12): --country Germany and de were issued; openssl refuses both.
+  it.each([
+    [["--country", "Germany"], /--country.*ISO 3166/],
+    [["--country", "de"], /--country.*use DE/],
+    [["--org", "o".repeat(65)], /--org.*1 to 64/],
+    [["--ttl", "40000d"], /--ttl.*100 years/],
+  ])("refuses %j before any request", async (args, message) => {
+    await withProxy(async (proxy) => {
+      const out = dir("subject-bad");
+      const res = await issue(["--profile", profile("default"), "--cn", "a.example.com", ...args, "--out-dir", out], { env: { INFISICAL_DOMAIN: proxy.url } });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(existsSync(out)).toBe(false);
+      expect(proxy.count()).toBe(0);
+    });
+  });
+
+  it("refuses to overwrite before sending anything (exit 7, zero requests)", async () => {
+    await withProxy(async (proxy) => {
+      const via = { env: { INFISICAL_DOMAIN: proxy.url } };
+      const out = dir("overwrite");
+      expect((await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out], via)).code).toBe(0);
+      const certBefore = readFileSync(join(out, "cert.pem"), "utf8");
+      const before = proxy.count();
+      expect(before).toBeGreaterThan(0);
+      const res = await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out], via);
+      expect(res.code).toBe(7);
+      expect(res.stderr).toMatch(/already exists.*--force/s);
+      expect(proxy.count()).toBe(before);
+      expect(readFileSync(join(out, "cert.pem"), "utf8")).toBe(certBefore);
+      const forced = await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out, "--force"], via);
+      expect(forced.code).toBe(0);
+      expect(readFileSync(join(out, "cert.pem"), "utf8")).not.toBe(certBefore);
+      expectVerifiedSet(out);
+    });
+  });
+
+  it("an RSA key on the EC profile exits 4 with a hint naming the CA's family; nothing written", async () => {
+    const out = dir("rsa-on-ec");
+    const res = await issue(["--profile", profile("default"), "--cn", "m.example.com", "--key-algorithm", "rsa2048", "--out-dir", out]);
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(/not compatible with CA key algorithm EC_prime256v1/);
+    expect(res.stderr).toMatch(/--key-algorithm p256.*--server-keygen/);
+    expect(existsSync(join(out, "cert.pem"))).toBe(false);
+  });
+
+  it("bad credentials exit 3", async () => {
+    const out = dir("badcreds");
+    const res = await issue(["--profile", profile("default"), "--cn", "b.example.com", "--out-dir", out], {
+      env: { INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: "wrong-secret" },
+    });
+    expect(res.code).toBe(3);
+    expect(res.stderr).not.toContain("wrong-secret");
+    expect(existsSync(join(out, "cert.pem"))).toBe(false);
+  });
+
+  it.each([
+    [["--cn", "a.example.com", "--key-algorithm", "rsa1024"], /--key-algorithm/],
+    [["--cn", "a.example.com", "--ip", "300.1.1.1"], /--ip/],
+    [["--cn", "a.example.com", "--ttl", "30d", "--not-before", "2030-01-01", "--not-after", "2030-02-01"], /--ttl cannot be used with --not-before/],
+    [["--cn", "a.example.com", "--path-length", "1"], /--path-length/],
+    [["--cn", "a.example.com", "--key", "k.pem", "--server-keygen"], /--key cannot be used with --server-keygen/],
+    [["--cn", "x".repeat(65)], /--cn.*1 to 64/],
+  ])("bad input %j exits 2 before any request", async (args, message) => {
+    await withProxy(async (proxy) => {
+      const res = await issue(["--profile", profile("default"), ...args, "--out-dir", dir("bad")], { env: { INFISICAL_DOMAIN: proxy.url } });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(proxy.count()).toBe(0);
+    });
+  });
+
+  it("an unreadable --key exits 7 before any request", async () => {
+    await withProxy(async (proxy) => {
+      const res = await issue(["--profile", profile("default"), "--cn", "a.example.com", "--key", join(work, "missing.pem"), "--out-dir", dir("nokey")], { env: { INFISICAL_DOMAIN: proxy.url } });
+      expect(res.code).toBe(7);
+      expect(proxy.count()).toBe(0);
+    });
+  });
+});
 
 // Key generation is the subject here, so these generate; one RSA size (each RSA size's generation
 // and CSR is test/unit/keys-csr.test.ts, each spelling test/unit/vocab-model.test.ts).
@@ -297,82 +386,6 @@ describe.concurrent("approval and waiting", () => {
   });
 });
 
-// Serial: "zero requests" reads the server's global counters, which a concurrent issue would move.
-describe("refusals", () => {
-  // Regression (issue 12 item 12): --country Germany and de were issued; openssl refuses both.
-  it.each([
-    [["--country", "Germany"], /--country.*ISO 3166/],
-    [["--country", "de"], /--country.*use DE/],
-    [["--org", "o".repeat(65)], /--org.*1 to 64/],
-    [["--ttl", "40000d"], /--ttl.*100 years/],
-  ])("refuses %j before any request", async (args, message) => {
-    const before = await totalRequests();
-    const out = dir("subject-bad");
-    const res = await issue(["--profile", profile("default"), "--cn", "a.example.com", ...args, "--out-dir", out]);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(message);
-    expect(existsSync(out)).toBe(false);
-    expect(await totalRequests()).toBe(before);
-  });
-
-  it("refuses to overwrite before sending anything (exit 7, zero requests)", async () => {
-    const out = dir("overwrite");
-    expect((await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out])).code).toBe(0);
-    const certBefore = readFileSync(join(out, "cert.pem"), "utf8");
-    const before = await totalRequests();
-    const res = await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out]);
-    expect(res.code).toBe(7);
-    expect(res.stderr).toMatch(/already exists.*--force/s);
-    expect(await totalRequests()).toBe(before);
-    expect(readFileSync(join(out, "cert.pem"), "utf8")).toBe(certBefore);
-    const forced = await issue(["--profile", profile("default"), "--cn", "o.example.com", "--out-dir", out, "--force"]);
-    expect(forced.code).toBe(0);
-    expect(readFileSync(join(out, "cert.pem"), "utf8")).not.toBe(certBefore);
-    expectVerifiedSet(out);
-  });
-
-  it("an RSA key on the EC profile exits 4 with a hint naming the CA's family; nothing written", async () => {
-    const out = dir("rsa-on-ec");
-    const res = await issue(["--profile", profile("default"), "--cn", "m.example.com", "--key-algorithm", "rsa2048", "--out-dir", out]);
-    expect(res.code).toBe(4);
-    expect(res.stderr).toMatch(/not compatible with CA key algorithm EC_prime256v1/);
-    expect(res.stderr).toMatch(/--key-algorithm p256.*--server-keygen/);
-    expect(existsSync(join(out, "cert.pem"))).toBe(false);
-  });
-
-  it("bad credentials exit 3", async () => {
-    const out = dir("badcreds");
-    const res = await issue(["--profile", profile("default"), "--cn", "b.example.com", "--out-dir", out], {
-      env: { INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: "wrong-secret" },
-    });
-    expect(res.code).toBe(3);
-    expect(res.stderr).not.toContain("wrong-secret");
-    expect(existsSync(join(out, "cert.pem"))).toBe(false);
-  });
-
-  it.each([
-    [["--cn", "a.example.com", "--key-algorithm", "rsa1024"], /--key-algorithm/],
-    [["--cn", "a.example.com", "--ip", "300.1.1.1"], /--ip/],
-    [["--cn", "a.example.com", "--ttl", "30d", "--not-before", "2030-01-01", "--not-after", "2030-02-01"], /--ttl cannot be used with --not-before/],
-    [["--cn", "a.example.com", "--path-length", "1"], /--path-length/],
-    [["--cn", "a.example.com", "--key", "k.pem", "--server-keygen"], /--key cannot be used with --server-keygen/],
-    [["--cn", "x".repeat(65)], /--cn.*1 to 64/],
-  ])("bad input %j exits 2 before any request", async (args, message) => {
-    const before = await totalRequests();
-    const res = await issue(["--profile", profile("default"), ...args, "--out-dir", dir("bad")]);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(message);
-    expect(await totalRequests()).toBe(before);
-  });
-
-  it("an unreadable --key exits 7 before any request", async () => {
-    const before = await totalRequests();
-    const res = await issue(["--profile", profile("default"), "--cn", "a.example.com", "--key", join(work, "missing.pem"), "--out-dir", dir("nokey")]);
-    expect(res.code).toBe(7);
-    expect(await totalRequests()).toBe(before);
-  });
-});
-
 describe.concurrent("output", () => {
   it("--json prints one document; --quiet prints nothing; a slug resolves with --project", async () => {
     const out = dir("json");
@@ -397,7 +410,7 @@ describe.concurrent("output", () => {
 // issue and renew with a local key build their CSRs from the ASN.1 schemas and verify with
 // node:crypto: @peculiar/x509 (and the reflect-metadata it needs) is for inspect, --csr and the
 // dev server only. Loading it costs every issue and every fleet renewal ~50 ms.
-describe("what a local-key issue and renew load", () => {
+describe.concurrent("what a local-key issue and renew load", () => {
   // Spawned: which modules a process loads is only seen in a fresh process. The --csr probe runs
   // beside the issue → renew pair.
   it("neither loads @peculiar/x509 nor reflect-metadata; --csr does", async () => {
