@@ -1,10 +1,11 @@
 // Issue 15: a bad value for every new login flag or variable exits 2 (7 for an unreadable file)
 // with a message naming it, before any connection and before anything is written.
+// certctl runs in this process (main(argv, io)), each case against a counting server of its own.
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/run-main.js";
 import { startCountingServer } from "../helpers/counting-server.js";
 
 const ID = "5d0c7e52-3a8f-4b61-9f0e-2c4d6a8b1e37";
@@ -66,7 +67,7 @@ describe.concurrent("bad login input: exit code, a message naming the flag or va
       const env: Record<string, string> = { INFISICAL_DOMAIN: server.url };
       for (const [key, value] of Object.entries(row.env ?? {})) env[key] = fill(value);
       const argv = [...row.argv.map(fill), "issue", "--profile", "5d0c7e52-3a8f-4b61-9f0e-2c4d6a8b1e38", "--cn", "x.localhost", "--out-dir", join(cwd, "out")];
-      const res = await runCli(argv, { cwd, env, timeoutMs: 15_000 });
+      const res = await runMain(argv, { cwd, env });
       expect({ code: res.code, stderr: res.stderr }).toMatchObject({ code: row.exit });
       expect(res.stderr).toMatch(row.message);
       expect(res.stderr).not.toMatch(/internal error|at .*\.js:\d+/);

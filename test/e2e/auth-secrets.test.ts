@@ -3,6 +3,10 @@
 // Service's IDENTITY_HEADER — never appear in stdout, stderr (with CERTCTL_DEBUG=1, and on a
 // refused login) or certctl.json; what certctl read or fetched never reaches a deploy hook's
 // environment; and no new flag takes a credential as an argv value.
+// certctl runs in this process (main(argv, io); its hooks get the environment it was given, and
+// nothing in src/ writes process.env), except aws-iam: the AWS SDK reads the process's own
+// environment, so those runs are real processes (and so one method's hook sees a real
+// process's environment).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { rootCommand } from "../../src/cli/program.js";
 import { runCli, type CliResult } from "../helpers/cli.js";
+import { fixtureKey } from "../helpers/fixture-keys.js";
+import { runMain } from "../helpers/run-main.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { gcpServiceAccountKey, startFakeMetadata, type FakeMetadata, type FakeOptions } from "../helpers/fake-metadata.js";
 import { keySecrets, metadataTexts, scan, type Secret } from "../helpers/secret-scan.js";
@@ -35,7 +41,7 @@ beforeAll(async () => {
   const options: FakeOptions = { mint: (aud, sub) => mint(aud, sub), aws: server.info.machineIdentity.aws, actionsToken: ACTIONS_TOKEN, identityHeader: IDENTITY_HEADER };
   fake = await startFakeMetadata(options);
   work = mkdtempSync(join(tmpdir(), "certctl-auth-secrets-"));
-  const key = gcpServiceAccountKey(fake.url);
+  const key = gcpServiceAccountKey(fake.url, fixtureKey("rsa-2048"));
   options.gcp = { clientEmail: key.clientEmail, publicKeyPem: key.publicKeyPem };
   gcpKeyFile = join(work, "gcp-key.json");
   writeFileSync(gcpKeyFile, key.keyFile, { mode: 0o600 });
@@ -64,9 +70,11 @@ async function issueAndRenew(method: string, env: Record<string, string>): Promi
     INFISICAL_DOMAIN: server.info.url, INFISICAL_MACHINE_IDENTITY_ID: server.info.machineIdentity.identityId, CERTCTL_DEBUG: "1",
     AWS_CONFIG_FILE: join(work, "none"), AWS_SHARED_CREDENTIALS_FILE: join(work, "none"), ...env,
   };
-  const issued = await runCli(["--auth-method", method, "issue", "--profile", server.info.profileId, "--cn", "s.localhost", "--ttl", "1d", "--out-dir", out], { env: base, cwd: work });
+  // The AWS SDK's credential chain reads process.env: aws-iam runs as a real process.
+  const run = method === "aws-iam" ? runCli : runMain;
+  const issued = await run(["--auth-method", method, "issue", "--profile", server.info.profileId, "--cn", "s.localhost", "--ttl", "1d", "--out-dir", out], { env: base, cwd: work });
   expect(issued.code, issued.stderr).toBe(0);
-  const renewed = await runCli(["--auth-method", method, "renew", "--force", out, "--deploy-hook", `env > '${hookEnv}'`], { env: base, cwd: work });
+  const renewed = await run(["--auth-method", method, "renew", "--force", out, "--deploy-hook", `env > '${hookEnv}'`], { env: base, cwd: work });
   expect(renewed.code, renewed.stderr).toBe(0);
   return transcript(method, [issued, renewed], { ...metadataTexts(out), [`${method} hook environment`]: readFileSync(hookEnv, "utf8") });
 }
@@ -80,7 +88,7 @@ function transcript(name: string, runs: CliResult[], extra: Record<string, strin
   return texts;
 }
 
-describe("secrets of every login method stay out of output, metadata and hooks", () => {
+describe.concurrent("secrets of every login method stay out of output, metadata and hooks", () => {
   const METHODS: Array<[string, () => Promise<Record<string, string>>]> = [
     ["jwt", async () => ({ INFISICAL_JWT: await mint(server.info.machineIdentity.identityId) })],
     ["kubernetes", async () => {
@@ -113,14 +121,16 @@ describe("secrets of every login method stay out of output, metadata and hooks",
   it("refused logins (debug on) do not echo the credential either", async () => {
     const { aws, ldap } = server.info.machineIdentity;
     const env = { INFISICAL_DOMAIN: server.info.url, INFISICAL_MACHINE_IDENTITY_ID: server.info.machineIdentity.identityId, CERTCTL_DEBUG: "1", AWS_CONFIG_FILE: join(work, "none"), AWS_SHARED_CREDENTIALS_FILE: join(work, "none") };
-    const args = ["issue", "--profile", server.info.profileId, "--cn", "r.localhost", "--out-dir", join(work, "refused")];
+    // An out dir each: the runs go side by side, and one directory takes one run at a time.
+    const args = (name: string) => ["issue", "--profile", server.info.profileId, "--cn", "r.localhost", "--out-dir", join(work, `refused-${name}`)];
     const wrongAud = await mint("not-this-identity");
-    const runs = [
-      await runCli(["--auth-method", "jwt", ...args], { env: { ...env, INFISICAL_JWT: wrongAud }, cwd: work }),
-      await runCli(["--auth-method", "ldap", ...args], { env: { ...env, INFISICAL_LDAP_USERNAME: "nobody", INFISICAL_LDAP_PASSWORD: ldap.password }, cwd: work }),
-      await runCli(["--auth-method", "aws-iam", ...args], { env: { ...env, AWS_ACCESS_KEY_ID: "AKIAUNKNOWN0000000000", AWS_SECRET_ACCESS_KEY: aws.secretAccessKey, AWS_SESSION_TOKEN: aws.sessionToken, AWS_REGION: "us-east-1" }, cwd: work }),
-      await runCli(["--auth-method", "azure", ...args], { env: { ...env, IDENTITY_ENDPOINT: `${fake.url}/msi/token`, IDENTITY_HEADER: `${IDENTITY_HEADER}-wrong` }, cwd: work }),
-    ];
+    const runs = await Promise.all([
+      runMain(["--auth-method", "jwt", ...args("jwt")], { env: { ...env, INFISICAL_JWT: wrongAud }, cwd: work }),
+      runMain(["--auth-method", "ldap", ...args("ldap")], { env: { ...env, INFISICAL_LDAP_USERNAME: "nobody", INFISICAL_LDAP_PASSWORD: ldap.password }, cwd: work }),
+      // A real process: the AWS SDK reads the keys from process.env.
+      runCli(["--auth-method", "aws-iam", ...args("aws-iam")], { env: { ...env, AWS_ACCESS_KEY_ID: "AKIAUNKNOWN0000000000", AWS_SECRET_ACCESS_KEY: aws.secretAccessKey, AWS_SESSION_TOKEN: aws.sessionToken, AWS_REGION: "us-east-1" }, cwd: work }),
+      runMain(["--auth-method", "azure", ...args("azure")], { env: { ...env, IDENTITY_ENDPOINT: `${fake.url}/msi/token`, IDENTITY_HEADER: `${IDENTITY_HEADER}-wrong` }, cwd: work }),
+    ]);
     for (const run of runs) expect(run.code, run.stderr).toBe(3);
     expect(scan(transcript("refused", runs), [...allSecrets(), { label: "wrong-audience JWT", value: wrongAud }])).toEqual([]);
   }, 60_000);

@@ -1,13 +1,15 @@
 // A directory belongs to the server that issued it (issue 12 item 5): a --domain or
 // INFISICAL_DOMAIN naming another server is refused for that directory (exit 2, both named,
 // nothing sent) unless --move-to-domain says the move is meant.
+// certctl runs in this process (main(argv, io)). Serial: "sending nothing" reads each server's
+// global request counters.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevServer } from "../../src/devserver/index.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/run-main.js";
 
 let home: RunningDevServer;
 let other: RunningDevServer;
@@ -29,14 +31,13 @@ async function requests(server: RunningDevServer): Promise<number> {
 
 async function issued(name: string): Promise<string> {
   const dir = join(work, name);
-  const res = await runCli(["issue", "--profile", home.info.profileId, "--cn", `${name}.example.com`, "--out-dir", dir, "--quiet"], { env: homeEnv });
+  const res = await runMain(["issue", "--profile", home.info.profileId, "--cn", `${name}.example.com`, "--out-dir", dir, "--quiet"], { env: homeEnv });
   expect(res.stderr).toBe("");
   expect(res.code).toBe(0);
   return dir;
 }
 
-// Each case issues and then renews: two processes, which on a loaded 2-core machine can take a while.
-describe("a directory and the domain in effect", { timeout: 90_000 }, () => {
+describe("a directory and the domain in effect", () => {
   // Regression: INFISICAL_DOMAIN silently overrode the recorded domain, and renew went to the other server.
   it.each([
     ["INFISICAL_DOMAIN", (url: string) => ({ args: [] as string[], env: { INFISICAL_DOMAIN: url } })],
@@ -45,7 +46,7 @@ describe("a directory and the domain in effect", { timeout: 90_000 }, () => {
     const dir = await issued(`moved-${source.replace(/\W/g, "")}`);
     const before = [await requests(home), await requests(other)];
     const { args, env } = given(other.info.url);
-    const res = await runCli([...args, "renew", dir, "--force"], { env: { ...homeEnv, ...env } });
+    const res = await runMain([...args, "renew", dir, "--force"], { env: { ...homeEnv, ...env } });
     expect(res.code).toBe(2);
     // renew prints each directory's line on stdout and its hint on stderr.
     const text = res.stdout + res.stderr;
@@ -57,7 +58,7 @@ describe("a directory and the domain in effect", { timeout: 90_000 }, () => {
 
   it("the same server written another way is not another server", async () => {
     const dir = await issued("same-server");
-    const res = await runCli(["renew", dir, "--force", "--quiet"], { env: { ...homeEnv, INFISICAL_DOMAIN: `${home.info.url}/api/` } });
+    const res = await runMain(["renew", dir, "--force", "--quiet"], { env: { ...homeEnv, INFISICAL_DOMAIN: `${home.info.url}/api/` } });
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
   });
@@ -66,7 +67,7 @@ describe("a directory and the domain in effect", { timeout: 90_000 }, () => {
     const dir = await issued("recorded");
     const before = await requests(home);
     const { INFISICAL_DOMAIN: _unset, ...noDomain } = homeEnv;
-    const res = await runCli(["renew", dir, "--force", "--quiet"], { env: noDomain });
+    const res = await runMain(["renew", dir, "--force", "--quiet"], { env: noDomain });
     expect(res.code).toBe(0);
     expect(await requests(home)).toBeGreaterThan(before);
   });
@@ -80,7 +81,7 @@ describe("a directory and the domain in effect", { timeout: 90_000 }, () => {
       INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: other.info.clientId,
       INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: other.info.clientSecret,
     };
-    const res = await runCli(["renew", dir, "--force", "--move-to-domain", "--quiet"], { env });
+    const res = await runMain(["renew", dir, "--force", "--move-to-domain", "--quiet"], { env });
     expect(await requests(other)).toBeGreaterThan(before);
     // The other server never issued this certificate: what it answers is the renewal's business,
     // but the refusal of the move itself is gone.

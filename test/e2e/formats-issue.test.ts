@@ -1,13 +1,16 @@
 // The optional formats end to end: `certctl issue --p12 --der --combined-file --key-password-file`
 // against a dev server, each file checked by openssl (and keytool for the keystore), then a
 // renewal that must produce them all again, then the refusals that must write nothing.
-import { execFileSync, spawnSync } from "node:child_process";
+// certctl runs in this process (main(argv, io)); only the module-loading probe spawns a node.
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { fixtureKeyPath } from "../helpers/fixture-keys.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
+import { runMain } from "../helpers/run-main.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { certPublicKey, openssl } from "../helpers/openssl.js";
 import { findSecrets, metadataTexts } from "../helpers/secret-scan.js";
@@ -20,6 +23,8 @@ let server: RunningDevServer;
 let env: Record<string, string>;
 let work: string;
 const keytool = spawnSync("keytool", ["-help"]).error === undefined;
+/** keytool asynchronously: a JVM start must not stall the in-process runs beside it. */
+const keytoolRun = async (args: string[]) => (await promisify(execFile)("keytool", args, { encoding: "utf8" })).stdout;
 
 beforeAll(async () => {
   ({ server, env } = await startLocalDevServer());
@@ -33,7 +38,7 @@ afterAll(async () => server?.close());
 function issue(dir: string, extra: string[], more: Record<string, string> = {}) {
   // --csr decides the subject itself: no --cn beside it.
   const subject = extra.includes("--csr") ? [] : ["--cn", "formats.example.com"];
-  return runCli(["issue", "--profile", server.info.profileId, ...subject, "--out-dir", dir, "--json", ...extra], { cwd: work, env: { ...env, ...more } });
+  return runMain(["issue", "--profile", server.info.profileId, ...subject, "--out-dir", dir, "--json", ...extra], { cwd: work, env: { ...env, ...more } });
 }
 
 /** `openssl pkcs12 -info` writes its report on stderr: both streams, and a failure throws. */
@@ -51,6 +56,7 @@ function p12Keys(file: string, passFile: string): { key: string; cert: string } 
   return { key, cert };
 }
 
+// Sequential, and first: the inspect tests below read the set these write and renew.
 describe("issue with every format", () => {
   const dir = () => join(work, "all");
   it("writes a modern PKCS#12, DER leaf, combined PEM and an encrypted key.pem that openssl reads", async () => {
@@ -88,16 +94,9 @@ describe("issue with every format", () => {
     ])).toEqual([]);
   });
 
-  it.skipIf(!keytool)("keytool lists the modern keystore with its alias and a 3-certificate chain (skipped without keytool: install default-jre-headless)", () => {
-    const out = execFileSync("keytool", ["-list", "-v", "-storetype", "PKCS12", "-keystore", join(dir(), "cert.p12"), "-storepass:file", join(work, "p12pass")], { encoding: "utf8" });
-    expect(out).toContain("Alias name: formats.example.com");
-    expect(out).toContain("Entry type: PrivateKeyEntry");
-    expect(out).toContain("Certificate chain length: 3");
-  });
-
   it("a renewal produces every format again, for the new certificate, reusing the encrypted key", async () => {
     const before = readFileSync(join(dir(), "cert.der"));
-    const res = await runCli(["renew", "--force", "--reuse-key", dir()], { cwd: work, env });
+    const res = await runMain(["renew", "--force", "--reuse-key", dir()], { cwd: work, env });
     expect(res.code).toBe(0);
     const der = readFileSync(join(dir(), "cert.der"));
     expect(der.equals(before)).toBe(false);
@@ -110,10 +109,10 @@ describe("issue with every format", () => {
   });
 });
 
-describe("legacy PKCS#12 and the password from the environment", () => {
+describe.concurrent("legacy PKCS#12 and the password from the environment", () => {
   it("--p12-legacy writes 3DES + SHA-1 MAC that openssl and keytool read", async () => {
     const dir = join(work, "legacy");
-    const res = await issue(dir, ["--p12", join(dir, "store.pfx"), "--p12-legacy", "--p12-name", "legacy-alias", "--key-algorithm", "rsa2048", "--profile", server.info.profiles.find((p) => p.slug === "rsa")!.id],
+    const res = await issue(dir, ["--p12", join(dir, "store.pfx"), "--p12-legacy", "--p12-name", "legacy-alias", "--key", fixtureKeyPath("rsa-2048"), "--profile", server.info.profiles.find((p) => p.slug === "rsa")!.id],
       { CERTCTL_P12_PASSWORD: ENV_PASSWORD });
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
@@ -127,7 +126,7 @@ describe("legacy PKCS#12 and the password from the environment", () => {
     expect(meta.formats.p12).toEqual({ password: { env: "CERTCTL_P12_PASSWORD" }, legacy: true, friendlyName: "legacy-alias" });
     expect(findSecrets({ ...metadataTexts(dir), stdout: res.stdout }, [{ label: "env password", value: ENV_PASSWORD }])).toEqual([]);
     if (keytool) {
-      const out = execFileSync("keytool", ["-list", "-storetype", "PKCS12", "-keystore", join(dir, "store.pfx"), "-storepass:file", join(work, "envpass")], { encoding: "utf8" });
+      const out = await keytoolRun(["-list", "-storetype", "PKCS12", "-keystore", join(dir, "store.pfx"), "-storepass:file", join(work, "envpass")]);
       expect(out).toContain("legacy-alias");
     }
   });
@@ -140,7 +139,7 @@ describe("legacy PKCS#12 and the password from the environment", () => {
   });
 });
 
-describe("refusals: exit 2 or 7, nothing written", () => {
+describe.concurrent("refusals: exit 2 or 7, nothing written", () => {
   const cases: Array<[string, string[], Record<string, string>, number, RegExp]> = [
     ["--p12 without a password", ["--p12"], {}, 2, /--p12 requires a password/],
     ["an empty password file", ["--p12", "--p12-password-file", "empty"], {}, 2, /--p12-password-file .*empty is empty/],
@@ -175,9 +174,20 @@ describe("refusals: exit 2 or 7, nothing written", () => {
   });
 });
 
-describe("inspect reads every format certctl writes", () => {
+// keytool (a JVM start) reads the renewed keystore beside the other readers.
+describe.concurrent("keytool reads the modern keystore", () => {
   const dir = () => join(work, "all");
-  const inspect = (args: string[]) => runCli(["inspect", "--json", ...args], { cwd: work, env });
+  it.skipIf(!keytool)("keytool lists the modern keystore (renewed) with its alias and a 3-certificate chain (skipped without keytool: install default-jre-headless)", async () => {
+    const out = await keytoolRun(["-list", "-v", "-storetype", "PKCS12", "-keystore", join(dir(), "cert.p12"), "-storepass:file", join(work, "p12pass")]);
+    expect(out).toContain("Alias name: formats.example.com");
+    expect(out).toContain("Entry type: PrivateKeyEntry");
+    expect(out).toContain("Certificate chain length: 3");
+  });
+});
+
+describe.concurrent("inspect reads every format certctl writes", () => {
+  const dir = () => join(work, "all");
+  const inspect = (args: string[]) => runMain(["inspect", "--json", ...args], { cwd: work, env });
   it("a PKCS#12 with --password-file: format pkcs12, its scheme, alias and the key matching the leaf", async () => {
     const res = await inspect([join(dir(), "cert.p12"), "--password-file", "p12pass"]);
     expect(res.code).toBe(0);
@@ -207,24 +217,27 @@ describe("inspect reads every format certctl writes", () => {
   });
 });
 
-describe("the PKCS#12 schemas load only on the path that writes a keystore", () => {
+// Spawned: what a run loads is only seen in a fresh process (the two runs side by side).
+describe.concurrent("the PKCS#12 schemas load only on the path that writes a keystore", () => {
   const pfx = (sources: string[]) => sources.filter((s) => /asn1-pfx|core\/formats\/p12\.ts/.test(s));
   it("a plain issue loads neither @peculiar/asn1-pfx nor p12.ts; --p12 loads both", async () => {
-    const plain = await loadedSources(["issue", "--profile", server.info.profileId, "--cn", "plain.example.com", "--out-dir", join(work, "loaded-plain"), "--quiet"], { cwd: work, env });
+    const [plain, withP12] = await Promise.all([
+      loadedSources(["issue", "--profile", server.info.profileId, "--cn", "plain.example.com", "--out-dir", join(work, "loaded-plain"), "--quiet"], { cwd: work, env }),
+      loadedSources(["issue", "--profile", server.info.profileId, "--cn", "p12.example.com", "--out-dir", join(work, "loaded-p12"), "--quiet", "--p12", "--p12-empty-password"], { cwd: work, env }),
+    ]);
     expect(plain.code).toBe(0);
     expect(pfx(plain.sources)).toEqual([]);
-    const withP12 = await loadedSources(["issue", "--profile", server.info.profileId, "--cn", "p12.example.com", "--out-dir", join(work, "loaded-p12"), "--quiet", "--p12", "--p12-empty-password"], { cwd: work, env });
     expect(withP12.code).toBe(0);
     expect(pfx(withP12.sources).some((s) => s.includes("asn1-pfx"))).toBe(true);
     expect(pfx(withP12.sources).some((s) => s.includes("core/formats/p12.ts"))).toBe(true);
   });
 });
 
-describe("status finishing a pending request writes the formats too", () => {
+describe.concurrent("status finishing a pending request writes the formats too", () => {
   it("issue --no-wait on a manual-approval profile, approve, status → p12 and DER in place", async () => {
     const dir = join(work, "pending");
     const approval = server.info.profiles.find((p) => p.approval === "manual")!.id;
-    const res = await runCli(["issue", "--profile", approval, "--cn", "pending.example.com", "--out-dir", dir, "--no-wait", "--json",
+    const res = await runMain(["issue", "--profile", approval, "--cn", "pending.example.com", "--out-dir", dir, "--no-wait", "--json",
       "--p12", "--p12-password-file", "p12pass", "--der"], { cwd: work, env });
     expect(res.code).toBe(5);
     const requestId = JSON.parse(res.stdout).error.certificateRequestId as string;
@@ -232,7 +245,7 @@ describe("status finishing a pending request writes the formats too", () => {
     expect(existsSync(join(dir, "cert.p12"))).toBe(false);
     const approved = await fetch(`${server.info.url}/api/v1/dev/certificate-requests/${requestId}/approve`, { method: "POST" });
     expect(approved.status, await approved.clone().text()).toBe(200);
-    const status = await runCli(["status", requestId, "--out-dir", dir, "--json"], { cwd: work, env });
+    const status = await runMain(["status", requestId, "--out-dir", dir, "--json"], { cwd: work, env });
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).files).toMatchObject({ p12: join(dir, "cert.p12"), der: join(dir, "cert.der") });
     const keys = p12Keys(join(dir, "cert.p12"), join(work, "p12pass"));

@@ -1,10 +1,13 @@
 // `certctl inspect` as a user runs it, checked field by field against `openssl x509`/`openssl req`
 // on certificates openssl makes here: root → intermediate → leaf with SANs of every type, KU and EKU.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// certctl runs in this process (main(argv, io)): nothing here is about the process.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { fixtureKeyPath } from "../helpers/fixture-keys.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
+import { runMain } from "../helpers/run-main.js";
 import { openssl } from "../helpers/openssl.js";
 
 let dir: string;
@@ -22,14 +25,15 @@ beforeAll(() => {
   writeFileSync(path("leaf.ext"), LEAF_EXT);
   openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384", "-nodes", "-keyout", path("root.key"),
     "-subj", "/C=NL/O=e2e/CN=e2e Root", "-days", "3650", "-sha384", "-out", path("root.pem")]);
-  openssl(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", path("int.key"), "-subj", "/O=e2e/CN=e2e Intermediate", "-out", path("int.csr")]);
+  // The RSA intermediate's key is the fixture: an RSA key here is an input, not the subject.
+  openssl(["req", "-new", "-key", fixtureKeyPath("rsa-2048"), "-subj", "/O=e2e/CN=e2e Intermediate", "-out", path("int.csr")]);
   openssl(["x509", "-req", "-in", path("int.csr"), "-CA", path("root.pem"), "-CAkey", path("root.key"), "-set_serial", "0x00ff0102",
     "-days", "1825", "-sha384", "-extfile", path("ca.ext"), "-out", path("int.pem")]);
   openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("leaf.key"),
     "-subj", "/C=NL/ST=Noord-Holland/L=Amsterdam/O=e2e/OU=Apps/CN=app.example.test", "-out", path("leaf.csr"),
     "-addext", "subjectAltName=DNS:app.example.test,IP:203.0.113.5,email:admin@example.test,URI:spiffe://example.test/app",
     "-addext", "keyUsage=digitalSignature", "-addext", "extendedKeyUsage=serverAuth"]);
-  openssl(["x509", "-req", "-in", path("leaf.csr"), "-CA", path("int.pem"), "-CAkey", path("int.key"), "-CAcreateserial",
+  openssl(["x509", "-req", "-in", path("leaf.csr"), "-CA", path("int.pem"), "-CAkey", fixtureKeyPath("rsa-2048"), "-CAcreateserial",
     "-days", "90", "-sha256", "-extfile", path("leaf.ext"), "-out", path("leaf.pem")]);
   // Another "intermediate" with the same name but its own key: the chain breaks only at the signature.
   openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path("fake.key"),
@@ -52,7 +56,7 @@ interface CertJson {
 }
 
 async function inspectJson(args: string[], input?: string): Promise<{ kind: string; chainLinked?: boolean; certificates: CertJson[]; csr?: Record<string, unknown> }> {
-  const result = await runCli(["inspect", "--json", ...args], input === undefined ? {} : { input });
+  const result = await runMain(["inspect", "--json", ...args], input === undefined ? {} : { stdin: input });
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout);
@@ -113,7 +117,14 @@ function opensslView(file: string, kind: "x509" | "req") {
   };
 }
 
-function opensslCert(file: string) {
+/** What openssl says about a certificate file (each is written once in beforeAll, so read once). */
+const opensslCerts = new Map<string, ReturnType<typeof readOpensslCert>>();
+function opensslCert(file: string): ReturnType<typeof readOpensslCert> {
+  if (!opensslCerts.has(file)) opensslCerts.set(file, readOpensslCert(file));
+  return opensslCerts.get(file)!;
+}
+
+function readOpensslCert(file: string) {
   const field = (flag: string, name: string) =>
     openssl(["x509", "-in", file, "-noout", flag, ...(flag === "-fingerprint" ? [name] : [])]).trim().replace(/^[^=]+=/, "");
   return {
@@ -145,7 +156,7 @@ function expectAgreesWithOpenssl(cert: CertJson, file: string): void {
   if (o.curve) expect(cert.publicKey.curve).toBe(o.curve);
 }
 
-describe("certctl inspect --json agrees with openssl", () => {
+describe.concurrent("certctl inspect --json agrees with openssl", () => {
   it("on each certificate of a fullchain, in order, each linking to the next", async () => {
     const doc = await inspectJson([path("fullchain.pem")]);
     expect(doc.kind).toBe("chain");
@@ -192,7 +203,7 @@ describe("certctl inspect --json agrees with openssl", () => {
   });
 
   it("prints the same facts as text without --json", async () => {
-    const result = await runCli(["inspect", path("leaf.pem")]);
+    const result = await runMain(["inspect", path("leaf.pem")]);
     expect(result.code).toBe(0);
     const o = opensslCert(path("leaf.pem"));
     expect(result.stdout).toContain(o.sha256);
@@ -202,12 +213,12 @@ describe("certctl inspect --json agrees with openssl", () => {
   });
 });
 
-describe("certctl inspect refuses what it cannot read", () => {
+describe.concurrent("certctl inspect refuses what it cannot read", () => {
   // Issue 16: inspect reads every file certctl writes, key.pem included — its type, never its content.
   it("a private key: described by type and public key, never printed", async () => {
     const keyBody = readFileSync(path("leaf.key"), "utf8").split("\n").filter((l) => l && !l.startsWith("-----"));
     for (const args of [[path("leaf.key")], ["--json", path("leaf.key")], ["-"]]) {
-      const result = await runCli(["inspect", ...args], { input: readFileSync(path("leaf.key"), "utf8") });
+      const result = await runMain(["inspect", ...args], { stdin: readFileSync(path("leaf.key"), "utf8") });
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/Private key|"kind": "key"/);
       for (const line of keyBody) expect(result.stdout + result.stderr).not.toContain(line);
@@ -218,47 +229,40 @@ describe("certctl inspect refuses what it cannot read", () => {
     ["empty.pem", /it is empty/],
     ["notes.txt", /found no PEM block and the bytes are not DER/],
   ])("%s: exit 2", async (file, message) => {
-    const result = await runCli(["inspect", path(file)]);
+    const result = await runMain(["inspect", path(file)]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stdout).toBe("");
   });
 
   it("--json: the error is one JSON document on stdout", async () => {
-    const result = await runCli(["inspect", "--json", path("notes.txt")]);
+    const result = await runMain(["inspect", "--json", path("notes.txt")]);
     expect(result.code).toBe(2);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { exitCode: 2, type: "UsageError" } });
   });
 
   it("a missing file or a directory: exit 7", async () => {
-    const missing = await runCli(["inspect", path("nope.pem")]);
+    const missing = await runMain(["inspect", path("nope.pem")]);
     expect(missing.code).toBe(7);
     expect(missing.stderr).toMatch(/cannot read '.*nope\.pem': it does not exist/);
-    const directory = await runCli(["inspect", dir]);
+    const directory = await runMain(["inspect", dir]);
     expect(directory.code).toBe(7);
     expect(directory.stderr).toMatch(/it is a directory/);
   });
 
   it("no argument: exit 2 from the parser", async () => {
-    const result = await runCli(["inspect"]);
+    const result = await runMain(["inspect"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/missing required argument 'file'/);
   });
 });
 
-// Optional: the dev server's own certificates, when its test helper is present.
-const devServerHelper = new URL("../helpers/devserver.ts", import.meta.url);
-describe.skipIf(!existsSync(devServerHelper))("certctl inspect on the dev server's certificates", () => {
+describe.concurrent("certctl inspect on the dev server's certificates", () => {
   it("agrees with openssl on an issued fullchain", async () => {
-    const { startDevServer } = (await import(devServerHelper.href)) as {
-      startDevServer: () => Promise<{ url: string; profileId: string; token: string | (() => Promise<string> | string); stop?: () => Promise<void>; close?: () => Promise<void> }>;
-    };
-    const server = await startDevServer();
+    const { server, env } = await startLocalDevServer();
     try {
       const out = path("issued");
-      const token = typeof server.token === "function" ? await server.token() : server.token;
-      const issued = await runCli(["issue", "--domain", server.url, "--profile", server.profileId, "--cn", "dev.example.test",
-        "--dns", "dev.example.test", "--out-dir", out], { env: { INFISICAL_TOKEN: token } });
+      const issued = await runMain(["issue", "--profile", server.info.profileId, "--cn", "dev.example.test", "--dns", "dev.example.test", "--out-dir", out], { env });
       expect(issued.code, issued.stderr).toBe(0);
       const doc = await inspectJson([join(out, "fullchain.pem")]);
       expect(doc.chainLinked).toBe(true);
@@ -269,7 +273,7 @@ describe.skipIf(!existsSync(devServerHelper))("certctl inspect on the dev server
         expectAgreesWithOpenssl(doc.certificates[i]!, path(`issued-${i}.pem`));
       });
     } finally {
-      await (server.stop ?? server.close)?.call(server);
+      await server.close();
     }
   });
 });

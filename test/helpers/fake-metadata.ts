@@ -6,7 +6,7 @@
 // hands out JWTs minted by the dev server, so the dev server's verification decides the login.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { jwtVerify, decodeJwt } from "jose";
 
 export interface SeenRequest {
@@ -155,9 +155,12 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** A service-account key file's JSON (token_uri at the fake) and the public half the fake checks. */
-export function gcpServiceAccountKey(fakeUrl: string): { keyFile: string; clientEmail: string; publicKeyPem: string; privateKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+/**
+ * A service-account key file's JSON (token_uri at the fake) and the public half the fake checks.
+ * `privateKey` (e.g. a fixture key) saves generating one when the key itself is not the subject.
+ */
+export function gcpServiceAccountKey(fakeUrl: string, privateKey: KeyObject = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey): { keyFile: string; clientEmail: string; publicKeyPem: string; privateKeyPem: string } {
+  const publicKey = createPublicKey(privateKey);
   const clientEmail = "certctl@certctl-dev.iam.gserviceaccount.com";
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const keyFile = JSON.stringify({
