@@ -1,6 +1,6 @@
 // The agent loop: run a cycle, sleep an interval with jitter, repeat — and between cycles keep
 // the access token alive, retry certificates whose backoff ran out, and re-read the file on
-// SIGHUP. A cycle is a function passed in (apply, or renew over the file's directories), so the
+// SIGHUP. A cycle is a function passed in (apply-cycle.ts: apply over the file's entries), so the
 // loop is tested with a fake cycle and a fake clock. It never prints: it emits events.
 import { createBackoff, BACKOFF_BASE_MS } from "./backoff.js";
 import type { AgentClock, AgentEvent, CycleInfo, CycleReason, CycleResult, RunCycle } from "./types.js";
@@ -134,10 +134,10 @@ function record(result: CycleResult, backoff: ReturnType<typeof createBackoff>, 
   let failed = 0;
   backoff.retain(new Set(result.certificates.map((c) => c.dir)));
   for (const c of result.certificates) {
-    if (c.event === "failed") {
+    if (c.event === "failed" || c.event === "pending") {
       failed++;
       const waitMs = backoff.failed(c.dir, now);
-      log({ level: "error", event: "failed", certificate: c.certificate, message: `${c.message ?? "failed"}; next try in ${Math.round(waitMs / 1000)}s` });
+      log({ level: c.event === "failed" ? "error" : "warn", event: c.event, certificate: c.certificate, message: `${c.message ?? c.event}; next try in ${Math.round(waitMs / 1000)}s` });
     } else if (c.event === "issued" || c.event === "renewed") {
       backoff.succeeded(c.dir);
       log({ level: "info", event: c.event, certificate: c.certificate, message: c.message ?? c.event });
@@ -145,8 +145,9 @@ function record(result: CycleResult, backoff: ReturnType<typeof createBackoff>, 
       backoff.succeeded(c.dir);
     }
   }
-  const changed = result.certificates.filter((c) => c.event === "issued" || c.event === "renewed").length;
-  log({ level: failed > 0 ? "warn" : "info", event: "cycle", message: `${result.certificates.length} certificate(s): ${changed} changed, ${failed} failed` });
+  const count = (...events: string[]) => result.certificates.filter((c) => events.includes(c.event)).length;
+  const more = [[count("pending"), "pending"], [count("skipped"), "waiting to retry"]].filter(([n]) => n !== 0).map(([n, what]) => `, ${n} ${what}`).join("");
+  log({ level: failed > 0 ? "warn" : "info", event: "cycle", message: `${result.certificates.length} certificate(s): ${count("issued", "renewed")} changed, ${count("failed")} failed${more}` });
   return failed;
 }
 
