@@ -16,6 +16,7 @@ import type { InfisicalApi } from "../../api/infisical.js";
 import type { Connection } from "../../api/config.js";
 import { connect } from "../connect.js";
 import { prepareApply } from "../apply/run.js";
+import { hookOutputAsEvents } from "./hook-output.js";
 
 export interface AgentParams {
   file: string;
@@ -57,6 +58,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
 async function runAgent(ctx: CommandContext, params: AgentParams, hangups: Set<() => void>): Promise<number> {
   const log = agentLogger(ctx.io.stderr, params.logFormat, { quiet: ctx.globals.quiet === true });
   const session = createSession(ctx);
+  const hooks = params.logFormat === "json" ? hookOutputAsEvents(log) : { stream: ctx.io.stderr, flush: () => undefined };
   const load = async (): Promise<RunCycle> => {
     const prepared = await prepareApply(ctx, params.file);
     if (prepared.loaded.agent) {
@@ -65,7 +67,7 @@ async function runAgent(ctx: CommandContext, params: AgentParams, hangups: Set<(
     }
     return applyCycle(prepared.entries, {
       connect: () => session.connect(prepared.globals),
-      cwd: ctx.io.cwd, env: ctx.io.env, stdin: ctx.io.stdin, hookOutput: ctx.io.stderr,
+      cwd: ctx.io.cwd, env: ctx.io.env, stdin: ctx.io.stdin, hookOutput: hooks.stream,
       concurrency: params.concurrency, now: () => new Date(), log,
     });
   };
@@ -76,7 +78,13 @@ async function runAgent(ctx: CommandContext, params: AgentParams, hangups: Set<(
   let last: CycleResult = { certificates: [] };
   try {
     await runAgentLoop({
-      runCycle: (signal, info) => cycle(signal, info),
+      runCycle: async (signal, info) => {
+        try {
+          return await cycle(signal, info);
+        } finally {
+          hooks.flush();
+        }
+      },
       // A file that fails to load on SIGHUP throws here: the loop keeps the previous cycle and logs why.
       reload: async () => {
         cycle = await load();
