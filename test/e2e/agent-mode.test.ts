@@ -311,6 +311,45 @@ certificates:
     await stop(agent);
   }, 120_000);
 
+  it("logs in with the file's machine-identity method: kubernetes in a certctl file, and the Infisical agent's kubernetes auth", async () => {
+    const dir = newDir("kubernetes");
+    const identity = (server as unknown as { machineIdentity: { identityId: string; jwtMintUrl: string } }).machineIdentity;
+    const minted = await fetch(identity.jwtMintUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ aud: identity.identityId }) });
+    writeFileSync(join(dir, "sa-token"), ((await minted.json()) as { jwt: string }).jwt);
+    writeFileSync(join(dir, "identity"), identity.identityId);
+    writeFileSync(join(dir, "certctl.yaml"), certctlFile(server, entry("k8s")).replace(
+      /auth:\n(  .*\n)+?defaults:/, "auth: {method: kubernetes, identity-id-file: identity, service-account-token-file: sa-token}\ndefaults:"));
+    writeFileSync(join(dir, "certificate-agent-config.yaml"), `version: v1
+infisical: {address: "${server.url}"}
+auth: {type: kubernetes, config: {identity-id: identity, service-account-token-path: sa-token}}
+certificates:
+  - project-slug: certctl-dev
+    profile-name: default
+    attributes: {common-name: k8s-agent.example.com, ttl: 30d}
+`);
+    const logins = async () => (await requests(server))["POST /api/v1/auth/kubernetes-auth/login"] ?? 0;
+    const before = await logins();
+    for (const file of ["certctl.yaml", "certificate-agent-config.yaml"]) {
+      const res = await runCli(["agent", "-f", file, "--once", "--log-format", "json"], { cwd: dir });
+      expect(res.code, res.stderr).toBe(0);
+      const lines = res.stderr.trim().split("\n").map((l) => JSON.parse(l) as Line);
+      expect(lines.filter((l) => l.event === "issued")).toHaveLength(1);
+    }
+    expect(await logins()).toBe(before + 2);
+    expect(existsSync(join(dir, "certs/k8s/cert.pem"))).toBe(true);
+    expect(existsSync(join(dir, "certctl.d/k8s-agent.example.com/cert.pem"))).toBe(true);
+  }, 120_000);
+
+  it("names a field of another login method in the file: exit 2 with its line, nothing sent", async () => {
+    const dir = newDir("auth-mismatch");
+    writeFileSync(join(dir, "certctl.yaml"), certctlFile(server, entry("web")).replace("auth:\n", "auth:\n  jwt-file: some.jwt\n"));
+    const before = await requests(server);
+    const res = await runCli(["agent", "-f", "certctl.yaml", "--once"], { cwd: dir });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/certctl\.yaml:4: .*jwt-file applies to method jwt or oidc, not universal-auth/);
+    expect(await requests(server)).toEqual(before);
+  });
+
   it("refuses a file that fails validation at start: exit 2, the line and field named, nothing sent", async () => {
     const dir = newDir("invalid");
     writeFileSync(join(dir, "certctl.yaml"), certctlFile(server, entry("web", "    dns: [bad..name]\n")));

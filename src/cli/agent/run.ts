@@ -5,7 +5,7 @@
 // Logs go to stderr (--log-format).
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { CommandContext, GlobalOptions } from "../context.js";
+import type { CommandContext } from "../context.js";
 import type { AgentFlags } from "./define.js";
 import { invalidFlag, mostSevere } from "../../model/errors.js";
 import { parseDuration } from "../../model/duration.js";
@@ -57,7 +57,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
 
 async function runAgent(ctx: CommandContext, params: AgentParams, hangups: Set<() => void>): Promise<number> {
   const log = agentLogger(ctx.io.stderr, params.logFormat, { quiet: ctx.globals.quiet === true });
-  const session = createSession(ctx);
+  const session = createSession();
   const hooks = params.logFormat === "json" ? hookOutputAsEvents(log) : { stream: ctx.io.stderr, flush: () => undefined };
   const load = async (): Promise<RunCycle> => {
     const prepared = await prepareApply(ctx, params.file);
@@ -66,7 +66,7 @@ async function runAgent(ctx: CommandContext, params: AgentParams, hangups: Set<(
       for (const note of prepared.loaded.agent.notes) log({ level: "warn", event: "config", message: note });
     }
     return applyCycle(prepared.entries, {
-      connect: () => session.connect(prepared.globals),
+      connect: () => session.connect(prepared.connectCtx),
       cwd: ctx.io.cwd, env: ctx.io.env, stdin: ctx.io.stdin, hookOutput: hooks.stream,
       concurrency: params.concurrency, now: () => new Date(), log,
     });
@@ -113,19 +113,19 @@ type Client = { api: InfisicalApi; connection: Connection };
  * it expires, a 429 pause shared by every lane). A reload that changes the server or the
  * credentials starts a new one; a failed connection is forgotten so the next cycle tries again.
  */
-function createSession(ctx: CommandContext) {
+function createSession() {
   let current: { key: string; client: Promise<Client>; ready?: Client } | undefined;
   const closeOld = async (old: typeof current) => {
     if (old) await old.client.then((c) => c.api.close(), () => undefined);
   };
   return {
-    connect(globals: GlobalOptions): Promise<Client> {
-      const key = JSON.stringify(globals);
+    connect(connectCtx: CommandContext): Promise<Client> {
+      const key = JSON.stringify([connectCtx.globals, Object.entries(connectCtx.io.env).sort()]);
       if (current?.key !== key) {
         void closeOld(current);
         const session: NonNullable<typeof current> = {
           key,
-          client: connect({ ...ctx, globals }).then(({ api, connection }) => {
+          client: connect(connectCtx).then(({ api, connection }) => {
             // executePlan closes its connection after each cycle; this one outlives the cycle.
             const kept = { api: { ...api, close: async () => undefined }, connection };
             session.ready = { api, connection };
