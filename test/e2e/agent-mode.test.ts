@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, runCli } from "../helpers/cli.js";
 import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import { until } from "../helpers/wait.js";
+import { listPending } from "../../src/store/pending.js";
 
 const LOGIN = "POST /api/v1/auth/universal-auth/login";
 const TOKEN_RENEW = "POST /api/v1/auth/token/renew";
@@ -241,6 +243,41 @@ describe("certctl agent -f <file with certificates:>", () => {
     await stop(agent);
     expect(agent.lines().filter((l) => l.event === "failed")).toHaveLength(1);
     for (const line of agent.lines()) expect(Object.keys(line).sort()).toEqual(expect.arrayContaining(["event", "level", "message", "time"]));
+  }, 120_000);
+
+  it("a request held for approval: SIGTERM during the wait exits 0 and keeps it; the restart resumes it and sends no new request; a pending past its wait backs off without a failure hook", async () => {
+    const dir = newDir("approval");
+    const failLog = join(dir, "failed.log");
+    const file = join(dir, "certctl.yaml");
+    const held = (wait: string) => certctlFile(server, entry("held", `    profile: approval\n    wait-timeout: ${wait}\n    failure-hook: echo failed >> ${failLog}\n`));
+    writeFileSync(file, held("10m"));
+    const before = await requests(server);
+
+    const agent = startAgent(file, dir);
+    const requestId = await until("the pending record", async () => (await listPending(join(dir, "certs/held")))[0]);
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+    expect(agent.raw()).toEqual([]);
+    expect(agent.lines().filter((l) => l.event === "issued" || l.event === "failed")).toEqual([]);
+    expect(await listPending(join(dir, "certs/held"))).toEqual([requestId]);
+
+    // Still unapproved, with a short wait: pending (a warning), backing off, no failure hook.
+    writeFileSync(file, held("1s"));
+    const waiting = startAgent(file, dir);
+    const pending = await waiting.waitFor("held pending", (l) => l.event === "pending" && l.certificate === "held");
+    expect(pending).toMatchObject({ level: "warn", message: expect.stringMatching(/\(exit 5\); next try in 60s$/) });
+    await stop(waiting);
+    expect(existsSync(failLog)).toBe(false);
+
+    await server.approve(requestId);
+    const again = startAgent(file, dir);
+    const plan = await again.waitFor("held planned", (l) => l.event === "plan" && l.certificate === "held");
+    expect(plan.message).toContain(`request ${requestId} is pending: resumed, nothing new sent`);
+    await again.waitFor("held issued", (l) => l.event === "issued" && l.certificate === "held");
+    await stop(again);
+    const after = await requests(server);
+    expect((after[ISSUE] ?? 0) - (before[ISSUE] ?? 0)).toBe(1);
+    expect(existsSync(join(dir, "certs/held/cert.pem"))).toBe(true);
   }, 120_000);
 
   it("keeps its token alive past several TTLs: renews it at 2/3 of the TTL and logs in again near the max TTL", async () => {
