@@ -116,7 +116,8 @@ type Client = { api: InfisicalApi; connection: Connection };
 function createSession() {
   let current: { key: string; client: Promise<Client>; ready?: Client } | undefined;
   const closeOld = async (old: typeof current) => {
-    if (old) await old.client.then((c) => c.api.close(), () => undefined);
+    // The real close (the client handed to the cycles has a no-op one).
+    if (old) await old.client.then(() => old.ready?.api.close(), () => undefined);
   };
   return {
     connect(connectCtx: CommandContext): Promise<Client> {
