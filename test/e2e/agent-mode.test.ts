@@ -27,7 +27,7 @@ beforeAll(async () => {
   secretFile = join(work, "client-secret");
   writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
   const start = (...args: string[]) => startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, ...args]);
-  [server, shortTokens] = await Promise.all([start(), start("--token-ttl", "2s", "--token-max-ttl", "5s")]);
+  [server, shortTokens] = await Promise.all([start(), start("--token-ttl", "3s", "--token-max-ttl", "8s")]);
 }, 60_000);
 
 /** Every agent a test started: one left behind by a failed wait must not outlive its test. */
@@ -288,14 +288,15 @@ describe("certctl agent -f <file with certificates:>", () => {
 
     const agent = startAgent(file, dir);
     await agent.waitFor("one issued", (l) => l.event === "issued" && l.certificate === "one");
-    // 2 s tokens, 5 s max TTL: renewals, then a fresh login, then renewals of that one.
-    await agent.waitFor("a token renewal", (l) => l.event === "token" && /renewed/.test(l.message ?? ""));
-    await agent.waitFor("a fresh login", (l) => l.event === "token" && /logged in again/.test(l.message ?? ""));
-    await agent.waitFor("a renewal after it", () => {
-      const token = agent.lines().filter((l) => l.event === "token").map((l) => l.message ?? "");
-      const login = token.findIndex((m) => /logged in again/.test(m));
-      return login >= 0 && token.slice(login + 1).some((m) => /renewed/.test(m));
-    });
+    // 3 s tokens, 8 s max TTL: renewals, then a fresh login, then renewals of that one — in that order
+    // (a wake-up that came after the token expired would log in without renewing: not what this shows).
+    const tokenEvents = () => agent.lines().filter((l) => l.event === "token").map((l) => (/logged in again/.test(l.message ?? "") ? "login" : /renewed/.test(l.message ?? "") ? "renew" : "other"));
+    const inOrder = (wanted: string[]) => {
+      let at = 0;
+      for (const event of tokenEvents()) if (event === wanted[at]) at++;
+      return at >= wanted.length;
+    };
+    await agent.waitFor("a token renewal, then a fresh login, then a renewal of that one", () => inOrder(["renew", "login", "renew"]), 60_000);
     // Well past several TTLs, the kept token still works: an entry added now is issued with it.
     writeFileSync(file, certctlFile(shortTokens, entry("one") + entry("two")));
     agent.child.kill("SIGHUP");
