@@ -177,4 +177,14 @@ describe("agent loop", () => {
     expect(tries).toBeLessThanOrEqual(11);
     expect(h.events.find((e) => e.event === "token")).toMatchObject({ level: "warn" });
   });
+  it("a request still pending backs off like a failure, logged as a warning, and the summary names it and the waiting ones", async () => {
+    const pending: CycleResult = { certificates: [{ certificate: "held", dir: "/certs/held", event: "pending", exitCode: 5, message: "still pending (exit 5)" }] };
+    const h = harness((n, info) => (n === 1 ? pending : { certificates: [{ certificate: "held", dir: "/certs/held", event: info.backingOff.has("/certs/held") ? "skipped" : "unchanged", exitCode: 0 }] }), { intervalMs: 10 * MIN }, 3);
+    await runAgentLoop(h.params);
+    expect(h.events.find((e) => e.event === "pending")).toEqual({ level: "warn", event: "pending", certificate: "held", message: "still pending (exit 5); next try in 60s" });
+    expect(h.calls.map((c) => [c.at, c.info.reason])).toEqual([[0, "start"], [MIN, "retry"], [MIN + 10 * MIN, "interval"]]);
+    expect(h.events.filter((e) => e.event === "cycle").map((e) => e.message)).toEqual([
+      "1 certificate(s): 0 changed, 0 failed, 1 pending", "1 certificate(s): 0 changed, 0 failed", "1 certificate(s): 0 changed, 0 failed",
+    ]);
+  });
 });

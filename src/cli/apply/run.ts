@@ -21,6 +21,8 @@ export interface PreparedApply {
   entries: ApplyEntry[];
   /** The global options with the file's server and auth filled in. */
   globals: GlobalOptions;
+  /** The command's context with those options, for connect() (the file's LDAP user name in its environment only). */
+  connectCtx: CommandContext;
 }
 
 export async function prepareApply(ctx: CommandContext, file: string | undefined): Promise<PreparedApply> {
@@ -29,14 +31,15 @@ export async function prepareApply(ctx: CommandContext, file: string | undefined
   }
   const loaded = await loadConfig(resolve(ctx.io.cwd, file));
   const entries = buildEntries(loaded.file, loaded.source);
-  const globals = await globalsFromFile(loaded.file, loaded.source, ctx.globals);
-  return { loaded, entries, globals };
+  const { globals, env } = await globalsFromFile(loaded.file, loaded.source, ctx.globals);
+  const connectCtx: CommandContext = { ...ctx, globals, io: { ...ctx.io, env: { ...ctx.io.env, ...env } } };
+  return { loaded, entries, globals, connectCtx };
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
   const flags = command.opts<ApplyFlags>();
   const concurrency = parseWholeNumber("--concurrency", flags.concurrency, 1, 32);
-  const { loaded, entries, globals } = await prepareApply(ctx, flags.config);
+  const { loaded, entries, connectCtx } = await prepareApply(ctx, flags.config);
   const out = createOutput(ctx);
   const notes = loaded.agent?.notes ?? [];
   if (loaded.agent) out.info(`${loaded.source.label}: the Infisical agent's format, converted (certctl convert-agent-config prints the result)`);
@@ -51,7 +54,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   if (out.mode === "human") for (const line of planLines(plan, out.style)) ctx.io.stdout.write(line + "\n");
   const { executePlan } = await import("../../core/config/execute.js");
   const { results, exitCode } = await executePlan(plan, {
-    connect: () => connect({ ...ctx, globals }),
+    connect: () => connect(connectCtx),
     cwd: ctx.io.cwd,
     now: () => new Date(),
     signal: ctx.signal,

@@ -1,6 +1,6 @@
 // The agent loop: run a cycle, sleep an interval with jitter, repeat — and between cycles keep
 // the access token alive, retry certificates whose backoff ran out, and re-read the file on
-// SIGHUP. A cycle is a function passed in (apply, or renew over the file's directories), so the
+// SIGHUP. A cycle is a function passed in (apply-cycle.ts: apply over the file's entries), so the
 // loop is tested with a fake cycle and a fake clock. It never prints: it emits events.
 import { createBackoff, BACKOFF_BASE_MS } from "./backoff.js";
 import type { AgentClock, AgentEvent, CycleInfo, CycleReason, CycleResult, RunCycle } from "./types.js";
@@ -129,25 +129,33 @@ async function cycle(params: AgentLoopParams, info: CycleInfo): Promise<CycleRes
   }
 }
 
-/** Logs what changed, moves the backoff, and returns how many certificates failed. */
+/** Logs what changed, moves the backoff, and returns how many certificates failed (or are still pending). */
 function record(result: CycleResult, backoff: ReturnType<typeof createBackoff>, now: number, log: AgentLoopParams["log"]): number {
+  // Counted in the one pass (no per-cycle arrays): the loop runs for months (scripts/bench/agent-rss.mjs).
   let failed = 0;
+  let pending = 0;
+  let changed = 0;
+  let waiting = 0;
   backoff.retain(new Set(result.certificates.map((c) => c.dir)));
   for (const c of result.certificates) {
-    if (c.event === "failed") {
-      failed++;
+    if (c.event === "failed" || c.event === "pending") {
+      if (c.event === "failed") failed++;
+      else pending++;
       const waitMs = backoff.failed(c.dir, now);
-      log({ level: "error", event: "failed", certificate: c.certificate, message: `${c.message ?? "failed"}; next try in ${Math.round(waitMs / 1000)}s` });
+      log({ level: c.event === "failed" ? "error" : "warn", event: c.event, certificate: c.certificate, message: `${c.message ?? c.event}; next try in ${Math.round(waitMs / 1000)}s` });
     } else if (c.event === "issued" || c.event === "renewed") {
+      changed++;
       backoff.succeeded(c.dir);
       log({ level: "info", event: c.event, certificate: c.certificate, message: c.message ?? c.event });
     } else if (c.event === "unchanged") {
       backoff.succeeded(c.dir);
+    } else {
+      waiting++;
     }
   }
-  const changed = result.certificates.filter((c) => c.event === "issued" || c.event === "renewed").length;
-  log({ level: failed > 0 ? "warn" : "info", event: "cycle", message: `${result.certificates.length} certificate(s): ${changed} changed, ${failed} failed` });
-  return failed;
+  const more = (pending > 0 ? `, ${pending} pending` : "") + (waiting > 0 ? `, ${waiting} waiting to retry` : "");
+  log({ level: failed + pending > 0 ? "warn" : "info", event: "cycle", message: `${result.certificates.length} certificate(s): ${changed} changed, ${failed} failed${more}` });
+  return failed + pending;
 }
 
 async function refreshToken(params: AgentLoopParams): Promise<void> {

@@ -1,7 +1,11 @@
 // The agent's vocabulary: what one cycle reports, and the events the loop emits for the log.
 
-/** What happened to one certificate in a cycle. `unchanged` ones are not logged. */
-export type CertificateEvent = "issued" | "renewed" | "unchanged" | "failed" | "skipped";
+/**
+ * What happened to one certificate in a cycle. `unchanged` ones are not logged. `pending`: a
+ * request waits for approval (or an external CA) past the wait: retried like a failure, but no
+ * failure hook runs for it.
+ */
+export type CertificateEvent = "issued" | "renewed" | "unchanged" | "pending" | "failed" | "skipped";
 
 export interface CertificateOutcome {
   /** The entry's name (or the directory's base name). */

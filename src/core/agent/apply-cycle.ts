@@ -1,0 +1,100 @@
+// One agent cycle = `certctl apply` over the file's entries: plan from the local files only
+// (create / renew / replace / unchanged / follow, a pending request resumed), then execute with
+// the apply core. State lives in the directories, so a restarted agent plans `unchanged` and
+// sends nothing. Entries still backing off after a failure are left alone this cycle. What the
+// cycle decides is reported as events for the loop; it never prints.
+import type { Readable, Writable } from "node:stream";
+import type { InfisicalApi } from "../../api/infisical.js";
+import type { Connection } from "../../api/config.js";
+import { ExitCode } from "../../model/errors.js";
+import type { ApplyEntry } from "../config/entry.js";
+import { planApply, type PlanItem } from "../config/plan.js";
+import { executePlan, type ApplyResult } from "../config/execute.js";
+import { recordOutcomes } from "../fleet/outcomes.js";
+import type { DirResult } from "../renew/plan.js";
+import { runFailureHook } from "./failure-hook.js";
+import type { AgentEvent, CertificateOutcome, RunCycle } from "./types.js";
+
+export interface ApplyCycleDeps {
+  /** The run's one client (its close() a no-op): one login kept across cycles. */
+  connect(): Promise<{ api: InfisicalApi; connection: Connection }>;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: Readable;
+  hookOutput: Writable;
+  concurrency: number;
+  now: () => Date;
+  log: (event: AgentEvent) => void;
+}
+
+export function applyCycle(entries: readonly ApplyEntry[], deps: ApplyCycleDeps): RunCycle {
+  // The agent runs failure hooks itself, with the certificate's variables (see failure-hook.ts).
+  const byDir = new Map(entries.map((entry) => [entry.dir, entry]));
+  const planned = entries.map(({ failureHook: _hook, ...entry }) => entry);
+  return async (signal, info) => {
+    const active = planned.filter((entry) => !info.backingOff.has(entry.dir));
+    const skipped: CertificateOutcome[] = planned.filter((entry) => info.backingOff.has(entry.dir))
+      .map((entry) => ({ certificate: entry.name, dir: entry.dir, event: "skipped", exitCode: 0 }));
+    const plan = await planApply(active, deps.now());
+    // The whole plan on start and after a reload (what the agent now watches); later, what it acts on.
+    const everything = info.reason === "start" || info.reason === "reload";
+    for (const item of plan.items) if (everything || acts(item)) deps.log(planEvent(item));
+    const { results } = await executePlan(plan, {
+      connect: deps.connect, cwd: deps.cwd, now: deps.now, signal, stdin: deps.stdin, env: deps.env,
+      hookOutput: deps.hookOutput, concurrency: deps.concurrency,
+    });
+    await recordOutcomes(results.map(dirResult), deps.now());
+    const outcomes = results.map(outcomeOf);
+    for (const [i, result] of results.entries()) {
+      if (result.outcome === "hook-failed") deps.log({ level: "warn", event: "hook", certificate: result.name, message: result.error ?? "deploy hook failed" });
+      const entry = byDir.get(result.dir);
+      if (outcomes[i]!.event !== "failed" || entry?.failureHook === undefined || signal.aborted) continue;
+      const hook = await runFailureHook({
+        command: entry.failureHook, name: entry.name, dir: entry.dir, message: outcomes[i]!.message ?? "failed", cwd: deps.cwd,
+        timeoutMs: entry.hookTimeoutMs, env: deps.env, output: deps.hookOutput, signal,
+      });
+      if (!hook.ok) deps.log({ level: "warn", event: "hook", certificate: entry.name, message: hook.reason ?? "failure hook failed" });
+    }
+    return { certificates: [...skipped, ...outcomes] };
+  };
+}
+
+function acts(item: PlanItem): boolean {
+  return item.action !== "unchanged" && item.action !== "follow";
+}
+
+function planEvent(item: PlanItem): AgentEvent {
+  return {
+    level: item.action === "broken" ? "error" : "info", event: "plan", certificate: item.entry.name,
+    message: `${item.action}: ${item.reasons.join("; ")}`,
+  };
+}
+
+function outcomeOf(result: ApplyResult): CertificateOutcome {
+  const out = { certificate: result.name, dir: result.dir, exitCode: result.exitCode };
+  const issued = `serial ${result.serialNumber ?? "?"}, not after ${result.notAfter ?? "?"}`;
+  switch (result.outcome) {
+    case "created":
+      return { ...out, event: "issued", message: `issued: ${issued}` };
+    case "renewed":
+    case "replaced":
+      return { ...out, event: "renewed", message: `${result.outcome}: ${issued} (${result.reasons.join("; ")})` };
+    case "hook-failed":
+      return { ...out, event: result.action === "create" ? "issued" : "renewed", message: `${result.action === "create" ? "issued" : "renewed"}: ${issued}; ${result.error ?? "deploy hook failed"}` };
+    case "unchanged":
+      return { ...out, event: "unchanged", message: result.reasons.join("; ") };
+    case "interrupted":
+      return { ...out, event: "skipped", message: result.error ?? "interrupted" };
+    case "failed": {
+      const why = [result.error ?? "failed", ...(result.hint !== undefined ? [result.hint] : [])].join(" ");
+      return { ...out, event: result.exitCode === ExitCode.pending ? "pending" : "failed", message: `${why} (exit ${result.exitCode})` };
+    }
+  }
+}
+
+/** For `.certctl/last-failure.json` (list, check, metrics): the apply outcome in the renew core's words. */
+function dirResult(result: ApplyResult): DirResult {
+  const outcome: DirResult["outcome"] = result.outcome === "failed" ? "failed" : result.outcome === "hook-failed" ? "hook-failed"
+    : result.outcome === "unchanged" ? "not-due" : result.outcome === "interrupted" ? "interrupted" : "renewed";
+  return { input: result.name, dir: result.dir, outcome, exitCode: result.exitCode, ...(result.error !== undefined ? { reason: result.error } : {}) };
+}
