@@ -109,7 +109,7 @@ describe("formats in the declarative file", () => {
     expect(problem(head.replace("    cn: www.example.com\n", "") + `    key: { source: csr, csr: web.csr }
     formats:
       combined: true
-`).message).toMatch(/^certctl.yaml:11: certificates\[0\] \(web\): formats.combined: .*key.csr/);
+`).message).toMatch(/^certctl.yaml:10: certificates\[0\] \(web\): formats.combined: .*key.csr/);
   });
 
   it("a certificate-id entry refuses formats for now", () => {
