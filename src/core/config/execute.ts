@@ -16,9 +16,11 @@ import { isUuid } from "../attributes/attributes.js";
 import { fetchCertificate, latestRenewal } from "./fetch.js";
 import { outstandingRequest, resumeOutstanding, type KeptRequest } from "../renew/resume.js";
 import type { ApplyEntry } from "./entry.js";
+import { dropFormatLinks, reinstallFormats } from "./reinstall.js";
+import { metadataPaths } from "../../store/metadata.js";
 import type { Plan, PlanAction, PlanItem } from "./plan.js";
 
-export type ApplyOutcome = "created" | "renewed" | "replaced" | "unchanged" | "failed" | "hook-failed" | "interrupted";
+export type ApplyOutcome = "created" | "renewed" | "replaced" | "reinstalled" | "unchanged" | "failed" | "hook-failed" | "interrupted";
 
 export interface ApplyResult {
   name: string;
@@ -80,6 +82,7 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
   let result: ApplyResult;
   let kept: KeptRequest | undefined;
   try {
+    if (item.action === "reinstall") return await reinstall(item, deps);
     const { api, apiUrl } = await server();
     if (item.action === "renew" || (item.action === "follow" && entry.certificateId === undefined)) {
       result = await renew(item, api, apiUrl, deps);
@@ -93,6 +96,8 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
         connect: async () => ({ api: { ...api, close: async () => undefined }, connection: { apiUrl } as Connection }),
         stdin: deps.stdin, signal: deps.signal, now: deps.now,
       });
+      // A format the entry no longer asks for: its link would point into a version that is pruned later.
+      if (item.current) await dropFormatLinks(entry.dir, metadataPaths(entry.dir, item.current.meta), entry.params.files);
       result = await afterIssue(item, issued, item.action === "create" ? "created" : "replaced", deps);
     }
   } catch (error) {
@@ -163,6 +168,13 @@ async function renew(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: Ap
   return result;
 }
 
+/** The set rewritten with the entry's formats from what is on disk: no connection, nothing sent. */
+async function reinstall(item: PlanItem, deps: ApplyDeps): Promise<ApplyResult> {
+  const { meta, files } = await reinstallFormats(item.entry, item.current!.meta.certificateId, deps.env, deps.signal);
+  const issued = { certificateId: meta.certificateId, serialNumber: item.current!.validity.serialNumber, notAfter: meta.notAfter, files } as IssueResult;
+  return afterIssue(item, issued, "reinstalled", deps);
+}
+
 /** certificate-id: fetch it (create), or look for a renewal the server made (follow). */
 async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: ApplyDeps): Promise<ApplyResult> {
   const { entry } = item;
@@ -194,13 +206,13 @@ async function afterIssue(item: PlanItem, issued: IssueResult, outcome: ApplyOut
     dir: entry.dir, cert: issued.files.cert, chain: issued.files.chain, fullchain: issued.files.fullchain,
     ...(issued.files.key !== undefined ? { key: issued.files.key } : {}), serialNumber: issued.serialNumber, notAfter: issued.notAfter,
   };
-  const event = outcome === "created" ? "issued" : "renewed";
+  const event = outcome === "created" ? "issued" : outcome === "reinstalled" ? "reinstalled" : "renewed";
   const hook = await runDeployHook({
     command: entry.deployHook, variables, timeoutMs: entry.hookTimeoutMs, env: { ...deps.env, CERTCTL_EVENT: event }, output: deps.hookOutput, signal: deps.signal,
   });
   result.hook = { ok: hook.ok, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
   if (!hook.ok) {
-    const error = new HookError(`${hook.reason ?? "deploy hook failed"}; the new certificate is in place`);
+    const error = new HookError(`${hook.reason ?? "deploy hook failed"}; the new ${outcome === "reinstalled" ? "files are" : "certificate is"} in place`);
     result.outcome = "hook-failed";
     result.exitCode = error.exitCode;
     result.error = error.message;
