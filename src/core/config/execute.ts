@@ -94,7 +94,7 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
     } else {
       const issued = await issueCertificate(await resolved(entry, api), {
         connect: async () => ({ api: { ...api, close: async () => undefined }, connection: { apiUrl } as Connection }),
-        stdin: deps.stdin, signal: deps.signal, now: deps.now,
+        stdin: deps.stdin, signal: deps.signal, now: deps.now, env: deps.env,
       });
       // A format the entry no longer asks for: its link would point into a version that is pruned later.
       if (item.current) await dropFormatLinks(entry.dir, metadataPaths(entry.dir, item.current.meta), entry.params.files);
