@@ -5,7 +5,7 @@
 // inline password is refused with nothing sent or written; no password ever reaches the output.
 import { spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,16 +68,20 @@ const WEB_FORMATS = `    formats:
       encrypted-key: { password-file: key.pass }`;
 
 async function apply(text: string, ...args: string[]): Promise<CliResult> {
-  writeFileSync(join(work, "certctl.yaml"), text);
-  const res = await runMain(["apply", "-f", "certctl.yaml", ...args], { cwd: work, env });
+  return applyFile("certctl.yaml", text, env, ...args);
+}
+
+async function applyFile(name: string, text: string, runEnv: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  writeFileSync(join(work, name), text);
+  const res = await runMain(["apply", "-f", name, ...args], { cwd: work, env: runEnv });
   seen[`apply ${Object.keys(seen).length} stdout`] = res.stdout;
   seen[`apply ${Object.keys(seen).length} stderr`] = res.stderr;
   return res;
 }
 
 /** Requests the server answered, its dev endpoints left out. */
-async function requests(): Promise<Record<string, number>> {
-  return Object.fromEntries(Object.entries(await devStats(server.info.url)).filter(([route]) => !route.includes("/dev/")));
+async function requests(url = server.info.url): Promise<Record<string, number>> {
+  return Object.fromEntries(Object.entries(await devStats(url)).filter(([route]) => !route.includes("/dev/")));
 }
 
 /** `openssl pkcs12 -info -nokeys` (its report is on stderr): both streams; a failure throws. */
@@ -230,6 +234,46 @@ describe.sequential("apply with formats", () => {
     expect(res.stderr).toMatch(/certctl\.yaml:9: certificates\[0\] \(inline\): formats\.p12\.password: a secret may not be written in the file; use password-file .* or password-env/);
     expect(await requests()).toEqual(before);
     expect(existsSync(dir("inline"))).toBe(false);
+  });
+
+  it("a formats change is a replace when a new certificate is needed anyway: key.pem gone, or the certificate due", async () => {
+    const one = (profile: string, directory: string, formats: string) => `version: 1
+defaults: { directory: ${directory}, profile: ${profile}, ttl: 30d }
+certificates:
+  - name: solo
+    cn: solo.example.com
+${formats}`;
+    // key.pem gone: a keystore needs a key, so only a new certificate (and key) can give it.
+    const text = one(server.info.profileId, "nokey", "");
+    expect((await applyFile("nokey.yaml", text, env)).code).toBe(0);
+    const solo = join(work, "nokey", "solo");
+    const serial = new X509Certificate(readFileSync(join(solo, "cert.pem"))).serialNumber;
+    rmSync(join(solo, "key.pem"));
+    const withP12 = one(server.info.profileId, "nokey", "    formats: { p12: { password-file: p12.pass } }");
+    const dry = await applyFile("nokey.yaml", withP12, env, "--dry-run");
+    expect(dry.stdout).toContain(`-/+ replace solo (PKCS#12 added (cert.p12); ${join(solo, "key.pem")} is missing)`);
+    const res = await applyFile("nokey.yaml", withP12, env);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/replaced solo: certificate/);
+    expect(new X509Certificate(readFileSync(join(solo, "cert.pem"))).serialNumber).not.toBe(serial);
+    expect(pkcs12Info(join(solo, "cert.p12"), join(work, "p12.pass"))).toContain("friendlyName: solo.example.com");
+
+    // Due (a dev server that backdates every leaf): replaced, and the new certificate comes with its DER.
+    const backdating = await startLocalDevServer({ backdateMs: 25 * 86_400_000 });
+    try {
+      const dueEnv = { ...backdating.env };
+      const plain = one(backdating.server.info.profileId, "due", "");
+      expect((await applyFile("due.yaml", plain, dueEnv)).code).toBe(0);
+      const withDer = one(backdating.server.info.profileId, "due", "    formats: { der: true }");
+      const planned = await applyFile("due.yaml", withDer, dueEnv, "--dry-run");
+      expect(planned.stdout).toMatch(/-\/\+ replace solo \(due: \d+ days? left .*; DER leaf added \(cert\.der\)\)/);
+      const replaced = await applyFile("due.yaml", withDer, dueEnv);
+      expect(replaced.code, replaced.stderr).toBe(0);
+      const dueDir = join(work, "due", "solo");
+      expect(fingerprint(join(dueDir, "cert.der"), true)).toBe(fingerprint(join(dueDir, "cert.pem")));
+    } finally {
+      await backdating.server.close();
+    }
   });
 
   it("no password appears in any output or certctl.json", () => {
