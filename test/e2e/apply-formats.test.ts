@@ -56,6 +56,7 @@ certificates:
 ${web}
   - name: legacy
     cn: legacy.example.com
+    deploy-hook: env > ${join(work, "legacy-hook.env")}
     formats:
       p12: { password-env: LEGACY_P12_PASSWORD, legacy: true${legacy} }
 `;
@@ -276,8 +277,12 @@ ${formats}`;
     }
   });
 
-  it("no password appears in any output or certctl.json", () => {
+  it("no password appears in any output, certctl.json or a hook's environment (password-env's variable is removed)", () => {
     for (const name of ["web", "legacy"]) Object.assign(seen, metadataTexts(dir(name)));
+    const hookEnv = readFileSync(join(work, "legacy-hook.env"), "utf8");
+    expect(hookEnv).toContain("CERTCTL_EVENT=reinstalled");
+    expect(hookEnv).not.toContain("LEGACY_P12_PASSWORD");
+    seen["legacy deploy hook environment"] = hookEnv;
     expect(Object.keys(seen).length).toBeGreaterThan(10);
     expect(findSecrets(seen, SECRETS)).toEqual([]);
   });
