@@ -222,6 +222,29 @@ describe.sequential("apply with formats", () => {
     expect(await requests()).toEqual(before);
   });
 
+  it("a password file that cannot be read is exit 7 before anything is sent or written: for a new entry and for a reinstall", async () => {
+    const web = dir("web");
+    const before = await requests();
+    const p12 = readFileSync(join(web, "cert.p12"));
+    const meta = readFileSync(join(web, "certctl.json"), "utf8");
+    const text = fileText(`    formats:
+      p12: { password-file: missing.pass, friendly-name: frontend }
+      combined: true`, ", friendly-name: old-java").replace("  - name: web", `  - name: nopass
+    cn: nopass.example.com
+    formats:
+      encrypted-key: { password-file: also-missing.pass }
+  - name: web`);
+    const res = await apply(text);
+    expect(res.code).toBe(7);
+    expect(res.stdout).toMatch(/~ reinstall web \(PKCS#12 password now from .*missing\.pass/);
+    expect(res.stdout).toMatch(/failed nopass: .*also-missing\.pass/);
+    expect(res.stdout).toMatch(/failed web: .*missing\.pass/);
+    expect(await requests()).toEqual(before);
+    expect(existsSync(dir("nopass"))).toBe(false);
+    expect(readFileSync(join(web, "cert.p12")).equals(p12)).toBe(true);
+    expect(readFileSync(join(web, "certctl.json"), "utf8")).toBe(meta);
+  });
+
   it("an inline password is refused: exit 2 naming the field and what to use, nothing sent, nothing written", async () => {
     const before = await requests();
     const text = fileText(WEB_FORMATS).replace("  - name: web", `  - name: inline
