@@ -65,8 +65,9 @@ describe("formats in the declarative file", () => {
     expect(api!.params.formats).toEqual({ p12: { password: { empty: true } } });
   });
 
-  it("an entry without formats records none", () => {
+  it("an entry without formats (or with der: false) records none", () => {
     expect(entries(head)[0]!.params.formats).toBeUndefined();
+    expect(entries(head + "    formats: { der: false }\n")[0]!.params.formats).toBeUndefined();
   });
 
   it("an inline password is refused with where to put it instead, naming line, entry and field", () => {

@@ -23,7 +23,7 @@ export function formatFlags(entry: CertificateFields, base: string): Partial<Iss
   const formats = entry.formats ?? {};
   const files = entry.files ?? {};
   for (const role of ["p12", "der", "combined"] as const) {
-    if (files[role] !== undefined && formats[role] === undefined) {
+    if (files[role] !== undefined && (formats[role] === undefined || formats[role] === false)) {
       throw new FieldError(["files", role], `names where ${WHAT[role]} goes, but formats.${role} is not set; add formats.${role} to write it`);
     }
   }

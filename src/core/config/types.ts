@@ -17,8 +17,8 @@ export interface PasswordSpec {
 /** The optional outputs (their paths are under `files`): the issue flags --p12 …, --der, --combined-file, --key-password-file. */
 export interface FormatsSpec {
   p12?: PasswordSpec & { "empty-password"?: true; legacy?: boolean; "friendly-name"?: string };
-  der?: true;
-  combined?: true;
+  der?: boolean;
+  combined?: boolean;
   "encrypted-key"?: PasswordSpec;
 }
 
