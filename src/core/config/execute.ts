@@ -178,8 +178,7 @@ async function renew(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: Ru
 /** The set rewritten with the entry's formats from what is on disk: no connection, nothing sent. */
 async function reinstall(item: PlanItem, deps: RunDeps): Promise<ApplyResult> {
   const { meta, files } = await reinstallFormats(item.entry, item.current!.meta.certificateId, deps.env, deps.signal);
-  const issued = { certificateId: meta.certificateId, serialNumber: item.current!.validity.serialNumber, notAfter: meta.notAfter, files } as IssueResult;
-  return afterIssue(item, issued, "reinstalled", deps);
+  return afterIssue(item, { certificateId: meta.certificateId, serialNumber: item.current!.validity.serialNumber, notAfter: meta.notAfter, files }, "reinstalled", deps);
 }
 
 /** certificate-id: fetch it (create), or look for a renewal the server made (follow). */
@@ -203,7 +202,7 @@ async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: R
   return result;
 }
 
-async function afterIssue(item: PlanItem, issued: IssueResult, outcome: ApplyOutcome, deps: RunDeps): Promise<ApplyResult> {
+async function afterIssue(item: PlanItem, issued: Pick<IssueResult, "certificateId" | "serialNumber" | "notAfter" | "files">, outcome: ApplyOutcome, deps: RunDeps): Promise<ApplyResult> {
   const { entry } = item;
   const result: ApplyResult = {
     ...base(item), outcome, exitCode: ExitCode.ok, certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,

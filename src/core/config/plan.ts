@@ -2,12 +2,11 @@
 // certificate-id entry), with the reasons. Reads only local files and sends nothing, so a dry run
 // and an agent's idle cycle cost no request.
 import { formatDuration } from "../../model/duration.js";
-import { readMetadata } from "../../store/metadata.js";
+import { metadataPaths, readMetadata } from "../../store/metadata.js";
 import { listPending } from "../../store/pending.js";
 import { planDirectory, type DirPlan } from "../renew/plan.js";
 import { wholeDays } from "../renew/due.js";
 import { formatReasons, replaceReasons } from "./compare.js";
-import { metadataPaths } from "../../store/metadata.js";
 import type { ApplyEntry } from "./entry.js";
 import { existsSync } from "node:fs";
 
