@@ -245,6 +245,43 @@ describe.sequential("apply with formats", () => {
     expect(readFileSync(join(web, "certctl.json"), "utf8")).toBe(meta);
   });
 
+  it("a certificate-id entry writes its formats from what the server holds, and reinstalls them when they change", async () => {
+    const issue = async (extra: string[]) => {
+      const res = await runMain(["issue", "--profile", server.info.profileId, "--cn", "fetched.example.com", "--out-dir", join(work, `issued-${extra.length}`), "--json", ...extra], { cwd: work, env });
+      expect(res.code, res.stderr).toBe(0);
+      return (JSON.parse(res.stdout) as { certificateId: string }).certificateId;
+    };
+    const [serverKey, localKey] = [await issue(["--server-keygen"]), await issue([])];
+    const file = (formats: string) => `version: 1
+defaults: { directory: fetched }
+certificates:
+  - name: managed
+    certificate-id: ${serverKey}
+    formats: ${formats}
+  - name: keyless
+    certificate-id: ${localKey}
+    formats: { p12: { password-file: p12.pass } }
+`;
+    const res = await applyFile("fetched.yaml", file("{ p12: { password-file: p12.pass }, der: true }"), env);
+    const managed = join(work, "fetched", "managed");
+    expect(res.code).toBe(4); // the keyless entry: refused by what the server holds
+    expect(res.stdout).toMatch(/created managed/);
+    expect(res.stdout).toMatch(/failed keyless: the server holds no key for certificate .*: a PKCS#12, combined PEM or encrypted key cannot be written/);
+    expect(existsSync(join(work, "fetched", "keyless", "certctl.json"))).toBe(false);
+    const p12Certs = openssl(["pkcs12", "-in", join(managed, "cert.p12"), "-passin", `file:${join(work, "p12.pass")}`, "-nokeys", "-clcerts"]);
+    expect(openssl(["x509", "-noout", "-fingerprint", "-sha256"], p12Certs)).toBe(fingerprint(join(managed, "cert.pem")));
+    expect(fingerprint(join(managed, "cert.der"), true)).toBe(fingerprint(join(managed, "cert.pem")));
+
+    const before = await requests();
+    const changed = file("{ p12: { password-file: p12.pass }, combined: true }").replace(/  - name: keyless[\s\S]*/, "");
+    const again = await applyFile("fetched.yaml", changed, env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain("~ reinstall managed (DER leaf removed (cert.der); combined PEM added (combined.pem); rewritten from the certificate on disk; nothing sent)");
+    expect(await requests()).toEqual(before);
+    expect(readFileSync(join(managed, "combined.pem"), "utf8")).toContain(readFileSync(join(managed, "cert.pem"), "utf8").trim());
+    expect(isLink(join(managed, "cert.der"))).toBe(false);
+  });
+
   it("an inline password is refused: exit 2 naming the field and what to use, nothing sent, nothing written", async () => {
     const before = await requests();
     const text = fileText(WEB_FORMATS).replace("  - name: web", `  - name: inline

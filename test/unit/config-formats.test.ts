@@ -113,12 +113,14 @@ describe("formats in the declarative file", () => {
 `).message).toMatch(/^certctl.yaml:10: certificates\[0\] \(web\): formats.combined: .*key.csr/);
   });
 
-  it("a certificate-id entry refuses formats for now", () => {
-    expect(problem(`version: 1
+  it("a certificate-id entry takes formats too (whether the server holds the key is known when it is fetched)", () => {
+    const [fetched] = entries(`version: 1
 certificates:
   - name: fetched
     certificate-id: 0d2f6c3e-0000-4000-8000-000000000001
-    formats: { der: true }
-`).message).toMatch(/^certctl.yaml:5: certificates\[0\] \(fetched\): formats: .*certificate-id/);
+    formats: { der: true, p12: { password-env: P12 } }
+`);
+    expect(fetched!.params.formats).toEqual({ p12: { password: { env: "P12" } }, der: {} });
+    expect(fetched!.params.files).toMatchObject({ p12: "/etc/certctl/fetched/cert.p12", der: "/etc/certctl/fetched/cert.der" });
   });
 });

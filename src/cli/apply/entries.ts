@@ -14,7 +14,8 @@ import type { IssueFlags } from "../issue/define.js";
 import { parseIssueFlags } from "../issue/parse.js";
 import { parseKeyFileOwnership, systemAccounts, type AccountLookup } from "../issue/ownership.js";
 import { parseDurationFlag } from "../shared/flags.js";
-import { FieldError, formatFlags, refuseFormatsOnFetch, withPasswordEnv } from "./formats.js";
+import { FieldError, formatFlags, withPasswordEnv } from "./formats.js";
+import { parseFormatFlags } from "../issue/formats.js";
 
 const DEFAULT_HOOK_TIMEOUT = "5m";
 
@@ -57,8 +58,7 @@ function buildEntry(entry: CertificateEntry, index: number, base: string, direct
   const hooks: Pick<ApplyEntry, "deployHook" | "failureHook"> = {};
   if (entry["deploy-hook"] !== undefined) hooks.deployHook = entry["deploy-hook"];
   if (entry["failure-hook"] !== undefined) hooks.failureHook = entry["failure-hook"];
-  if (entry["certificate-id"] !== undefined) refuseFormatsOnFetch(entry);
-  if (entry["certificate-id"] !== undefined) return { ...common, ...hooks, certificateId: entry["certificate-id"], params: fetchParams(entry, dir, accounts) };
+  if (entry["certificate-id"] !== undefined) return { ...common, ...hooks, certificateId: entry["certificate-id"], params: fetchParams(entry, dir, base, accounts) };
 
   const flags: IssueFlags = { ...issueFlags(entry, dir), ...formatFlags(entry, base) };
   // A slug or name the server resolves later stands in for the project id the parse step asks for.
@@ -124,7 +124,7 @@ function issueFlags(entry: CertificateFields, dir: string): IssueFlags {
 }
 
 /** A certificate-id entry writes what the server holds: only where the files go and their permissions matter. */
-function fetchParams(entry: CertificateEntry, dir: string, accounts: AccountLookup): ApplyEntry["params"] {
+function fetchParams(entry: CertificateEntry, dir: string, base: string, accounts: AccountLookup): ApplyEntry["params"] {
   const files = entry.files ?? {};
   const overrides: Record<string, string> = {};
   for (const role of ["cert", "chain", "fullchain", "key"] as const) if (files[role] !== undefined) overrides[role] = files[role];
@@ -133,10 +133,16 @@ function fetchParams(entry: CertificateEntry, dir: string, accounts: AccountLook
     ...(entry.owner !== undefined ? { owner: String(entry.owner) } : {}),
     ...(entry.group !== undefined ? { group: String(entry.group) } : {}),
   }, accounts);
-  return {
+  // The formats as issue parses them; whether the server holds the key (which p12, combined and an
+  // encrypted key need) is known only when the certificate is fetched.
+  const parsed = parseFormatFlags(formatFlags(entry, base), dir, dir, "server-keygen", process.env);
+  const params: ApplyEntry["params"] = {
     ...ownership, profile: "", mode: "server-keygen", attributes: {}, removeRootsFromChain: entry["remove-roots-from-chain"] === true,
-    outDir: dir, files: resolveFilePaths(dir, dir, overrides), force: true, wait: true, waitTimeoutMs: 300_000,
+    outDir: dir, files: { ...resolveFilePaths(dir, dir, overrides), ...parsed.paths }, force: true, wait: true, waitTimeoutMs: 300_000,
   };
+  const formats = withPasswordEnv(parsed.formats, entry);
+  if (formats !== undefined) params.formats = formats;
+  return params;
 }
 
 /** "invalid value 'bad..name' for --dns; …" → "certctl.yaml:14: certificates[2] (web): dns[1]: invalid value 'bad..name'; …" */

@@ -54,10 +54,3 @@ export function withPasswordEnv(parsed: FormatOptions | undefined, entry: Certif
   if (keyEnv !== undefined && out.encryptedKey) out.encryptedKey = { password: { env: keyEnv } };
   return out;
 }
-
-/** certificate-id entries fetch what the server holds; formats there are not supported yet. */
-export function refuseFormatsOnFetch(entry: CertificateFields): void {
-  if (entry.formats !== undefined && Object.keys(entry.formats).length > 0) {
-    throw new FieldError(["formats"], "a certificate-id entry writes the PEM set only; formats are not supported with certificate-id yet");
-  }
-}

@@ -194,7 +194,7 @@ async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: R
       return { ...base(item), reasons, outcome: "unchanged", exitCode: ExitCode.ok, ...current(item) };
     }
   }
-  const fetched = await fetchCertificate(entry, item.action === "follow" && recorded !== undefined ? recorded : entry.certificateId!, api, apiUrl, deps.signal, deps.now);
+  const fetched = await fetchCertificate(entry, item.action === "follow" && recorded !== undefined ? recorded : entry.certificateId!, api, apiUrl, deps.signal, deps.now, deps.env);
   const outcome: ApplyOutcome = item.action === "create" ? "created" : item.action === "replace" ? "replaced" : "renewed";
   const result = await afterIssue(item, fetched, outcome, deps);
   if (fetched.hops.length > 1 && item.action === "follow") result.reasons = [`the server renewed it: ${fetched.hops.join(" → ")}`];

@@ -64,6 +64,9 @@ async function planEntry(entry: ApplyEntry, now: Date): Promise<PlanItem> {
     if (typeof source === "string" && source !== entry.certificateId) {
       return { entry, action: "replace", current, reasons: [`certificate-id changed: ${source} → ${entry.certificateId}`] };
     }
+    // Formats changed: rewritten from the set on disk now; the next run follows the server as before.
+    const formats = formatReasons(entry, current.meta);
+    if (formats.length > 0) return { entry, action: "reinstall", current, reasons: [...formats, "rewritten from the certificate on disk; nothing sent"] };
     return { entry, action: "follow", current, reasons: [due ?? "checks the server for a renewal of this certificate"] };
   }
   const changed = replaceReasons(entry, current.meta, current.certPem);

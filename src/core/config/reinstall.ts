@@ -35,6 +35,9 @@ export async function reinstallFormats(entry: ApplyEntry, expectedCertificateId:
     const oldPaths = metadataPaths(entry.dir, meta);
     await preflightRenewal(entry.dir, oldPaths, { writeKey: meta.mode !== "csr" });
     const wanted = entry.params.formats;
+    if (meta.mode === "csr" && (wanted?.p12 ?? wanted?.combined ?? wanted?.encryptedKey) !== undefined) {
+      throw new UsageError(`${entry.dir} holds no private key (its certificate came without one): a PKCS#12, combined PEM or encrypted key cannot be written; nothing was changed`);
+    }
     // Every password first: a missing one is refused before anything is written.
     const passwords = await readFormatPasswords(wanted, env);
     const certificatePem = await readText(oldPaths.cert);
