@@ -4,16 +4,17 @@ import type { ChalkInstance } from "chalk";
 import type { Plan, PlanAction, PlanItem } from "../core/config/plan.js";
 import type { ApplyResult } from "../core/config/execute.js";
 
-const SYMBOL: Record<PlanAction, string> = { create: "+", renew: "~", replace: "-/+", unchanged: "=", follow: "?", broken: "!" };
+const SYMBOL: Record<PlanAction, string> = { create: "+", renew: "~", replace: "-/+", reinstall: "~", unchanged: "=", follow: "?", broken: "!" };
 
 export function planLine(item: PlanItem, style: ChalkInstance): string {
-  const colour = { create: style.green, renew: style.yellow, replace: style.magenta, unchanged: style.dim, follow: style.cyan, broken: style.red }[item.action];
+  const colour = { create: style.green, renew: style.yellow, replace: style.magenta, reinstall: style.yellow, unchanged: style.dim, follow: style.cyan, broken: style.red }[item.action];
   return colour(`${SYMBOL[item.action]} ${item.action} ${item.entry.name}`) + ` (${item.reasons.join("; ")})`;
 }
 
 export function planSummary(plan: Plan): string {
   const count = (action: PlanAction) => plan.items.filter((i) => i.action === action).length;
   const parts = [`${count("create")} to create`, `${count("renew")} to renew`, `${count("replace")} to replace`, `${count("unchanged")} unchanged`];
+  if (count("reinstall") > 0) parts.splice(3, 0, `${count("reinstall")} to reinstall`);
   if (count("follow") > 0) parts.push(`${count("follow")} to check for a server renewal`);
   if (count("broken") > 0) parts.push(`${count("broken")} broken`);
   return `Plan: ${parts.join(", ")}.`;
@@ -29,6 +30,7 @@ export function resultLine(result: ApplyResult, style: ChalkInstance): string {
     case "created":
     case "renewed":
     case "replaced":
+    case "reinstalled":
       return `${style.green(`${result.outcome} ${result.name}`)}: certificate ${result.certificateId ?? "?"}${expires} (${result.reasons.join("; ")})`;
     case "unchanged":
       return `${style.dim(`unchanged ${result.name}`)} (${result.reasons.join("; ")})`;

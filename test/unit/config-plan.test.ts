@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/core/crypto/keys.js";
 import { x509 } from "../../src/core/crypto/x509.js";
-import { replaceReasons } from "../../src/core/config/compare.js";
+import { formatReasons, replaceReasons } from "../../src/core/config/compare.js";
 import type { ApplyEntry } from "../../src/core/config/entry.js";
 import type { CertctlMetadata } from "../../src/store/metadata.js";
 import type { CertificateAttributes } from "../../src/model/types.js";
@@ -69,5 +69,41 @@ describe("replaceReasons", () => {
 
   it("a CSR entry is judged by profile and key source only (the CSR decides the rest)", () => {
     expect(replaceReasons(entry({ commonName: "other" }, { mode: "csr" }), meta({ mode: "csr" }), certPem)).toEqual([]);
+  });
+});
+
+describe("formatReasons", () => {
+  const files = (extra: Record<string, string>) => ({ ...entry().params.files, ...extra });
+  const recorded = meta({
+    files: { cert: "cert.pem", chain: "chain.pem", fullchain: "fullchain.pem", p12: "cert.p12", der: "cert.der" },
+    formats: { p12: { password: { file: "/etc/p12.pass" } }, der: {}, encryptedKey: { password: { env: "KEY_PASS" } } },
+  });
+
+  it("nothing when the entry asks for what certctl.json records (and for a set with no formats at all)", () => {
+    const same = entry({}, { files: files({ p12: "/d/cert.p12", der: "/d/cert.der" }), formats: recorded.formats! });
+    expect(formatReasons(same, recorded)).toEqual([]);
+    expect(formatReasons(entry(), meta())).toEqual([]);
+  });
+
+  it("names each format added, removed or moved, and each password source, encryption or alias changed", () => {
+    const wanted = entry({}, {
+      files: files({ p12: "/d/keystore.p12", combined: "/d/haproxy.pem" }),
+      formats: { p12: { password: { env: "P12_PASS" }, legacy: true, friendlyName: "web" }, combined: {}, encryptedKey: { password: { file: "/etc/key.pass" } } },
+    });
+    expect(formatReasons(wanted, recorded)).toEqual([
+      "PKCS#12 moved: cert.p12 → keystore.p12",
+      "DER leaf removed (cert.der)",
+      "combined PEM added (haproxy.pem)",
+      "PKCS#12 password now from $P12_PASS (was /etc/p12.pass)",
+      "PKCS#12 encryption changed: modern → legacy",
+      "PKCS#12 friendly name changed: (none) → 'web'",
+      "key.pem password now from /etc/key.pass (was $KEY_PASS)",
+    ]);
+  });
+
+  it("key encryption added or dropped", () => {
+    expect(formatReasons(entry({}, { formats: { encryptedKey: { password: { file: "/k" } } } }), meta()))
+      .toEqual(["key.pem encrypted (password from /k)"]);
+    expect(formatReasons(entry(), meta({ formats: { encryptedKey: { password: { file: "/k" } } } }))).toEqual(["key.pem no longer encrypted"]);
   });
 });

@@ -14,6 +14,8 @@ import type { IssueFlags } from "../issue/define.js";
 import { parseIssueFlags } from "../issue/parse.js";
 import { parseKeyFileOwnership, systemAccounts, type AccountLookup } from "../issue/ownership.js";
 import { parseDurationFlag } from "../shared/flags.js";
+import { FieldError, formatFlags, withPasswordEnv } from "./formats.js";
+import { parseFormatFlags } from "../issue/formats.js";
 
 const DEFAULT_HOOK_TIMEOUT = "5m";
 
@@ -29,6 +31,9 @@ const FIELD_OF_FLAG: Record<string, DataPath> = {
   "--key-file": ["files", "key"], "--key-mode": ["key-mode"], "--owner": ["owner"], "--group": ["group"],
   "--deploy-hook": ["deploy-hook"], "--no-cn-san": ["cn-san"], "--renew-before": ["renew-before"],
   "--hook-timeout": ["hook-timeout"], "--wait-timeout": ["wait-timeout"], "--force": ["dir"],
+  "--p12": ["formats", "p12"], "--p12-password-file": ["formats", "p12", "password-file"], "--p12-legacy": ["formats", "p12", "legacy"],
+  "--p12-name": ["formats", "p12", "friendly-name"], "--p12-empty-password": ["formats", "p12", "empty-password"],
+  "--der": ["formats", "der"], "--combined-file": ["formats", "combined"], "--key-password-file": ["formats", "encrypted-key"],
 };
 
 /** Every entry checked; the first refusal is thrown as a UsageError naming line, entry and field. */
@@ -53,14 +58,16 @@ function buildEntry(entry: CertificateEntry, index: number, base: string, direct
   const hooks: Pick<ApplyEntry, "deployHook" | "failureHook"> = {};
   if (entry["deploy-hook"] !== undefined) hooks.deployHook = entry["deploy-hook"];
   if (entry["failure-hook"] !== undefined) hooks.failureHook = entry["failure-hook"];
-  if (entry["certificate-id"] !== undefined) return { ...common, ...hooks, certificateId: entry["certificate-id"], params: fetchParams(entry, dir, accounts) };
+  if (entry["certificate-id"] !== undefined) return { ...common, ...hooks, certificateId: entry["certificate-id"], params: fetchParams(entry, dir, base, accounts) };
 
-  const flags = issueFlags(entry, dir);
+  const flags: IssueFlags = { ...issueFlags(entry, dir), ...formatFlags(entry, base) };
   // A slug or name the server resolves later stands in for the project id the parse step asks for.
   const lookup = entry["project-slug"] ?? (entry["application-name"] !== undefined ? "application" : undefined);
   if (lookup !== undefined && flags.project === undefined) flags.project = lookup;
   const params = parseIssueFlags(flags, dir, now, accounts);
   if (lookup !== undefined) delete params.projectId;
+  const formats = withPasswordEnv(params.formats, entry);
+  if (formats !== undefined) params.formats = formats;
   const out: ApplyEntry = { ...common, ...hooks, params };
   if (entry["project-slug"] !== undefined) out.projectSlug = entry["project-slug"];
   if (entry["application-name"] !== undefined) out.applicationName = entry["application-name"];
@@ -117,7 +124,7 @@ function issueFlags(entry: CertificateFields, dir: string): IssueFlags {
 }
 
 /** A certificate-id entry writes what the server holds: only where the files go and their permissions matter. */
-function fetchParams(entry: CertificateEntry, dir: string, accounts: AccountLookup): ApplyEntry["params"] {
+function fetchParams(entry: CertificateEntry, dir: string, base: string, accounts: AccountLookup): ApplyEntry["params"] {
   const files = entry.files ?? {};
   const overrides: Record<string, string> = {};
   for (const role of ["cert", "chain", "fullchain", "key"] as const) if (files[role] !== undefined) overrides[role] = files[role];
@@ -126,17 +133,23 @@ function fetchParams(entry: CertificateEntry, dir: string, accounts: AccountLook
     ...(entry.owner !== undefined ? { owner: String(entry.owner) } : {}),
     ...(entry.group !== undefined ? { group: String(entry.group) } : {}),
   }, accounts);
-  return {
+  // The formats as issue parses them; whether the server holds the key (which p12, combined and an
+  // encrypted key need) is known only when the certificate is fetched.
+  const parsed = parseFormatFlags(formatFlags(entry, base), dir, dir, "server-keygen", process.env);
+  const params: ApplyEntry["params"] = {
     ...ownership, profile: "", mode: "server-keygen", attributes: {}, removeRootsFromChain: entry["remove-roots-from-chain"] === true,
-    outDir: dir, files: resolveFilePaths(dir, dir, overrides), force: true, wait: true, waitTimeoutMs: 300_000,
+    outDir: dir, files: { ...resolveFilePaths(dir, dir, overrides), ...parsed.paths }, force: true, wait: true, waitTimeoutMs: 300_000,
   };
+  const formats = withPasswordEnv(parsed.formats, entry);
+  if (formats !== undefined) params.formats = formats;
+  return params;
 }
 
 /** "invalid value 'bad..name' for --dns; …" → "certctl.yaml:14: certificates[2] (web): dns[1]: invalid value 'bad..name'; …" */
 function relocate(error: unknown, source: ConfigSource, index: number, entry: CertificateEntry, file: CertctlFile): unknown {
   if (!(error instanceof CertctlError)) return error;
-  const flag = /(--[a-z-]+)/.exec(error.message)?.[1];
-  const field = flag !== undefined ? FIELD_OF_FLAG[flag] : undefined;
+  const flag = error instanceof FieldError ? undefined : /(--[a-z0-9-]+)/.exec(error.message)?.[1];
+  const field = error instanceof FieldError ? error.field : flag !== undefined ? FIELD_OF_FLAG[flag] : undefined;
   let message = error.message;
   let at: DataPath = ["certificates", index];
   if (field !== undefined) {
@@ -150,11 +163,11 @@ function relocate(error: unknown, source: ConfigSource, index: number, entry: Ce
       const item = Array.isArray(list) && value !== undefined ? list.findIndex((v) => String(v).trim() === value.trim()) : -1;
       at = [...(holder === "entry" ? ["certificates", index] : ["defaults"]), ...field, ...(item >= 0 ? [item] : [])];
     }
-    message = message.replace(` for ${flag}`, "");
+    if (flag !== undefined) message = message.replace(` for ${flag}`, "");
     if (holder === "defaults") message = `${message} (from defaults)`;
   }
   // Every flag the message names, in the file's words.
-  message = message.replace(/--[a-z-]+/g, (name) => (FIELD_OF_FLAG[name] ? fieldName(FIELD_OF_FLAG[name]) : name));
+  message = message.replace(/--[a-z0-9-]+/g, (name) => (FIELD_OF_FLAG[name] ? fieldName(FIELD_OF_FLAG[name]) : name));
   const relocated = locate(source, at, message);
   const where = at[0] === "defaults" ? relocated.replace(/^([^:]+:\d+: )/, `$1certificates[${index}] (${entry.name}): `) : relocated;
   return new UsageError(where, { ...(error.hint !== undefined ? { hint: error.hint.replace(/--([a-z-]+)/g, "$1") } : {}), lines: error.lines });

@@ -3,7 +3,8 @@
 // (its SANs), so a certificate edited by hand or a profile that added names is judged by what it is.
 import { X509Certificate } from "node:crypto";
 import type { AltName, CertificateAttributes } from "../../model/types.js";
-import type { CertctlMetadata } from "../../store/metadata.js";
+import { relative } from "node:path";
+import { metadataPaths, type CertctlMetadata, type PasswordSource } from "../../store/metadata.js";
 import type { ApplyEntry } from "./entry.js";
 
 const SAN_PREFIX: Record<AltName["type"], string> = { dns_name: "DNS", ip_address: "IP Address", email: "email", uri: "URI" };
@@ -83,4 +84,42 @@ function certificateSans(pem: string): Set<string> {
     out.add(normalised(part.slice(0, colon), part.slice(colon + 1)));
   }
   return out;
+}
+
+const FORMAT_LABEL = { p12: "PKCS#12", der: "DER leaf", combined: "combined PEM" } as const;
+
+/** Where a password comes from, in words (a path or a variable's name: never the password). */
+function passwordFrom(source: PasswordSource): string {
+  return "file" in source ? source.file : "env" in source ? `$${source.env}` : "no password";
+}
+
+/**
+ * What the entry's formats ask for that certctl.json does not record: a format added, removed or
+ * moved, a password read from elsewhere, the p12's encryption or name. Empty when they match.
+ */
+export function formatReasons(entry: ApplyEntry, meta: CertctlMetadata): string[] {
+  const reasons: string[] = [];
+  const wanted = entry.params.formats ?? {};
+  const recorded = meta.formats ?? {};
+  const before = metadataPaths(entry.dir, meta);
+  const shown = (path: string | undefined) => (path === undefined ? "?" : relative(entry.dir, path).startsWith("..") ? path : relative(entry.dir, path));
+  for (const role of ["p12", "der", "combined"] as const) {
+    const now = entry.params.files[role];
+    if (wanted[role] !== undefined && recorded[role] === undefined) reasons.push(`${FORMAT_LABEL[role]} added (${shown(now)})`);
+    else if (wanted[role] === undefined && recorded[role] !== undefined) reasons.push(`${FORMAT_LABEL[role]} removed (${shown(before[role])})`);
+    else if (wanted[role] !== undefined && now !== before[role]) reasons.push(`${FORMAT_LABEL[role]} moved: ${shown(before[role])} → ${shown(now)}`);
+  }
+  if (wanted.p12 && recorded.p12) {
+    if (passwordFrom(wanted.p12.password) !== passwordFrom(recorded.p12.password)) {
+      reasons.push(`PKCS#12 password now from ${passwordFrom(wanted.p12.password)} (was ${passwordFrom(recorded.p12.password)})`);
+    }
+    if ((wanted.p12.legacy === true) !== (recorded.p12.legacy === true)) reasons.push(`PKCS#12 encryption changed: ${recorded.p12.legacy ? "legacy → modern" : "modern → legacy"}`);
+    if (wanted.p12.friendlyName !== recorded.p12.friendlyName) reasons.push(`PKCS#12 friendly name changed: ${show(recorded.p12.friendlyName)} → ${show(wanted.p12.friendlyName)}`);
+  }
+  if (wanted.encryptedKey && !recorded.encryptedKey) reasons.push(`key.pem encrypted (password from ${passwordFrom(wanted.encryptedKey.password)})`);
+  else if (!wanted.encryptedKey && recorded.encryptedKey) reasons.push("key.pem no longer encrypted");
+  else if (wanted.encryptedKey && recorded.encryptedKey && passwordFrom(wanted.encryptedKey.password) !== passwordFrom(recorded.encryptedKey.password)) {
+    reasons.push(`key.pem password now from ${passwordFrom(wanted.encryptedKey.password)} (was ${passwordFrom(recorded.encryptedKey.password)})`);
+  }
+  return reasons;
 }

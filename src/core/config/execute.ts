@@ -7,6 +7,7 @@ import type { InfisicalApi } from "../../api/infisical.js";
 import type { Connection } from "../../api/config.js";
 import { ExitCode, HookError, RefusedError } from "../../model/errors.js";
 import { runDeployHook, type HookVariables } from "../hooks.js";
+import { withoutPasswordVariables } from "../formats/passwords.js";
 import { issueCertificate } from "../request/issue.js";
 import type { IssueResult } from "../request/record.js";
 import { renewDirectory } from "../renew/directory.js";
@@ -16,9 +17,11 @@ import { isUuid } from "../attributes/attributes.js";
 import { fetchCertificate, latestRenewal } from "./fetch.js";
 import { outstandingRequest, resumeOutstanding, type KeptRequest } from "../renew/resume.js";
 import type { ApplyEntry } from "./entry.js";
+import { dropFormatLinks, reinstallFormats } from "./reinstall.js";
+import { metadataPaths } from "../../store/metadata.js";
 import type { Plan, PlanAction, PlanItem } from "./plan.js";
 
-export type ApplyOutcome = "created" | "renewed" | "replaced" | "unchanged" | "failed" | "hook-failed" | "interrupted";
+export type ApplyOutcome = "created" | "renewed" | "replaced" | "reinstalled" | "unchanged" | "failed" | "hook-failed" | "interrupted";
 
 export interface ApplyResult {
   name: string;
@@ -51,7 +54,13 @@ export interface ApplyDeps {
   onResult?: (result: ApplyResult) => void;
 }
 
-export async function executePlan(plan: Plan, deps: ApplyDeps): Promise<{ results: ApplyResult[]; exitCode: number }> {
+/** The deps, with the environment hooks get (certctl's minus every password variable). */
+type RunDeps = ApplyDeps & { hookEnv: NodeJS.ProcessEnv };
+
+export async function executePlan(plan: Plan, given: ApplyDeps): Promise<{ results: ApplyResult[]; exitCode: number }> {
+  // No hook sees a password variable any entry's formats name (password-env), now or as recorded.
+  const hookEnv = withoutPasswordVariables(given.env, ...plan.items.flatMap((item) => [item.entry.params.formats, item.current?.meta.formats]));
+  const deps: RunDeps = { ...given, hookEnv };
   let session: Promise<{ api: InfisicalApi; apiUrl: string }> | undefined;
   // Connected on the first entry that needs the server: an all-unchanged run sends nothing.
   const server = () => (session ??= deps.connect().then(({ api, connection }) => ({ api, apiUrl: connection.apiUrl })));
@@ -73,13 +82,14 @@ function base(item: PlanItem): Pick<ApplyResult, "name" | "dir" | "action" | "re
   return { name: item.entry.name, dir: item.entry.dir, action: item.action, reasons: item.reasons };
 }
 
-async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; apiUrl: string }>, deps: ApplyDeps): Promise<ApplyResult> {
+async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; apiUrl: string }>, deps: RunDeps): Promise<ApplyResult> {
   const { entry } = item;
   if (item.action === "unchanged") return { ...base(item), outcome: "unchanged", exitCode: ExitCode.ok, ...current(item) };
   if (item.action === "broken") return { ...base(item), outcome: "failed", exitCode: item.exitCode ?? ExitCode.file, error: item.reasons.join("; ") };
   let result: ApplyResult;
   let kept: KeptRequest | undefined;
   try {
+    if (item.action === "reinstall") return await reinstall(item, deps);
     const { api, apiUrl } = await server();
     if (item.action === "renew" || (item.action === "follow" && entry.certificateId === undefined)) {
       result = await renew(item, api, apiUrl, deps);
@@ -91,8 +101,10 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
     } else {
       const issued = await issueCertificate(await resolved(entry, api), {
         connect: async () => ({ api: { ...api, close: async () => undefined }, connection: { apiUrl } as Connection }),
-        stdin: deps.stdin, signal: deps.signal, now: deps.now,
+        stdin: deps.stdin, signal: deps.signal, now: deps.now, env: deps.env,
       });
+      // A format the entry no longer asks for: its link would point into a version that is pruned later.
+      if (item.current) await dropFormatLinks(entry.dir, metadataPaths(entry.dir, item.current.meta), entry.params.files);
       result = await afterIssue(item, issued, item.action === "create" ? "created" : "replaced", deps);
     }
   } catch (error) {
@@ -102,7 +114,7 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
     const hook = await runDeployHook({
       // The directory may not exist yet (a first issue failed): then the hook runs where certctl was started.
       command: entry.failureHook, label: "failure hook", cwd: existsSync(entry.dir) ? entry.dir : deps.cwd, timeoutMs: entry.hookTimeoutMs,
-      env: { ...deps.env, CERTCTL_EVENT: "failed", CERTCTL_NAME: entry.name, CERTCTL_DIR: entry.dir }, output: deps.hookOutput, signal: deps.signal,
+      env: { ...deps.hookEnv, CERTCTL_EVENT: "failed", CERTCTL_NAME: entry.name, CERTCTL_DIR: entry.dir }, output: deps.hookOutput, signal: deps.signal,
     });
     result.hook = { ok: hook.ok, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
   }
@@ -141,7 +153,7 @@ async function resolved(entry: ApplyEntry, api: InfisicalApi): Promise<ApplyEntr
   return params;
 }
 
-async function renew(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: ApplyDeps): Promise<ApplyResult> {
+async function renew(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: RunDeps): Promise<ApplyResult> {
   const { entry } = item;
   const params: RenewParams = {
     dirs: [entry.dir], renewBefore: entry.renewBefore, force: item.action === "follow", dryRun: false, reuseKey: false,
@@ -150,7 +162,7 @@ async function renew(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: Ap
   };
   if (entry.deployHook !== undefined) params.deployHook = entry.deployHook;
   const done = await renewDirectory({ ...item.current!, input: entry.name }, params, { api, apiUrl }, {
-    cwd: entry.dir, now: deps.now, signal: deps.signal, env: { ...deps.env, CERTCTL_EVENT: "renewed" }, hookOutput: deps.hookOutput,
+    cwd: entry.dir, now: deps.now, signal: deps.signal, env: { ...deps.hookEnv, CERTCTL_EVENT: "renewed" }, hookOutput: deps.hookOutput,
     connect: async () => ({ api, apiUrl }), onProgress: (_input, event) => deps.onProgress?.(entry.name, event),
   });
   const outcome: ApplyOutcome = done.outcome === "renewed" ? "renewed" : done.outcome === "hook-failed" ? "hook-failed"
@@ -163,8 +175,14 @@ async function renew(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: Ap
   return result;
 }
 
+/** The set rewritten with the entry's formats from what is on disk: no connection, nothing sent. */
+async function reinstall(item: PlanItem, deps: RunDeps): Promise<ApplyResult> {
+  const { meta, files } = await reinstallFormats(item.entry, item.current!.meta.certificateId, deps.env, deps.signal);
+  return afterIssue(item, { certificateId: meta.certificateId, serialNumber: item.current!.validity.serialNumber, notAfter: meta.notAfter, files }, "reinstalled", deps);
+}
+
 /** certificate-id: fetch it (create), or look for a renewal the server made (follow). */
-async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: ApplyDeps): Promise<ApplyResult> {
+async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: RunDeps): Promise<ApplyResult> {
   const { entry } = item;
   const recorded = item.current?.meta.certificateId;
   if (item.action === "follow" && recorded !== undefined) {
@@ -176,7 +194,7 @@ async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: A
       return { ...base(item), reasons, outcome: "unchanged", exitCode: ExitCode.ok, ...current(item) };
     }
   }
-  const fetched = await fetchCertificate(entry, item.action === "follow" && recorded !== undefined ? recorded : entry.certificateId!, api, apiUrl, deps.signal, deps.now);
+  const fetched = await fetchCertificate(entry, item.action === "follow" && recorded !== undefined ? recorded : entry.certificateId!, api, apiUrl, deps.signal, deps.now, deps.env);
   const outcome: ApplyOutcome = item.action === "create" ? "created" : item.action === "replace" ? "replaced" : "renewed";
   const result = await afterIssue(item, fetched, outcome, deps);
   if (fetched.hops.length > 1 && item.action === "follow") result.reasons = [`the server renewed it: ${fetched.hops.join(" → ")}`];
@@ -184,7 +202,7 @@ async function follow(item: PlanItem, api: InfisicalApi, apiUrl: string, deps: A
   return result;
 }
 
-async function afterIssue(item: PlanItem, issued: IssueResult, outcome: ApplyOutcome, deps: ApplyDeps): Promise<ApplyResult> {
+async function afterIssue(item: PlanItem, issued: Pick<IssueResult, "certificateId" | "serialNumber" | "notAfter" | "files">, outcome: ApplyOutcome, deps: RunDeps): Promise<ApplyResult> {
   const { entry } = item;
   const result: ApplyResult = {
     ...base(item), outcome, exitCode: ExitCode.ok, certificateId: issued.certificateId, serialNumber: issued.serialNumber, notAfter: issued.notAfter,
@@ -194,13 +212,13 @@ async function afterIssue(item: PlanItem, issued: IssueResult, outcome: ApplyOut
     dir: entry.dir, cert: issued.files.cert, chain: issued.files.chain, fullchain: issued.files.fullchain,
     ...(issued.files.key !== undefined ? { key: issued.files.key } : {}), serialNumber: issued.serialNumber, notAfter: issued.notAfter,
   };
-  const event = outcome === "created" ? "issued" : "renewed";
+  const event = outcome === "created" ? "issued" : outcome === "reinstalled" ? "reinstalled" : "renewed";
   const hook = await runDeployHook({
-    command: entry.deployHook, variables, timeoutMs: entry.hookTimeoutMs, env: { ...deps.env, CERTCTL_EVENT: event }, output: deps.hookOutput, signal: deps.signal,
+    command: entry.deployHook, variables, timeoutMs: entry.hookTimeoutMs, env: { ...deps.hookEnv, CERTCTL_EVENT: event }, output: deps.hookOutput, signal: deps.signal,
   });
   result.hook = { ok: hook.ok, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
   if (!hook.ok) {
-    const error = new HookError(`${hook.reason ?? "deploy hook failed"}; the new certificate is in place`);
+    const error = new HookError(`${hook.reason ?? "deploy hook failed"}; the new ${outcome === "reinstalled" ? "files are" : "certificate is"} in place`);
     result.outcome = "hook-failed";
     result.exitCode = error.exitCode;
     result.error = error.message;

@@ -28,7 +28,7 @@ export async function latestRenewal(api: Pick<InfisicalApi, "getMetadata">, cert
 /** Fetch the newest certificate of the entry's lineage (from `startId`) into the entry's directory. */
 export async function fetchCertificate(
   entry: ApplyEntry, startId: string, api: Pick<InfisicalApi, "getMetadata" | "getBundle" | "getCertificate" | "getCertificateRequest">,
-  apiUrl: string, signal: AbortSignal, now: () => Date,
+  apiUrl: string, signal: AbortSignal, now: () => Date, env: NodeJS.ProcessEnv = process.env,
 ): Promise<IssueResult & { hops: string[] }> {
   const { id, hops, metadata } = await latestRenewal(api, startId);
   const info = metadata.certificate;
@@ -45,7 +45,17 @@ export async function fetchCertificate(
     });
   }
   const { params } = entry;
-  const written = { cert: params.files.cert, chain: params.files.chain, fullchain: params.files.fullchain, ...(hasKey ? { key: params.files.key } : {}) };
+  const keyed = params.formats && (params.formats.p12 ?? params.formats.combined ?? params.formats.encryptedKey);
+  if (!hasKey && keyed) {
+    throw new RefusedError(`the server holds no key for certificate ${id}: a PKCS#12, combined PEM or encrypted key cannot be written; nothing was written`, {
+      hint: "Keep only formats.der for this entry, or fetch a certificate whose key the server made.",
+    });
+  }
+  const written = {
+    cert: params.files.cert, chain: params.files.chain, fullchain: params.files.fullchain, ...(hasKey ? { key: params.files.key } : {}),
+    ...(params.formats?.p12 && params.files.p12 ? { p12: params.files.p12 } : {}), ...(params.formats?.der && params.files.der ? { der: params.files.der } : {}),
+    ...(params.formats?.combined && params.files.combined ? { combined: params.files.combined } : {}),
+  };
   const record: RequestRecord & { sourceCertificateId: string } = {
     version: 1, domain: apiUrl, profileId: typeof info.profileId === "string" ? info.profileId : "",
     mode: hasKey ? "server-keygen" : "csr", attributes: {}, removeRootsFromChain: params.removeRootsFromChain,
@@ -53,13 +63,14 @@ export async function fetchCertificate(
     files: storedPaths(params.outDir, written), createdAt: now().toISOString(), outDir: params.outDir, force: true,
     sourceCertificateId: entry.certificateId ?? startId,
   };
+  if (params.formats !== undefined) record.formats = params.formats;
   if (hops.length > 1) record.previousCertificateId = hops[hops.length - 2]!;
   if (!hasKey) {
     // No key on this host: the certificate's own public key is what the set is checked against.
     record.csrPublicKey = Buffer.from(new X509Certificate(pems.certificate).publicKey.export({ type: "spki", format: "der" })).toString("base64");
   }
   const result = await finalizeIssued(
-    { api, record, privateKeyPem: undefined, publicKeyDer: undefined, signal, domainFlag: undefined, onProgress: undefined, now },
+    { api, record, privateKeyPem: undefined, publicKeyDer: undefined, signal, domainFlag: undefined, onProgress: undefined, now, env },
     { certificate: pems.certificate, chain: pems.certificateChain, privateKey: pems.privateKey ?? undefined, certificateId: id },
   );
   return { ...result, hops };

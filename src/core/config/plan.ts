@@ -2,15 +2,15 @@
 // certificate-id entry), with the reasons. Reads only local files and sends nothing, so a dry run
 // and an agent's idle cycle cost no request.
 import { formatDuration } from "../../model/duration.js";
-import { readMetadata } from "../../store/metadata.js";
+import { metadataPaths, readMetadata } from "../../store/metadata.js";
 import { listPending } from "../../store/pending.js";
 import { planDirectory, type DirPlan } from "../renew/plan.js";
 import { wholeDays } from "../renew/due.js";
-import { replaceReasons } from "./compare.js";
+import { formatReasons, replaceReasons } from "./compare.js";
 import type { ApplyEntry } from "./entry.js";
 import { existsSync } from "node:fs";
 
-export type PlanAction = "create" | "renew" | "replace" | "unchanged" | "follow" | "broken";
+export type PlanAction = "create" | "renew" | "replace" | "reinstall" | "unchanged" | "follow" | "broken";
 
 export interface PlanItem {
   entry: ApplyEntry;
@@ -64,10 +64,23 @@ async function planEntry(entry: ApplyEntry, now: Date): Promise<PlanItem> {
     if (typeof source === "string" && source !== entry.certificateId) {
       return { entry, action: "replace", current, reasons: [`certificate-id changed: ${source} → ${entry.certificateId}`] };
     }
+    // Formats changed: rewritten from the set on disk now; the next run follows the server as before.
+    const formats = formatReasons(entry, current.meta);
+    if (formats.length > 0) return { entry, action: "reinstall", current, reasons: [...formats, "rewritten from the certificate on disk; nothing sent"] };
     return { entry, action: "follow", current, reasons: [due ?? "checks the server for a renewal of this certificate"] };
   }
   const changed = replaceReasons(entry, current.meta, current.certPem);
-  if (changed.length > 0) return { entry, action: "replace", current, reasons: changed };
+  const formats = formatReasons(entry, current.meta);
+  if (changed.length > 0) return { entry, action: "replace", current, reasons: [...changed, ...formats] };
+  if (formats.length > 0) {
+    // A due certificate is replaced anyway: the new one is written with the formats asked for.
+    if (due !== undefined) return { entry, action: "replace", current, reasons: [due, ...formats] };
+    // The certificate still fits: its set is rewritten from the certificate and key on disk (nothing sent),
+    // unless the key is gone, when only a new certificate can give the formats that hold a key.
+    const key = metadataPaths(entry.dir, current.meta).key;
+    if (current.meta.mode !== "csr" && !existsSync(key)) return { entry, action: "replace", current, reasons: [...formats, `${key} is missing`] };
+    return { entry, action: "reinstall", current, reasons: [...formats, "rewritten from the certificate on disk; nothing sent"] };
+  }
   if (due !== undefined) return { entry, action: "renew", current, reasons: [due] };
   return { entry, action: "unchanged", current, reasons: [`${left} day${left === 1 ? "" : "s"} left, due ${current.decision.dueAt.toISOString().slice(0, 10)}`] };
 }

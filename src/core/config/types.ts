@@ -8,6 +8,20 @@ export interface KeySpec {
   csr?: string;
 }
 
+/** Where a format's password is read on every write: never the password itself. */
+export interface PasswordSpec {
+  "password-file"?: string;
+  "password-env"?: string;
+}
+
+/** The optional outputs (their paths are under `files`): the issue flags --p12 …, --der, --combined-file, --key-password-file. */
+export interface FormatsSpec {
+  p12?: PasswordSpec & { "empty-password"?: true; legacy?: boolean; "friendly-name"?: string };
+  der?: boolean;
+  combined?: boolean;
+  "encrypted-key"?: PasswordSpec;
+}
+
 /** Every field an entry or `defaults` may carry. */
 export interface CertificateFields {
   dir?: string;
@@ -39,7 +53,8 @@ export interface CertificateFields {
   "path-length"?: number;
   "renew-before"?: string;
   "remove-roots-from-chain"?: boolean;
-  files?: { cert?: string; chain?: string; fullchain?: string; key?: string; ca?: string };
+  files?: { cert?: string; chain?: string; fullchain?: string; key?: string; ca?: string; p12?: string; der?: string; combined?: string };
+  formats?: FormatsSpec;
   "key-mode"?: string;
   owner?: string | number;
   group?: string | number;

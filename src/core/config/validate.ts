@@ -30,7 +30,13 @@ const INLINE_SECRETS: Record<string, string> = {
   password: "password-file",
   jwt: "jwt-file",
   "service-account-token": "service-account-token-file",
+  "p12-password": "formats.p12.password-file or password-env",
+  "key-password": "formats.encrypted-key.password-file or password-env",
+  passphrase: "password-file",
 };
+
+/** Under `formats`, a password comes from a file or a variable the file names. */
+const FORMAT_PASSWORD = "password-file (a file whose first line is the password) or password-env (the name of an environment variable holding it)";
 
 /** `<file>:<line>: certificates[2] (web): dns[1]: <message>` */
 export function locate(source: ConfigSource, at: DataPath, message: string): string {
@@ -62,6 +68,10 @@ export function validateCertctlFile(source: ConfigSource): CertctlFile {
     for (const error of dedupe(validate.errors ?? [])) {
       // An inline secret was already reported with what to use instead.
       if (error.keyword === "additionalProperties" && String((error.params as { additionalProperty?: unknown }).additionalProperty) in INLINE_SECRETS) continue;
+      // A password source's oneOf: its branches' `required` errors say nothing; the oneOf itself is worded below,
+      // unless an inline password there was already refused.
+      if (error.schemaPath.includes("/oneOf/")) continue;
+      if (error.keyword === "oneOf" && hasInlineSecret(valueAt(data, error.instancePath))) continue;
       problems.push(describe(source, error));
     }
   }
@@ -89,7 +99,8 @@ function secretProblems(source: ConfigSource, value: unknown, at: DataPath, prob
   if (typeof value !== "object" || value === null) return;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
     const here = [...at, key];
-    const instead = INLINE_SECRETS[key];
+    const instead = at.includes("formats") && /pass/.test(key) && !key.endsWith("-file") && !key.endsWith("-env") && key !== "empty-password"
+      ? FORMAT_PASSWORD : INLINE_SECRETS[key];
     if (instead !== undefined) {
       problems.push(locate(source, here, `a secret may not be written in the file; use ${instead}`));
     } else if (key.endsWith("-file") && typeof child === "string" && looksLikeSecret(child)) {
@@ -119,6 +130,16 @@ function dedupe(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+function valueAt(data: unknown, pointer: string): unknown {
+  let current = data;
+  for (const part of pointer.split("/").slice(1)) current = (current as Record<string, unknown> | undefined)?.[part.replace(/~1/g, "/").replace(/~0/g, "~")];
+  return current;
+}
+
+function hasInlineSecret(value: unknown): boolean {
+  return typeof value === "object" && value !== null && Object.keys(value).some((key) => key in INLINE_SECRETS || (/pass/.test(key) && !/-(file|env)$|^empty-password$/.test(key)));
+}
+
 function describe(source: ConfigSource, error: ErrorObject): string {
   const at: DataPath = error.instancePath.split("/").slice(1).map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, "/").replace(/~0/g, "~")));
   const params = error.params as Record<string, unknown>;
@@ -129,6 +150,12 @@ function describe(source: ConfigSource, error: ErrorObject): string {
     }
     case "required":
       return locate(source, at, `missing required field '${String(params.missingProperty)}'`);
+    case "oneOf": {
+      const choices = at[at.length - 1] === "p12" ? "password-file, password-env or empty-password: true" : "password-file or password-env";
+      return locate(source, at, (params.passingSchemas ?? null) === null
+        ? `needs its password from ${choices} (never the password itself)`
+        : `give only one of ${choices}`);
+    }
     case "const":
       return locate(source, at, `expected ${JSON.stringify(params.allowedValue)}`);
     case "enum":

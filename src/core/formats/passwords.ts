@@ -54,3 +54,17 @@ export async function readFormatPasswords(formats: FormatOptions | undefined, en
   if (formats?.encryptedKey) passwords.key = await readPassword(formats.encryptedKey.password, "--key-password-file", env);
   return passwords;
 }
+
+/**
+ * certctl's environment minus the variables the formats read passwords from (password-env in a
+ * declarative file names any variable): what a hook may inherit.
+ */
+export function withoutPasswordVariables(env: NodeJS.ProcessEnv, ...formats: Array<FormatOptions | undefined>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const options of formats) {
+    for (const source of [options?.p12?.password, options?.encryptedKey?.password]) {
+      if (source !== undefined && "env" in source) delete out[source.env];
+    }
+  }
+  return out;
+}

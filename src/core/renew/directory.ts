@@ -8,6 +8,7 @@ import { preflightRenewal } from "../../store/layout.js";
 import { acquireDirectoryLock } from "../../store/lock.js";
 import { metadataPaths } from "../../store/metadata.js";
 import { runDeployHook, type HookResult } from "../hooks.js";
+import { withoutPasswordVariables } from "../formats/passwords.js";
 import type { IssueResult } from "../request/record.js";
 import { wholeDays } from "./due.js";
 import type { RenewDeps } from "./fleet.js";
@@ -85,7 +86,8 @@ async function resumed(current: DirPlan, kept: KeptRequest, params: RenewParams,
 async function withDeployHook(result: DirResult, issued: IssueResult, current: DirPlan, params: RenewParams, deps: RenewDeps): Promise<DirResult> {
   const command = params.deployHook ?? current.meta.deployHook;
   if (command === undefined) return result;
-  const hook = await deploy(command, result, issued, params, deps);
+  // A password variable the set's formats name (password-env) is a secret the hook never sees.
+  const hook = await deploy(command, result, issued, params, { ...deps, env: withoutPasswordVariables(deps.env, current.meta.formats) });
   result.hook = { ok: hook.ok, exitCode: hook.exitCode, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
   if (!hook.ok) {
     // The new files stay: they are complete and verified; only the reload did not happen.
