@@ -175,6 +175,16 @@ describe.sequential("apply with formats", () => {
     expect(readFileSync(join(web, "haproxy.pem"), "utf8")).toContain(readFileSync(join(web, "cert.pem"), "utf8").trim());
   });
 
+  it("renew reads a password-env variable from the command's environment (not the process's)", async () => {
+    expect(process.env.LEGACY_P12_PASSWORD).toBeUndefined();
+    const legacy = dir("legacy");
+    const res = await runMain(["renew", "--force", legacy], { cwd: work, env });
+    expect(res.code, res.stderr).toBe(0);
+    const legacyPass = join(work, "legacy.pass");
+    const p12Certs = openssl(["pkcs12", "-legacy", "-in", join(legacy, "cert.p12"), "-passin", `file:${legacyPass}`, "-nokeys", "-clcerts"]);
+    expect(openssl(["x509", "-noout", "-fingerprint", "-sha256"], p12Certs)).toBe(fingerprint(join(legacy, "cert.pem")));
+  });
+
   it("changed formats are planned as a reinstall with each reason, and rewritten from the set on disk with nothing sent", async () => {
     const web = dir("web");
     const changed = `    formats:

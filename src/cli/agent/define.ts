@@ -33,8 +33,8 @@ export function agentCommand(): Command {
     .addHelpText(
       "after",
       `
-An entry's deploy-hook runs with the certificate's CERTCTL_* variables and CERTCTL_EVENT=issued or
-renewed; its failure-hook with CERTCTL_EVENT=failed, CERTCTL_NAME and CERTCTL_MESSAGE. Under
+An entry's deploy-hook runs with the certificate's CERTCTL_* variables and CERTCTL_EVENT=issued,
+renewed or reinstalled (only the output formats changed); its failure-hook with CERTCTL_EVENT=failed, CERTCTL_NAME and CERTCTL_MESSAGE. Under
 --log-format json, what hooks print is logged as hook-output events. Send SIGHUP (kill -HUP <pid>; the pid is in the start line) to re-read the file now.
 
 Examples:

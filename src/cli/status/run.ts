@@ -49,7 +49,7 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
   const progress = output.progress(`Checking request ${params.requestId}`);
   const view = trackIssueProgress(progress);
   try {
-    const report = await checkRequestStatus(params, { api, signal: ctx.signal, onProgress: view.onProgress });
+    const report = await checkRequestStatus(params, { api, signal: ctx.signal, env: ctx.io.env, onProgress: view.onProgress });
     progress.stop();
     if (report.kind === "pending" && output.mode !== "json") {
       const { resumeCommand } = await import("../../core/request/settle.js");

@@ -9,6 +9,7 @@ import type { Connection } from "../../api/config.js";
 import { ExitCode } from "../../model/errors.js";
 import type { ApplyEntry } from "../config/entry.js";
 import { planApply, type PlanItem } from "../config/plan.js";
+import { withoutPasswordVariables } from "../formats/passwords.js";
 import { executePlan, type ApplyResult } from "../config/execute.js";
 import { recordOutcomes } from "../fleet/outcomes.js";
 import type { DirResult } from "../renew/plan.js";
@@ -31,6 +32,8 @@ export function applyCycle(entries: readonly ApplyEntry[], deps: ApplyCycleDeps)
   // The agent runs failure hooks itself, with the certificate's variables (see failure-hook.ts).
   const byDir = new Map(entries.map((entry) => [entry.dir, entry]));
   const planned = entries.map(({ failureHook: _hook, ...entry }) => entry);
+  // Password variables of any entry's formats never reach a hook (as in the apply core's deploy hooks).
+  const hookEnv = withoutPasswordVariables(deps.env, ...entries.map((entry) => entry.params.formats));
   return async (signal, info) => {
     const active = planned.filter((entry) => !info.backingOff.has(entry.dir));
     const skipped: CertificateOutcome[] = planned.filter((entry) => info.backingOff.has(entry.dir))
@@ -51,7 +54,7 @@ export function applyCycle(entries: readonly ApplyEntry[], deps: ApplyCycleDeps)
       if (outcomes[i]!.event !== "failed" || entry?.failureHook === undefined || signal.aborted) continue;
       const hook = await runFailureHook({
         command: entry.failureHook, name: entry.name, dir: entry.dir, message: outcomes[i]!.message ?? "failed", cwd: deps.cwd,
-        timeoutMs: entry.hookTimeoutMs, env: deps.env, output: deps.hookOutput, signal,
+        timeoutMs: entry.hookTimeoutMs, env: hookEnv, output: deps.hookOutput, signal,
       });
       if (!hook.ok) deps.log({ level: "warn", event: "hook", certificate: entry.name, message: hook.reason ?? "failure hook failed" });
     }
@@ -81,6 +84,8 @@ function outcomeOf(result: ApplyResult): CertificateOutcome {
       return { ...out, event: "renewed", message: `${result.outcome}: ${issued} (${result.reasons.join("; ")})` };
     case "hook-failed":
       return { ...out, event: result.action === "create" ? "issued" : "renewed", message: `${result.action === "create" ? "issued" : "renewed"}: ${issued}; ${result.error ?? "deploy hook failed"}` };
+    case "reinstalled":
+      return { ...out, event: "reinstalled", message: `reinstalled: ${result.reasons.join("; ")}` };
     case "unchanged":
       return { ...out, event: "unchanged", message: result.reasons.join("; ") };
     case "interrupted":

@@ -143,7 +143,7 @@ function record(result: CycleResult, backoff: ReturnType<typeof createBackoff>, 
       else pending++;
       const waitMs = backoff.failed(c.dir, now);
       log({ level: c.event === "failed" ? "error" : "warn", event: c.event, certificate: c.certificate, message: `${c.message ?? c.event}; next try in ${Math.round(waitMs / 1000)}s` });
-    } else if (c.event === "issued" || c.event === "renewed") {
+    } else if (c.event === "issued" || c.event === "renewed" || c.event === "reinstalled") {
       changed++;
       backoff.succeeded(c.dir);
       log({ level: "info", event: c.event, certificate: c.certificate, message: c.message ?? c.event });

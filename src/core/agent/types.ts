@@ -5,7 +5,7 @@
  * request waits for approval (or an external CA) past the wait: retried like a failure, but no
  * failure hook runs for it.
  */
-export type CertificateEvent = "issued" | "renewed" | "unchanged" | "pending" | "failed" | "skipped";
+export type CertificateEvent = "issued" | "renewed" | "reinstalled" | "unchanged" | "pending" | "failed" | "skipped";
 
 export interface CertificateOutcome {
   /** The entry's name (or the directory's base name). */

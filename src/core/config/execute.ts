@@ -96,7 +96,7 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
     } else if (entry.certificateId !== undefined) {
       result = await follow(item, api, apiUrl, deps);
     } else if (item.action === "create" && (kept = await outstandingRequest(entry.dir))) {
-      const issued = await resumeOutstanding(entry.dir, kept, entry.params, { api, apiUrl }, { signal: deps.signal, now: deps.now });
+      const issued = await resumeOutstanding(entry.dir, kept, entry.params, { api, apiUrl }, { signal: deps.signal, now: deps.now, env: deps.env });
       result = await afterIssue(item, issued, "created", deps);
     } else {
       const issued = await issueCertificate(await resolved(entry, api), {

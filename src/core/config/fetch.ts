@@ -28,7 +28,7 @@ export async function latestRenewal(api: Pick<InfisicalApi, "getMetadata">, cert
 /** Fetch the newest certificate of the entry's lineage (from `startId`) into the entry's directory. */
 export async function fetchCertificate(
   entry: ApplyEntry, startId: string, api: Pick<InfisicalApi, "getMetadata" | "getBundle" | "getCertificate" | "getCertificateRequest">,
-  apiUrl: string, signal: AbortSignal, now: () => Date, env: NodeJS.ProcessEnv = process.env,
+  apiUrl: string, signal: AbortSignal, now: () => Date, env: NodeJS.ProcessEnv,
 ): Promise<IssueResult & { hops: string[] }> {
   const { id, hops, metadata } = await latestRenewal(api, startId);
   const info = metadata.certificate;

@@ -47,7 +47,7 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
       return result;
     }
     const renewed = await requestRenewal(current, params, server, {
-      signal: deps.signal, now: deps.now, onProgress: (event) => deps.onProgress?.(plan.input, event),
+      signal: deps.signal, now: deps.now, env: deps.env, onProgress: (event) => deps.onProgress?.(plan.input, event),
     });
     const { issued } = renewed;
     const result: DirResult = {
@@ -69,7 +69,7 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
 /** A previous run's request, resumed instead of sending a new one. */
 async function resumed(current: DirPlan, kept: KeptRequest, params: RenewParams, server: RenewServer, deps: RenewDeps): Promise<DirResult> {
   const issued = await resumeOutstanding(current.dir, kept, params, server, {
-    signal: deps.signal, now: deps.now, onProgress: (event) => deps.onProgress?.(current.input, event),
+    signal: deps.signal, now: deps.now, env: deps.env, onProgress: (event) => deps.onProgress?.(current.input, event),
   });
   const result: DirResult = {
     input: current.input, dir: current.dir, outcome: "renewed", exitCode: ExitCode.ok,

@@ -37,7 +37,7 @@ export interface RenewedCertificate {
 }
 
 /** What certctl holds before the request: a CSR and the key it keeps, or nothing (server keygen). */
-async function renewalMaterial(plan: DirPlan, reuseKey: boolean): Promise<{ material: IssueMaterial; keySource: KeySource }> {
+async function renewalMaterial(plan: DirPlan, reuseKey: boolean, env: NodeJS.ProcessEnv): Promise<{ material: IssueMaterial; keySource: KeySource }> {
   const { meta } = plan;
   const attributes: CertificateAttributes = { ...meta.attributes };
   if (meta.mode === "csr") {
@@ -52,7 +52,7 @@ async function renewalMaterial(plan: DirPlan, reuseKey: boolean): Promise<{ mate
   let key;
   if (reuseKey) {
     const pem = await readKeyFile(paths.key, "the key");
-    const { key: passphrase } = await readFormatPasswords(meta.formats?.encryptedKey ? { encryptedKey: meta.formats.encryptedKey } : undefined, process.env);
+    const { key: passphrase } = await readFormatPasswords(meta.formats?.encryptedKey ? { encryptedKey: meta.formats.encryptedKey } : undefined, env);
     key = await importSigningKey(pem, paths.key, meta.signatureAlgorithm ?? attributes.signatureAlgorithm, undefined, passphrase);
   } else {
     const keyAlgorithm = meta.keyAlgorithm ?? attributes.keyAlgorithm ?? keyAlgorithmOf(new X509Certificate(plan.certPem).publicKey, paths.cert);
@@ -140,18 +140,18 @@ export function renewalRecord(plan: DirPlan, material: IssueMaterial, apiUrl: st
 
 export async function requestRenewal(
   plan: DirPlan, params: Pick<RenewParams, "reuseKey" | "wait" | "waitTimeoutMs">, server: RenewServer,
-  deps: { signal: AbortSignal; now: () => Date; onProgress?: (event: IssueProgress) => void },
+  deps: { signal: AbortSignal; now: () => Date; env: NodeJS.ProcessEnv; onProgress?: (event: IssueProgress) => void },
 ): Promise<RenewedCertificate> {
   // The formats' passwords (p12, encrypted key.pem) must be readable before a request is sent.
-  await readFormatPasswords(plan.meta.formats, process.env);
-  const { material, keySource } = await renewalMaterial(plan, params.reuseKey);
+  await readFormatPasswords(plan.meta.formats, deps.env);
+  const { material, keySource } = await renewalMaterial(plan, params.reuseKey, deps.env);
   deps.onProgress?.({ kind: "requesting", host: server.apiUrl });
   const { answer, fallbackReason } = await ask(plan, material, params.reuseKey, server);
   const method = fallbackReason === undefined ? "renew" : "reissue";
   const record = renewalRecord(plan, material, server.apiUrl, answer.certificateRequestId, deps.now(), method);
   const context: FinalizeContext = {
     api: server.api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer, signal: deps.signal,
-    domainFlag: undefined, onProgress: deps.onProgress, now: deps.now,
+    domainFlag: undefined, onProgress: deps.onProgress, now: deps.now, env: deps.env,
   };
   const issued = await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   const result: RenewedCertificate = { issued, method, keySource };

@@ -31,13 +31,13 @@ export async function outstandingRequest(dir: string): Promise<KeptRequest | und
 /** Follow the kept request to its end, through the same steps `status` takes. */
 export async function resumeOutstanding(
   dir: string, kept: KeptRequest, params: Pick<RenewParams, "wait" | "waitTimeoutMs">, server: RenewServer,
-  deps: { signal: AbortSignal; now: () => Date; onProgress?: (event: IssueProgress) => void },
+  deps: { signal: AbortSignal; now: () => Date; env: NodeJS.ProcessEnv; onProgress?: (event: IssueProgress) => void },
 ): Promise<IssueResult> {
   const record: RequestRecord = { ...kept.record, outDir: dir };
   const requestId = record.certificateRequestId;
   const context: FinalizeContext = {
     api: server.api, record, privateKeyPem: kept.privateKeyPem, publicKeyDer: undefined, signal: deps.signal,
-    domainFlag: undefined, onProgress: deps.onProgress, now: deps.now,
+    domainFlag: undefined, onProgress: deps.onProgress, now: deps.now, env: deps.env,
   };
   let request = await server.api.getCertificateRequest(requestId);
   if (isPendingStatus(request.status)) {

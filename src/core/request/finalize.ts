@@ -26,8 +26,8 @@ export interface FinalizeContext {
   domainFlag: string | undefined;
   onProgress: ((event: IssueProgress) => void) | undefined;
   now: (() => Date) | undefined;
-  /** Where $CERTCTL_P12_PASSWORD and the like are read; process.env when absent. */
-  env?: NodeJS.ProcessEnv;
+  /** Where $CERTCTL_P12_PASSWORD and the like are read: the command's environment, never process.env. */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface IssuedPems {
@@ -90,7 +90,7 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   // The optional formats (p12, DER, combined, encrypted key.pem) go into the same version folder.
   const rendered = record.formats === undefined ? { privateKey: key, files: {} } : await renderFormats({
     formats: record.formats, attributes: record.attributes, certificatePem: verified.certificatePem, chainPem: toPem(chain),
-    privateKeyPem: key, passwords: await readFormatPasswords(record.formats, context.env ?? process.env),
+    privateKeyPem: key, passwords: await readFormatPasswords(record.formats, context.env),
   });
   const written = await installFileSet(record.outDir, paths, {
     certificate: verified.certificatePem,

@@ -56,8 +56,8 @@ export interface IssueDeps {
   signal: AbortSignal;
   onProgress?: (event: IssueProgress) => void;
   now?: () => Date;
-  /** Where the formats' password variables are read; process.env when absent. */
-  env?: NodeJS.ProcessEnv;
+  /** Where the formats' password variables are read: the command's environment. */
+  env: NodeJS.ProcessEnv;
 }
 
 /** What certctl holds before it sends anything: the CSR (or attributes only) and the key it keeps. */
@@ -91,7 +91,7 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
   if (params.keyFile !== undefined) {
     const pem = await readKeyFile(params.keyFile);
     // An encrypted --key opens with the --key-password-file password (the one key.pem gets).
-    const { key: passphrase } = await readFormatPasswords(params.formats?.encryptedKey ? { encryptedKey: params.formats.encryptedKey } : undefined, deps.env ?? process.env);
+    const { key: passphrase } = await readFormatPasswords(params.formats?.encryptedKey ? { encryptedKey: params.formats.encryptedKey } : undefined, deps.env);
     key = await importSigningKey(pem, `--key ${params.keyFile}`, attributes.signatureAlgorithm, undefined, passphrase);
   } else {
     const keyAlgorithm = attributes.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
@@ -142,7 +142,7 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
   await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr", outDir: params.outDir });
   // A missing password file or variable is found now, not after the CA has issued.
-  await readFormatPasswords(params.formats, deps.env ?? process.env);
+  await readFormatPasswords(params.formats, deps.env);
   await refuseSecondRequest(params);
   const { api, connection } = await deps.connect();
   // The same lock as renew's: concurrent `issue --force` runs into one directory take turns, so
@@ -171,7 +171,7 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
     const context: FinalizeContext = {
       api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer,
       signal: deps.signal, domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
-      ...(deps.env !== undefined ? { env: deps.env } : {}),
+      env: deps.env,
     };
     return await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   } finally {

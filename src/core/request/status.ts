@@ -32,7 +32,7 @@ function withCanonicalSerial(request: CertificateRequestStatus): CertificateRequ
 
 export async function checkRequestStatus(
   params: StatusParams,
-  deps: { api: FinalizeContext["api"]; signal: AbortSignal; onProgress?: (event: IssueProgress) => void; now?: () => Date },
+  deps: { api: FinalizeContext["api"]; signal: AbortSignal; env: NodeJS.ProcessEnv; onProgress?: (event: IssueProgress) => void; now?: () => Date },
 ): Promise<StatusReport> {
   const kept = await readPending(params.outDir, params.requestId);
   // The kept record names the files to write: used only from a directory no one else can write
@@ -60,7 +60,7 @@ export async function checkRequestStatus(
   }
   const context: FinalizeContext = {
     api: deps.api, record, privateKeyPem: kept.privateKeyPem, publicKeyDer: undefined, signal: deps.signal,
-    domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
+    domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now, env: deps.env,
   };
   if (record.mode === "local-key" && kept.privateKeyPem === undefined) {
     throw new RefusedError(`the key kept for request ${params.requestId} is missing from ${params.outDir}/.certctl/pending; cannot complete the set`);
