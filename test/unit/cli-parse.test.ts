@@ -6,12 +6,12 @@ import { parseIssueFlags, safeDirectoryName } from "../../src/cli/issue/parse.js
 import type { IssueFlags } from "../../src/cli/issue/define.js";
 import { parseDevServerFlags } from "../../src/cli/dev-server/run.js";
 import { buildProgram } from "../../src/cli/program.js";
-import { conflicting, fileProblem, invalidValue, requires } from "../../src/cli/shared/wording.js";
+import { conflicting, invalidValue, requires } from "../../src/cli/shared/wording.js";
 import { usageMessage } from "../../src/ui/usage.js";
 import { globalsWithRecordedDomain } from "../../src/cli/recorded.js";
 import { parseInspectFlags } from "../../src/cli/inspect/run.js";
 import { parseCompletionFlags } from "../../src/cli/completion/run.js";
-import { ExitCode, UsageError } from "../../src/model/errors.js";
+import { ExitCode, UsageError, fileError } from "../../src/model/errors.js";
 import type { Io } from "../../src/util/io.js";
 
 const NOW = new Date("2026-01-15T00:00:00Z");
@@ -84,7 +84,7 @@ describe("dev-server flags → params", () => {
     expect((error as UsageError).message).toMatch(/--client-secret-file .* is empty/);
     const missing = await parseDevServerFlags({ port: "0", host: "127.0.0.1", approval: "none", latency: "0ms", backdate: "0ms", tokenTtl: "1h", tokenMaxTtl: "30d" }, { clientSecretFile: `${file}-missing` })
       .catch((e: unknown) => e);
-    expect((missing as Error).message).toMatch(/cannot read --client-secret-file .*: it does not exist$/);
+    expect((missing as Error).message).toMatch(/cannot read --client-secret-file .*: no such file or directory$/);
   });
 });
 
@@ -98,9 +98,10 @@ describe("wording helpers", () => {
     }
   });
 
-  it.each([["ENOENT", "it does not exist"], ["EACCES", "permission denied"], ["EISDIR", "it is a directory, not a file"]])(
+  // One wording for file errors (model/errors.ts fileError): src/cli once had a second one.
+  it.each([["ENOENT", "no such file or directory"], ["EACCES", "permission denied"], ["EISDIR", "it is a directory"]])(
     "a %s file error reads as words", (code, words) => {
-      expect(fileProblem(Object.assign(new Error("x"), { code }))).toBe(words);
+      expect(fileError("read", "/x", Object.assign(new Error("x"), { code })).message).toBe(`cannot read /x: ${words}`);
     },
   );
 

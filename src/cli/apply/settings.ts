@@ -2,12 +2,11 @@
 // flags, then the file, then the environment. Secrets come from the files the file names.
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { FileError, UsageError } from "../../model/errors.js";
+import { FileError, UsageError, fileError } from "../../model/errors.js";
 import type { CertctlFile } from "../../core/config/types.js";
 import type { ConfigSource } from "../../core/config/source.js";
 import { locate } from "../../core/config/validate.js";
 import type { GlobalOptions } from "../context.js";
-import { fileProblem } from "../shared/wording.js";
 
 const SUPPORTED = ["universal-auth", "token"];
 
@@ -34,7 +33,7 @@ export async function globalsFromFile(file: CertctlFile, source: ConfigSource, g
     try {
       text = (await readFile(full, "utf8")).trim();
     } catch (error) {
-      throw new FileError(locate(source, ["auth", field], `cannot read ${full}: ${fileProblem(error)}`));
+      throw new FileError(locate(source, ["auth", field], fileError("read", full, error).message));
     }
     if (text === "") throw new UsageError(locate(source, ["auth", field], `${full} is empty`));
     return text;

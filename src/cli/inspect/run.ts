@@ -6,8 +6,8 @@ import type { Readable } from "node:stream";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { inspect } from "../../core/inspect/inspect.js";
-import { FileError, UsageError } from "../../model/errors.js";
-import { fileProblem, invalidValue } from "../shared/wording.js";
+import { FileError, UsageError, fileError } from "../../model/errors.js";
+import { invalidValue } from "../shared/wording.js";
 import { renderInspect } from "../../ui/inspect.js";
 import { createOutput } from "../../ui/output.js";
 
@@ -45,7 +45,7 @@ async function readInputFile(path: string, shown: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new FileError(`cannot read '${shown}': ${fileProblem(error)}`);
+    throw fileError("read", `'${shown}'`, error);
   }
 }
 
