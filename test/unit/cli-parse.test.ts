@@ -202,6 +202,12 @@ describe("globalsWithRecordedDomain", () => {
     expect((error as UsageError).message).toMatch(message);
     expect((error as UsageError).hint).toMatch(/--move-to-domain/);
   });
+
+  it("a pending request cannot move: no --move-to-domain in the hint, and move does not lift the refusal", () => {
+    const refuse = () => globalsWithRecordedDomain({ ...globals, domain: "http://127.0.0.1:9090" }, {}, recorded, true, { movable: false, where: "its pending record" });
+    expect(refuse).toThrowError(/recorded in its pending record/);
+    try { refuse(); } catch (error) { expect((error as UsageError).hint).not.toMatch(/--move-to-domain/); }
+  });
 });
 
 describe("inspect and completion: arguments → params", () => {

@@ -86,7 +86,7 @@ export function parseIssueFlags(
 }
 
 const ATTRIBUTE_FLAGS = [
-  "dns", "ip", "email", "uri", "san", "org", "ou", "country", "state", "locality", "keyUsage", "extKeyUsage",
+  "dns", "ip", "email", "uri", "san", "altNamesInOrder", "org", "ou", "country", "state", "locality", "keyUsage", "extKeyUsage",
   "keyAlgorithm", "signatureAlgorithm", "ttl", "notBefore", "notAfter", "ca", "pathLength", "cnSan",
 ] as const satisfies ReadonlyArray<keyof AttributeFlags>;
 

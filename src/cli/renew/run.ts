@@ -82,8 +82,9 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     signal: ctx.signal,
     env: ctx.io.env,
     hookOutput: ctx.io.stderr,
+    checkServer: (recordedDomain) => void globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, flags.moveToDomain === true),
     connect: async (recordedDomain) => {
-      const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, command.opts<RenewFlags>().moveToDomain === true);
+      const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, flags.moveToDomain === true);
       const { api, connection } = await connect({ ...ctx, globals });
       return { api, apiUrl: connection.apiUrl };
     },
