@@ -14,6 +14,7 @@ import { createOutput } from "../../ui/output.js";
 import { renewReporter } from "../../ui/renew.js";
 import { connect } from "../connect.js";
 import { nonEmptyPath } from "../shared/flags.js";
+import { FLAG_NAMES } from "../shared/input-names.js";
 
 const MAX_CONCURRENCY = 32;
 
@@ -46,6 +47,7 @@ export function parseRenewFlags(dirs: string[], flags: RenewFlags): RenewParams 
   if (flags.preHook !== undefined) params.preHook = flags.preHook;
   if (flags.postHook !== undefined) params.postHook = flags.postHook;
   if (flags.trustSharedDir === true) params.trustSharedDir = true;
+  params.names = FLAG_NAMES;
   return params;
 }
 

@@ -8,6 +8,8 @@ import { parseDuration } from "../../model/duration.js";
 import type { StatusParams } from "../../core/request/status.js";
 import type { StatusFlags } from "./define.js";
 import { readPending } from "../../store/pending.js";
+import { resumeCommand } from "../../model/commands.js";
+import { FLAG_NAMES } from "../shared/input-names.js";
 import { globalsWithRecordedDomain, usesRecordedDomain } from "../recorded.js";
 import { checkDirectoryTrust } from "../../store/trust.js";
 import { createOutput } from "../../ui/output.js";
@@ -27,6 +29,7 @@ export function parseStatusFlags(requestId: string, flags: StatusFlags, cwd: str
     wait: flags.wait === true,
     waitTimeoutMs: parseDuration("--wait-timeout", flags.waitTimeout ?? "10m"),
     ...(flags.trustSharedDir === true ? { trustSharedDir: true } : {}),
+    names: FLAG_NAMES,
   };
 }
 
@@ -55,10 +58,9 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     const report = await checkRequestStatus(params, { api, signal: ctx.signal, onProgress: view.onProgress });
     progress.stop();
     if (report.kind === "pending" && output.mode !== "json") {
-      const { resumeCommand } = await import("../../core/request/settle.js");
       // Only a directory holding the request's pending record can be finished: never hint one that does not.
       const hint = report.kept
-        ? `Resume with: ${resumeCommand(params.requestId, params.outDir, params.domainFlag)} --wait`
+        ? `Resume with: ${resumeCommand(params.requestId, params.outDir, { domain: params.domainFlag, wait: true })}`
         : `No pending record for this request in ${params.outDir}: run certctl status with --out-dir set to the directory certctl issue or renew wrote to.`;
       throw new PendingError(`certificate request ${params.requestId} is ${report.request.status}; not waiting`, params.requestId, report.request.status, { hint });
     }

@@ -1,6 +1,7 @@
 // Key generation, import and export. The crypto provider is a last, defaulted argument: Node's
 // native WebCrypto, which generates keys off the main thread (the @peculiar/webcrypto polyfill
 // blocks the event loop for ~1 s on RSA-4096, freezing a spinner).
+import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
@@ -60,6 +61,7 @@ export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {
  */
 export async function importSigningKey(
   pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm, crypto: Crypto = globalThis.crypto, passphrase?: string,
+  names: Pick<InputNames, "keyPassword" | "signatureAlgorithm"> = DOMAIN_NAMES,
 ): Promise<SigningKey> {
   let keyObject: KeyObject;
   try {
@@ -68,9 +70,9 @@ export async function importSigningKey(
     const code = (error as { code?: string }).code ?? "";
     if (/PASSPHRASE|BAD_DECRYPT|DECRYPT/i.test(code) || /-----BEGIN ENCRYPTED|Proc-Type: 4,ENCRYPTED/.test(pem)) {
       if (passphrase !== undefined) {
-        throw new UsageError(`${source} cannot be decrypted with the --key-password-file password (wrong password, or a damaged key)`);
+        throw new UsageError(`${source} cannot be decrypted with the password from ${names.keyPassword} (wrong password, or a damaged key)`);
       }
-      throw new UsageError(`${source} is encrypted; pass --key-password-file <file> with its password`, {
+      throw new UsageError(`${source} is encrypted; give its password with ${names.keyPassword}`, {
         hint: "The same password then encrypts key.pem; or decrypt it first: `openssl pkey -in key.enc.pem -out key.pem`.",
       });
     }
@@ -79,7 +81,7 @@ export async function importSigningKey(
   const keyAlgorithm = keyAlgorithmOf(keyObject, source);
   const signature = signatureAlgorithm ?? defaultSignatureAlgorithm(keyAlgorithm);
   if (signatureFamily(signature) !== keyFamily(keyAlgorithm)) {
-    throw new UsageError(`--signature-algorithm ${signature} cannot sign with the ${keyAlgorithm} key in ${source}`, {
+    throw new UsageError(`${names.signatureAlgorithm} ${signature} cannot sign with the ${keyAlgorithm} key in ${source}`, {
       hint: `Use one of ${signatureAlgorithmsFor(keyFamily(keyAlgorithm)).join(", ")}.`,
     });
   }
@@ -92,7 +94,7 @@ export async function importSigningKey(
 }
 
 /** Read --key: an unreadable file is a file error (7), a malformed one a usage error (2). */
-export async function readKeyFile(path: string, flag = "--key"): Promise<string> {
+export async function readKeyFile(path: string, flag = DOMAIN_NAMES.key): Promise<string> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

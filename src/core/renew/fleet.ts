@@ -126,7 +126,7 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
     }
   }));
   const checked = planned.map((p) => ("meta" in p && p.renew ? serverCheck(p, params.dryRun, deps) : p));
-  const results: DirResult[] = checked.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun)) : p)) as DirResult[];
+  const results: DirResult[] = checked.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun, params.names)) : p)) as DirResult[];
   const due = checked.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
   // Lines stream in argument order (a cron log reads like the command line), each as soon as it
   // and every one before it are known.

@@ -1,6 +1,7 @@
 // Finishing an issued certificate: fetch what the answer lacked, verify, install the set, write
 // certctl.json last. Called by settle.ts for `issue`, `status` and `renew` alike. Nothing is
 // written unless the set verifies.
+import type { InputNames } from "../input-names.js";
 import { resolve } from "node:path";
 import type { IssuedCertificate } from "../../model/types.js";
 import type { InfisicalApi } from "../../api/infisical.js";
@@ -28,6 +29,8 @@ export interface FinalizeContext {
   now: (() => Date) | undefined;
   /** Where $CERTCTL_P12_PASSWORD and the like are read; process.env when absent. */
   env?: NodeJS.ProcessEnv;
+  /** How messages name the password sources (the cli passes its flags). */
+  names?: InputNames;
 }
 
 export interface IssuedPems {
@@ -54,7 +57,7 @@ export async function fetchIssuedPems(
   const bundle = await api.getBundle(certificateId);
   if (!bundle.privateKey) {
     throw new RefusedError(`certificate ${certificateId} was issued, but the server returned no private key for it; nothing was written`, {
-      hint: "The machine identity needs the ReadPrivateKey permission on certificates for --server-keygen, or drop --server-keygen to generate the key locally.",
+      hint: "The machine identity needs the ReadPrivateKey permission on certificates to receive a key the server made; or let certctl make the key locally.",
     });
   }
   return answer
@@ -90,7 +93,7 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   // The optional formats (p12, DER, combined, encrypted key.pem) go into the same version folder.
   const rendered = record.formats === undefined ? { privateKey: key, files: {} } : await renderFormats({
     formats: record.formats, attributes: record.attributes, certificatePem: verified.certificatePem, chainPem: toPem(chain),
-    privateKeyPem: key, passwords: await readFormatPasswords(record.formats, context.env ?? process.env),
+    privateKeyPem: key, passwords: await readFormatPasswords(record.formats, context.env ?? process.env, context.names),
   });
   const written = await installFileSet(record.outDir, paths, {
     certificate: verified.certificatePem,

@@ -1,5 +1,6 @@
 // `certctl status <requestId>`: follow a request, and once it is issued finish the set that
 // `issue` or `renew` left pending in a directory, through the same settle step they use.
+import type { InputNames } from "../input-names.js";
 import { isPendingStatus, type CertificateRequestStatus } from "../../model/types.js";
 import { RefusedError } from "../../model/errors.js";
 import { preflightFileSet, preflightRenewal } from "../../store/layout.js";
@@ -16,6 +17,8 @@ export interface StatusParams {
   wait: boolean;
   waitTimeoutMs: number;
   domainFlag?: string;
+  /** How messages name the password sources (the cli passes its flags). */
+  names?: InputNames;
   /** --trust-shared-dir: accept a directory that a group or another user can write. */
   trustSharedDir?: boolean;
 }
@@ -60,7 +63,7 @@ export async function checkRequestStatus(
   }
   const context: FinalizeContext = {
     api: deps.api, record, privateKeyPem: kept.privateKeyPem, publicKeyDer: undefined, signal: deps.signal,
-    domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
+    domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now, ...(params.names !== undefined ? { names: params.names } : {}),
   };
   if (record.mode === "local-key" && kept.privateKeyPem === undefined) {
     throw new RefusedError(`the key kept for request ${params.requestId} is missing from ${params.outDir}/.certctl/pending; cannot complete the set`);
