@@ -252,3 +252,35 @@ describe("core/attributes knows no flags", () => {
     for (const file of files) expect(code(readFileSync(new URL(file, root), "utf8")), file).not.toMatch(/["'`(\s]--[a-z]/);
   });
 });
+
+describe("core's messages name what the cli passes (issue 11 finding 2)", () => {
+  it("an encrypted key: the flag from the cli, domain words otherwise", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { importSigningKey } = await import("../../src/core/crypto/keys.js");
+    const { FLAG_NAMES } = await import("../../src/cli/shared/input-names.js");
+    const { privateKey } = generateKeyPairSync("ec", {
+      namedCurve: "prime256v1", privateKeyEncoding: { type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "right" }, publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    await expect(importSigningKey(privateKey, "--key k.pem", undefined, undefined, undefined, FLAG_NAMES)).rejects.toThrowError(/--key k\.pem is encrypted; give its password with --key-password-file/);
+    await expect(importSigningKey(privateKey, "--key k.pem", undefined, undefined, "wrong", FLAG_NAMES)).rejects.toThrowError(/cannot be decrypted with the password from --key-password-file/);
+    await expect(importSigningKey(privateKey, "k.pem", undefined, undefined, undefined)).rejects.toThrowError(/k\.pem is encrypted; give its password with the key password file/);
+  });
+
+  it("a server refusal gets the flag that fixes it from src/cli", async () => {
+    const { withServerHint } = await import("../../src/cli/issue/server-hints.js");
+    const { RefusedError } = await import("../../src/model/errors.js");
+    const refused = new RefusedError("h refused create (HTTP 400): Key algorithm RSA_2048 is not compatible with CA key algorithm EC_prime256v1", { status: 400 });
+    expect((withServerHint(refused, { mode: "local-key", attributes: {} }) as InstanceType<typeof RefusedError>).hint).toMatch(/--key-algorithm p256, p384 or p521, or --server-keygen/);
+    const noKey = new RefusedError("certificate c was issued, but the server returned no private key for it; nothing was written", { hint: "domain words" });
+    expect((withServerHint(noKey, { mode: "server-keygen", attributes: {} }) as InstanceType<typeof RefusedError>).hint).toMatch(/ReadPrivateKey permission on certificates for --server-keygen/);
+    // Not an HTTP refusal, and no known cause: left as it is.
+    const other = new RefusedError("certificate request r was rejected");
+    expect(withServerHint(other, { mode: "local-key", attributes: {} })).toBe(other);
+  });
+
+  it("the resume command is one wording (model/commands.ts)", async () => {
+    const { resumeCommand } = await import("../../src/model/commands.js");
+    expect(resumeCommand("8a0d2c4e-1f3b-4a5c-9e7d-6b2f0c1a3d5e", "/srv/my certs", { domain: "http://127.0.0.1:8080", wait: true }))
+      .toBe("certctl status 8a0d2c4e-1f3b-4a5c-9e7d-6b2f0c1a3d5e --out-dir '/srv/my certs' --domain http://127.0.0.1:8080 --wait");
+  });
+});

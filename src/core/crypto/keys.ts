@@ -1,13 +1,13 @@
 // Key generation, import and export. The crypto provider is a last, defaulted argument: Node's
 // native WebCrypto, which generates keys off the main thread (the @peculiar/webcrypto polyfill
 // blocks the event loop for ~1 s on RSA-4096, freezing a spinner).
-import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 import { createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import { UsageError, fileError } from "../../model/errors.js";
 import { hasPrivateKeyPem } from "../../util/pem.js";
 import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
+import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 
 /** A key pair ready to sign a CSR with `signatureAlgorithm`. */
 export interface SigningKey {

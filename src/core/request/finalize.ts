@@ -1,7 +1,6 @@
 // Finishing an issued certificate: fetch what the answer lacked, verify, install the set, write
 // certctl.json last. Called by settle.ts for `issue`, `status` and `renew` alike. Nothing is
 // written unless the set verifies.
-import type { InputNames } from "../input-names.js";
 import { resolve } from "node:path";
 import type { IssuedCertificate } from "../../model/types.js";
 import type { InfisicalApi } from "../../api/infisical.js";
@@ -14,6 +13,7 @@ import { checkIssuedCertificate } from "./check-issued.js";
 import { readFormatPasswords } from "../formats/passwords.js";
 import { renderFormats } from "../formats/render.js";
 import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
+import type { InputNames } from "../input-names.js";
 
 /** Everything needed to finish a request; the record is its durable form. */
 export interface FinalizeContext {

@@ -1,6 +1,5 @@
 // `certctl status <requestId>`: follow a request, and once it is issued finish the set that
 // `issue` or `renew` left pending in a directory, through the same settle step they use.
-import type { InputNames } from "../input-names.js";
 import { isPendingStatus, type CertificateRequestStatus } from "../../model/types.js";
 import { RefusedError } from "../../model/errors.js";
 import { preflightFileSet, preflightRenewal } from "../../store/layout.js";
@@ -9,6 +8,7 @@ import { checkDirectoryTrust } from "../../store/trust.js";
 import type { FinalizeContext } from "./finalize.js";
 import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
 import { completeFinalRequest, refusedForFinalStatus, waitUntilFinal } from "./settle.js";
+import type { InputNames } from "../input-names.js";
 
 export interface StatusParams {
   requestId: string;
