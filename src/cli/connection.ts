@@ -3,9 +3,9 @@
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import type { GlobalOptions } from "./context.js";
-import { FileError, UsageError, emptyFileError } from "../model/errors.js";
+import { UsageError, emptyFileError, fileError } from "../model/errors.js";
 import { parseDurationFlag, parseWholeNumber } from "./shared/flags.js";
-import { fileProblem, invalidValue, requires } from "./shared/wording.js";
+import { invalidValue, requires } from "./shared/wording.js";
 import type { Connection, Credentials } from "../api/config.js";
 import { resolveAuthMethod } from "./auth-method.js";
 
@@ -104,7 +104,7 @@ export async function readSecretFile(file: string): Promise<string> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read --client-secret-file ${file}: ${fileProblem(error)}`);
+    throw fileError("read --client-secret-file", file, error);
   }
   const secret = text.trim();
   if (!secret) throw emptyFileError("--client-secret-file", file);
@@ -116,7 +116,7 @@ async function readCaBundle(file: string, source: string): Promise<string> {
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read ${source} ${file}: ${fileProblem(error)}`);
+    throw fileError(`read ${source}`, file, error);
   }
   if (!text.includes("-----BEGIN CERTIFICATE-----")) {
     throw new UsageError(`${source} ${file} holds no PEM certificate`);

@@ -12,19 +12,31 @@ import { UsageError } from "../model/errors.js";
 /** The flag that moves a directory to the domain in effect (defined in src/cli/shared/flags.ts). */
 export const MOVE_FLAG = "--move-to-domain";
 
+/**
+ * `movable: false` for what cannot move (a pending request: only the server it was sent to can
+ * answer it), where the hint then offers no move.
+ */
 export function globalsWithRecordedDomain(
   globals: GlobalOptions,
   env: NodeJS.ProcessEnv,
   recorded: string | undefined,
   move = false,
+  { movable = true, where = "certctl.json" }: { movable?: boolean; where?: string } = {},
 ): GlobalOptions {
   if (recorded === undefined) return globals;
   const explicit = explicitDomain(globals, env);
   if (explicit === undefined) return { ...globals, domain: recorded };
-  if (move || sameApi(explicit.domain, recorded)) return globals;
-  throw new UsageError(`this directory belongs to ${recorded} (recorded in certctl.json), but ${explicit.source} names ${explicit.domain}`, {
-    hint: `Unset ${explicit.source} to use ${recorded}, or pass ${MOVE_FLAG} to move the directory to ${explicit.domain}.`,
+  if ((move && movable) || sameApi(explicit.domain, recorded)) return globals;
+  throw new UsageError(`this directory belongs to ${recorded} (recorded in ${where}), but ${explicit.source} names ${explicit.domain}`, {
+    hint: movable
+      ? `Unset ${explicit.source} to use ${recorded}, or pass ${MOVE_FLAG} to move the directory to ${explicit.domain}.`
+      : `Unset ${explicit.source} to use ${recorded}: only the server a request was sent to can answer it.`,
   });
+}
+
+/** True when neither --domain nor INFISICAL_DOMAIN/INFISICAL_API_URL is set: a recorded domain would be used. */
+export function usesRecordedDomain(globals: GlobalOptions, env: NodeJS.ProcessEnv): boolean {
+  return explicitDomain(globals, env) === undefined;
 }
 
 function explicitDomain(globals: GlobalOptions, env: NodeJS.ProcessEnv): { domain: string; source: string } | undefined {

@@ -5,11 +5,34 @@
 import { spawn } from "node:child_process";
 import type { Writable } from "node:stream";
 
-/** Variables of certctl's own environment a hook never sees: they authenticate to Infisical. */
-const SECRET_ENV = [
-  "INFISICAL_TOKEN", "INFISICAL_UNIVERSAL_AUTH_ACCESS_TOKEN", "INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET",
-  "INFISICAL_UNIVERSAL_CLIENT_SECRET", "INFISICAL_JWT", "INFISICAL_LDAP_PASSWORD", "CERTCTL_P12_PASSWORD",
-];
+/**
+ * Variables a hook never sees. A hook is a reload command, not a login: nothing that authenticates
+ * to Infisical or to a cloud platform reaches it (a hook that prints `env` into a log would leak
+ * it). Every INFISICAL_* variable is dropped except the few that are settings, not credentials,
+ * so a credential variable added later is stripped without anyone remembering this list.
+ */
+const SECRET_ENV = new Set([
+  "CERTCTL_P12_PASSWORD",
+  // AWS: the secret half of a key pair and the session tokens (the key id and region are not secrets).
+  "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+  // GitHub Actions: whoever holds the request token and URL can mint OIDC tokens for the job.
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_RUNTIME_TOKEN",
+  // Azure App Service managed identity: the header is the credential (MSI_SECRET in older builds).
+  "IDENTITY_HEADER", "MSI_SECRET",
+]);
+/** INFISICAL_* settings that name a server or an identity but prove nothing: a hook may use them. */
+const INFISICAL_SETTINGS = new Set([
+  "INFISICAL_DOMAIN", "INFISICAL_API_URL", "INFISICAL_CACERT", "INFISICAL_AUTH_METHOD", "INFISICAL_MACHINE_IDENTITY_ID",
+  "INFISICAL_AUTH_ORGANIZATION_SLUG", "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID",
+]);
+
+/** True for a variable that authenticates someone and so never reaches a hook. */
+export function isSecretVariable(name: string): boolean {
+  if (SECRET_ENV.has(name)) return true;
+  if (name.startsWith("INFISICAL_")) return !INFISICAL_SETTINGS.has(name);
+  return false;
+}
+
 /** After SIGTERM on timeout, how long the group gets before SIGKILL. */
 const KILL_GRACE_MS = 3_000;
 
@@ -49,8 +72,8 @@ export interface HookResult {
 }
 
 export function hookEnvironment(env: NodeJS.ProcessEnv, vars: HookVariables | undefined): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env };
-  for (const name of SECRET_ENV) delete out[name];
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) if (!isSecretVariable(name)) out[name] = value;
   if (vars === undefined) return out;
   out.CERTCTL_DIR = vars.dir;
   out.CERTCTL_CERT_FILE = vars.cert;

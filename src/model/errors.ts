@@ -95,7 +95,7 @@ export class FileError extends CertctlError {
 
 /** Why a file operation failed, in words: users see "permission denied", never "EACCES". */
 const FILE_REASONS: Record<string, string> = {
-  ENOENT: "no such file or directory",
+  ENOENT: "it does not exist",
   EACCES: "permission denied",
   EPERM: "operation not permitted",
   EISDIR: "it is a directory",

@@ -41,7 +41,7 @@ const ROWS: Row[] = [
   { fault: "--organization-slug with spaces", argv: ["--auth-method", "ldap", "--identity-id", ID, "--organization-slug", "my org"], exit: 2, message: /--organization-slug/ },
   { fault: "--jwt-file empty", argv: ["--auth-method", "jwt", "--identity-id", ID, "--jwt-file", "<files>/empty"], exit: 2, message: /--jwt-file .* is empty/ },
   { fault: "--jwt-file not a JWT", argv: ["--auth-method", "jwt", "--identity-id", ID, "--jwt-file", "<files>/not-jwt"], exit: 2, message: /--jwt-file .* does not hold a JWT/ },
-  { fault: "--jwt-file missing", argv: ["--auth-method", "oidc", "--identity-id", ID, "--jwt-file", "<files>/absent"], exit: 7, message: /cannot read --jwt-file .*no such file or directory/ },
+  { fault: "--jwt-file missing", argv: ["--auth-method", "oidc", "--identity-id", ID, "--jwt-file", "<files>/absent"], exit: 7, message: /cannot read --jwt-file .*it does not exist/ },
   { fault: "INFISICAL_JWT not a JWT", argv: ["--auth-method", "jwt", "--identity-id", ID], env: { INFISICAL_JWT: "hello" }, exit: 2, message: /INFISICAL_JWT does not hold a JWT/ },
   { fault: "jwt without any JWT", argv: ["--auth-method", "jwt", "--identity-id", ID], exit: 2, message: /--auth-method jwt needs a JWT/ },
   { fault: "--jwt-file with another method", argv: ["--auth-method", "ldap", "--identity-id", ID, "--jwt-file", "<files>/jwt"], exit: 2, message: /--jwt-file applies to --auth-method jwt or oidc, not ldap/ },

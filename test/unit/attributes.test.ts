@@ -6,7 +6,7 @@ import {
   parseKeyUsages, parseSignatureAlgorithm, type AttributeFlags,
 } from "../../src/cli/issue/attributes.js";
 import { parseIssueFlags } from "../../src/cli/issue/parse.js";
-import type { IssueFlags } from "../../src/cli/issue/define.js";
+import { issueCommand, type IssueFlags } from "../../src/cli/issue/define.js";
 import { UsageError } from "../../src/model/errors.js";
 
 const NOW = new Date("2026-01-15T00:00:00Z");
@@ -88,6 +88,24 @@ describe("SANs", () => {
       { type: "ip_address", value: "::ffff:c000:201" },
       { type: "ip_address", value: "2001:db8::1" },
     ]);
+  });
+
+  // Regression (issue 12 item 16): SANs came out grouped by flag (DNS, then IP, …), not as typed.
+  it("keeps the order typed across flags, whatever the spelling (--dns x, --dns=x, repeated)", () => {
+    const command = issueCommand().exitOverride();
+    command.action(() => undefined);
+    command.parse(["--profile", PROFILE, "--ip", "10.0.0.1", "--dns=b.example", "--san", "ops@example.com", "--uri", "spiffe://x/y",
+      "--dns", "a.example", "--email=x@example.com", "--ip", "::1"], { from: "user" });
+    const flags = command.opts<IssueFlags>();
+    expect(flags.dns).toEqual(["b.example", "a.example"]);
+    expect(parseAltNames(flags).map((n) => n.value)).toEqual(["10.0.0.1", "b.example", "ops@example.com", "spiffe://x/y", "a.example", "x@example.com", "::1"]);
+    const params = parseIssueFlags(flags, "/tmp", NOW);
+    expect(params.attributes.altNames?.map((n) => n.value)).toEqual(["10.0.0.1", "b.example", "ops@example.com", "spiffe://x/y", "a.example", "x@example.com", "::1"]);
+  });
+
+  it("names the flag a bad value came from in the typed order too", () => {
+    expect(() => parseAltNames({ ip: ["10.0.0.1"], dns: ["bad..name"], altNamesInOrder: [["ip", "10.0.0.1"], ["dns", "bad..name"]] }))
+      .toThrowError(/invalid value 'bad\.\.name' for --dns/);
   });
 
   it("types each flag, normalises and drops duplicates", () => {

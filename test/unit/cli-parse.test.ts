@@ -6,12 +6,12 @@ import { parseIssueFlags, safeDirectoryName } from "../../src/cli/issue/parse.js
 import type { IssueFlags } from "../../src/cli/issue/define.js";
 import { parseDevServerFlags } from "../../src/cli/dev-server/run.js";
 import { buildProgram } from "../../src/cli/program.js";
-import { conflicting, fileProblem, invalidValue, requires } from "../../src/cli/shared/wording.js";
+import { conflicting, invalidValue, requires } from "../../src/cli/shared/wording.js";
 import { usageMessage } from "../../src/ui/usage.js";
 import { globalsWithRecordedDomain } from "../../src/cli/recorded.js";
 import { parseInspectFlags } from "../../src/cli/inspect/run.js";
 import { parseCompletionFlags } from "../../src/cli/completion/run.js";
-import { ExitCode, UsageError } from "../../src/model/errors.js";
+import { ExitCode, UsageError, fileError } from "../../src/model/errors.js";
 import type { Io } from "../../src/util/io.js";
 
 const NOW = new Date("2026-01-15T00:00:00Z");
@@ -98,9 +98,10 @@ describe("wording helpers", () => {
     }
   });
 
-  it.each([["ENOENT", "it does not exist"], ["EACCES", "permission denied"], ["EISDIR", "it is a directory, not a file"]])(
+  // One wording for file errors (model/errors.ts fileError): src/cli once had a second one.
+  it.each([["ENOENT", "it does not exist"], ["EACCES", "permission denied"], ["EISDIR", "it is a directory"]])(
     "a %s file error reads as words", (code, words) => {
-      expect(fileProblem(Object.assign(new Error("x"), { code }))).toBe(words);
+      expect(fileError("read", "/x", Object.assign(new Error("x"), { code })).message).toBe(`cannot read /x: ${words}`);
     },
   );
 
@@ -201,6 +202,12 @@ describe("globalsWithRecordedDomain", () => {
     expect((error as UsageError).message).toMatch(message);
     expect((error as UsageError).hint).toMatch(/--move-to-domain/);
   });
+
+  it("a pending request cannot move: no --move-to-domain in the hint, and move does not lift the refusal", () => {
+    const refuse = () => globalsWithRecordedDomain({ ...globals, domain: "http://127.0.0.1:9090" }, {}, recorded, true, { movable: false, where: "its pending record" });
+    expect(refuse).toThrowError(/recorded in its pending record/);
+    try { refuse(); } catch (error) { expect((error as UsageError).hint).not.toMatch(/--move-to-domain/); }
+  });
 });
 
 describe("inspect and completion: arguments → params", () => {
@@ -231,22 +238,49 @@ describe("core/attributes knows no flags", () => {
     }
   });
 
-  // The rest of core: these files still name flags in messages (moving that wording to src/cli is
-  // open work); every other core file, new ones included, must not.
-  const STILL_NAMING_FLAGS = new Set([
-    "request/issue.ts", "request/settle.ts", "request/finalize.ts", "request/check-issued.ts", "renew/plan.ts",
-    "crypto/csr.ts", "crypto/keys.ts", "crypto/csr-input.ts",
-    // Added by the formats, apply and inspect work of the same stage; same open work.
-    "config/agent.ts", "formats/passwords.ts", "inspect/keys-and-keystores.ts",
-  ]);
+  // The rest of core names no flag either, new files included. Empty: core words its messages in domain terms or with names the cli passes (core/input-names.ts);
+  // the command lines messages point to are model/commands.ts. Keep it empty.
+  const STILL_NAMING_FLAGS = new Set<string>();
   /** The code without its comments: a comment may say which flag a value came from. */
   const code = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:])\/\/.*$/gm, "$1");
-  it("no other core file names a flag (renew's due rule and revoke's reasons are parsed in src/cli)", async () => {
+  it("no core file names a flag (renew's due rule and revoke's reasons are parsed in src/cli)", async () => {
     const { readdirSync, readFileSync } = await import("node:fs");
     const root = new URL("../../src/core/", import.meta.url);
     const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts") && !STILL_NAMING_FLAGS.has(f));
     expect(files).toContain("renew/due.ts");
     expect(files).toContain("revoke.ts");
     for (const file of files) expect(code(readFileSync(new URL(file, root), "utf8")), file).not.toMatch(/["'`(\s]--[a-z]/);
+  });
+});
+
+describe("core's messages name what the cli passes (issue 11 finding 2)", () => {
+  it("an encrypted key: the flag from the cli, domain words otherwise", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { importSigningKey } = await import("../../src/core/crypto/keys.js");
+    const { FLAG_NAMES } = await import("../../src/cli/shared/input-names.js");
+    const { privateKey } = generateKeyPairSync("ec", {
+      namedCurve: "prime256v1", privateKeyEncoding: { type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "right" }, publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    await expect(importSigningKey(privateKey, "--key k.pem", undefined, undefined, undefined, FLAG_NAMES)).rejects.toThrowError(/--key k\.pem is encrypted; give its password with --key-password-file/);
+    await expect(importSigningKey(privateKey, "--key k.pem", undefined, undefined, "wrong", FLAG_NAMES)).rejects.toThrowError(/cannot be decrypted with the password from --key-password-file/);
+    await expect(importSigningKey(privateKey, "k.pem", undefined, undefined, undefined)).rejects.toThrowError(/k\.pem is encrypted; give its password with the key password file/);
+  });
+
+  it("a server refusal gets the flag that fixes it from src/cli", async () => {
+    const { withServerHint } = await import("../../src/cli/issue/server-hints.js");
+    const { RefusedError } = await import("../../src/model/errors.js");
+    const refused = new RefusedError("h refused create (HTTP 400): Key algorithm RSA_2048 is not compatible with CA key algorithm EC_prime256v1", { status: 400 });
+    expect((withServerHint(refused, { mode: "local-key", attributes: {} }) as InstanceType<typeof RefusedError>).hint).toMatch(/--key-algorithm p256, p384 or p521, or --server-keygen/);
+    const noKey = new RefusedError("certificate c was issued, but the server returned no private key for it; nothing was written", { hint: "domain words" });
+    expect((withServerHint(noKey, { mode: "server-keygen", attributes: {} }) as InstanceType<typeof RefusedError>).hint).toMatch(/ReadPrivateKey permission on certificates for --server-keygen/);
+    // Not an HTTP refusal, and no known cause: left as it is.
+    const other = new RefusedError("certificate request r was rejected");
+    expect(withServerHint(other, { mode: "local-key", attributes: {} })).toBe(other);
+  });
+
+  it("the resume command is one wording (model/commands.ts)", async () => {
+    const { resumeCommand } = await import("../../src/model/commands.js");
+    expect(resumeCommand("8a0d2c4e-1f3b-4a5c-9e7d-6b2f0c1a3d5e", "/srv/my certs", { domain: "http://127.0.0.1:8080", wait: true }))
+      .toBe("certctl status 8a0d2c4e-1f3b-4a5c-9e7d-6b2f0c1a3d5e --out-dir '/srv/my certs' --domain http://127.0.0.1:8080 --wait");
   });
 });

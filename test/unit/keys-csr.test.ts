@@ -122,7 +122,7 @@ describe("importSigningKey", () => {
   it("reads a key file: missing is a file error, no PEM key is a usage error", async () => {
     await expect(readKeyFile(join(dir, "missing.pem"))).rejects.toBeInstanceOf(FileError);
     writeFileSync(join(dir, "cert-not-key.pem"), "-----BEGIN CERTIFICATE-----\nAA\n-----END CERTIFICATE-----\n");
-    await expect(readKeyFile(join(dir, "cert-not-key.pem"))).rejects.toThrowError(/--key .* holds no PEM private key/);
+    await expect(readKeyFile(join(dir, "cert-not-key.pem"))).rejects.toThrowError(/the key file .* holds no PEM private key/);
   });
 });
 

@@ -70,7 +70,7 @@ describe("what an issued certificate must carry", () => {
     expect(() => checkIssuedCertificate(leaf, {}, earlier, "c1")).toThrow(/not valid yet/);
     // --not-before in the future: installed, with a warning.
     expect(checkIssuedCertificate(leaf, { notBefore: new Date(Date.now() - 1000).toISOString() }, new Date(Date.now() - 3_600_000), "c1"))
-      .toMatch(/not valid before .* \(as --not-before asked\)/);
+      .toMatch(/not valid before .* \(the notBefore asked for\)/);
     const skew = new Date(Date.now() - 60_000);
     expect(checkIssuedCertificate(leaf, {}, skew, "c1")).toBeUndefined();
   });

@@ -41,7 +41,7 @@ describe("util/pem", () => {
 describe("model/errors fileError: words, never raw codes", () => {
   const err = (code: string) => Object.assign(new Error(`${code}: something, open '/x'`), { code });
   it.each([
-    ["ENOENT", "no such file or directory"], ["EACCES", "permission denied"], ["EISDIR", "it is a directory"],
+    ["ENOENT", "it does not exist"], ["EACCES", "permission denied"], ["EISDIR", "it is a directory"],
     ["ENOTDIR", "a part of the path is not a directory"], ["ENAMETOOLONG", "the name is too long for the filesystem"],
   ])("%s → %s", (code, words) => {
     const error = fileError("read --key", "/x/key.pem", err(code));

@@ -4,13 +4,12 @@
 // accepts works from a file too.
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { FileError, UsageError } from "../../model/errors.js";
+import { FileError, UsageError, fileError } from "../../model/errors.js";
 import type { AuthSettings, CertctlFile } from "../../core/config/types.js";
 import type { ConfigSource } from "../../core/config/source.js";
 import { locate } from "../../core/config/validate.js";
 import { AUTH_METHODS, isAuthMethod, type AuthMethod } from "../../api/login/methods.js";
 import type { GlobalOptions } from "../context.js";
-import { fileProblem } from "../shared/wording.js";
 
 /** The auth fields that belong to some methods only (a field for another method is a mistake). */
 const FIELD_METHODS: Array<[keyof AuthSettings, readonly AuthMethod[]]> = [
@@ -57,7 +56,7 @@ export async function globalsFromFile(file: CertctlFile, source: ConfigSource, g
     try {
       text = (await readFile(full, "utf8")).trim();
     } catch (error) {
-      throw new FileError(locate(source, ["auth", field], `cannot read ${full}: ${fileProblem(error)}`));
+      throw new FileError(locate(source, ["auth", field], fileError("read", full, error).message));
     }
     if (text === "") throw new UsageError(locate(source, ["auth", field], `${full} is empty`));
     return text;

@@ -6,8 +6,8 @@ import type { Readable } from "node:stream";
 import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { inspect } from "../../core/inspect/inspect.js";
-import { FileError, UsageError } from "../../model/errors.js";
-import { fileProblem, invalidValue } from "../shared/wording.js";
+import { FileError, UsageError, fileError } from "../../model/errors.js";
+import { invalidValue } from "../shared/wording.js";
 import { renderInspect } from "../../ui/inspect.js";
 import { createOutput } from "../../ui/output.js";
 
@@ -35,7 +35,10 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     throw new UsageError(`'${params.source}' is ${bytes.length} bytes, too large to be a certificate, chain or CSR`);
   }
   const password = await inspectPassword(command.opts<{ passwordFile?: string }>().passwordFile, ctx.io.cwd, ctx.io.env);
-  const doc = await inspect({ bytes, source: params.source, now: new Date(), ...(password !== undefined ? { password } : {}) });
+  const doc = await inspect({
+    bytes, source: params.source, now: new Date(), ...(password !== undefined ? { password } : {}),
+    passwordHint: "Pass --password-file <file> (its first line is the password), or set CERTCTL_P12_PASSWORD.",
+  });
   for (const label of doc.skippedBlocks) output.warn(`skipped a block labelled ${label} (only certificates and CSRs are shown)`);
   output.result(doc, () => renderInspect(doc, output.style));
   return 0;
@@ -45,7 +48,7 @@ async function readInputFile(path: string, shown: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new FileError(`cannot read '${shown}': ${fileProblem(error)}`);
+    throw fileError("read", `'${shown}'`, error);
   }
 }
 

@@ -21,7 +21,16 @@ export interface AltNameFlags {
   email?: readonly string[];
   uri?: readonly string[];
   san?: readonly string[];
+  /**
+   * Every SAN flag's value in the order typed, across flags (commander keeps one list per flag,
+   * which would put `--ip 10.0.0.1 --dns a.example` in flag order). When given, it is the list.
+   */
+  altNamesInOrder?: ReadonlyArray<readonly [AltNameFlag, string]>;
 }
+
+export type AltNameFlag = "dns" | "ip" | "email" | "uri" | "san";
+export const ALT_NAME_FLAGS: readonly AltNameFlag[] = ["dns", "ip", "email", "uri", "san"];
+const ALT_NAME_TYPES: Record<Exclude<AltNameFlag, "san">, AltNameType> = { dns: "dns_name", ip: "ip_address", email: "email", uri: "uri" };
 
 /** Raw flag values as commander hands them over (lists already collected). */
 export interface AttributeFlags extends AltNameFlags {
@@ -99,19 +108,19 @@ export function checkSubjectField(flag: string, field: SubjectField, value: stri
   return text;
 }
 
-/** Every SAN flag, typed and validated, duplicates dropped, in the order given per flag. */
+/**
+ * Every SAN flag, typed and validated, duplicates dropped, in the order the user typed them
+ * (altNamesInOrder), else flag by flag in the order given per flag.
+ */
 export function parseAltNames(flags: AltNameFlags): AltName[] {
+  const typed = flags.altNamesInOrder ?? ALT_NAME_FLAGS.flatMap((flag) => (flags[flag] ?? []).map((value) => [flag, value] as const));
   const names: AltName[] = [];
-  const add = (flag: string, type: AltNameType, raw: string) => {
+  for (const [flag, raw] of typed) {
+    const type = flag === "san" ? detectSanType(raw.trim()) : ALT_NAME_TYPES[flag];
     const checked = checkAltName(type, raw);
-    if ("problem" in checked) throw invalidValue(flag, raw, checked.problem);
+    if ("problem" in checked) throw invalidValue(`--${flag}`, raw, checked.problem);
     addAltName(names, checked.name);
-  };
-  for (const v of flags.dns ?? []) add("--dns", "dns_name", v);
-  for (const v of flags.ip ?? []) add("--ip", "ip_address", v);
-  for (const v of flags.email ?? []) add("--email", "email", v);
-  for (const v of flags.uri ?? []) add("--uri", "uri", v);
-  for (const v of flags.san ?? []) add("--san", detectSanType(v.trim()), v);
+  }
   return names;
 }
 
@@ -127,7 +136,7 @@ export function parsePathLength(value: string): number {
 /** Flags the CSR decides: with --csr the server ignores them, so accepting them would mislead. */
 const CSR_DECIDES: Array<[keyof AttributeFlags, string]> = [
   ...SUBJECT_FLAGS.map(([, key, flag]) => [key, flag] as [keyof AttributeFlags, string]),
-  ["dns", "--dns"], ["ip", "--ip"], ["email", "--email"], ["uri", "--uri"], ["san", "--san"],
+  ...ALT_NAME_FLAGS.map((key) => [key, `--${key}`] as [keyof AttributeFlags, string]),
   ["keyUsage", "--key-usage"], ["extKeyUsage", "--ext-key-usage"], ["keyAlgorithm", "--key-algorithm"],
   ["signatureAlgorithm", "--signature-algorithm"],
 ];

@@ -37,7 +37,7 @@ export interface IssueFlags extends AttributeFlags, FormatFlags {
 
 export function issueCommand(): Command {
   const list = listOption;
-  return new Command("issue")
+  return recordAltNameOrder(new Command("issue")
     .summary("Issue a certificate into ./<name> or --out-dir (the key is made locally)")
     .description("Issue a certificate: key and CSR made locally, certificate, chain and key written to --out-dir (default ./<name>)")
     .addOption(new Option("--profile <uuid|slug>", "certificate profile id, or its slug together with --project"))
@@ -89,7 +89,22 @@ export function issueCommand(): Command {
     .addOption(forceOption("replace existing files (without it certctl refuses and changes nothing)"))
     .addOption(noWaitOption())
     .addOption(waitTimeoutOption())
-    .addHelpText("after", EXAMPLES);
+    .addHelpText("after", EXAMPLES));
+}
+
+/**
+ * commander collects each SAN flag into its own list, which loses the order across flags; its
+ * per-occurrence events keep it (whatever the spelling: `--dns x`, `--dns=x`, repeated), so the
+ * SANs reach the certificate in the order typed as IssueFlags.altNamesInOrder.
+ */
+function recordAltNameOrder(command: Command): Command {
+  for (const flag of ["dns", "ip", "email", "uri", "san"] as const) {
+    command.on(`option:${flag}`, (value: string) => {
+      const sofar = (command.getOptionValue("altNamesInOrder") ?? []) as Array<readonly [string, string]>;
+      command.setOptionValue("altNamesInOrder", [...sofar, [flag, value]]);
+    });
+  }
+  return command;
 }
 
 const EXAMPLES = `

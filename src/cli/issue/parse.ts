@@ -12,6 +12,7 @@ import { buildAttributes, type AttributeFlags } from "./attributes.js";
 import { parseKeyFileOwnership, systemAccounts, type AccountLookup } from "./ownership.js";
 import { nonEmptyPath, parseWaitTimeout } from "../shared/flags.js";
 import { parseFormatFlags } from "./formats.js";
+import { FLAG_NAMES } from "../shared/input-names.js";
 import { conflicting, invalidValue, required, requires } from "../shared/wording.js";
 
 /** The wiring: argv values → validated params. Throws UsageError naming the flag; sends nothing. */
@@ -72,6 +73,7 @@ export function parseIssueFlags(
     force: flags.force === true,
     wait: flags.wait !== false,
     waitTimeoutMs: parseWaitTimeout(flags.waitTimeout),
+    names: FLAG_NAMES,
   };
   if (flags.project !== undefined) params.projectId = flags.project.trim();
   if (flags.application !== undefined) params.applicationId = flags.application.trim().toLowerCase();
@@ -86,7 +88,7 @@ export function parseIssueFlags(
 }
 
 const ATTRIBUTE_FLAGS = [
-  "dns", "ip", "email", "uri", "san", "org", "ou", "country", "state", "locality", "keyUsage", "extKeyUsage",
+  "dns", "ip", "email", "uri", "san", "altNamesInOrder", "org", "ou", "country", "state", "locality", "keyUsage", "extKeyUsage",
   "keyAlgorithm", "signatureAlgorithm", "ttl", "notBefore", "notAfter", "ca", "pathLength", "cnSan",
 ] as const satisfies ReadonlyArray<keyof AttributeFlags>;
 

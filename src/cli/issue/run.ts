@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import type { IssueFlags } from "./define.js";
 import { parseIssueFlags } from "./parse.js";
+import { withServerHint } from "./server-hints.js";
 import { createOutput } from "../../ui/output.js";
 import { issueJson, issueSummary } from "../../ui/issue.js";
 import { trackIssueProgress } from "../../ui/issue-progress.js";
@@ -33,6 +34,6 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     return 0;
   } catch (error) {
     progress.stop();
-    throw error;
+    throw withServerHint(error, params);
   }
 }

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { CommandContext } from "../context.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { FileError, UsageError, invalidFlag, mostSevere } from "../../model/errors.js";
+import { FileError, UsageError, fileError, invalidFlag, mostSevere } from "../../model/errors.js";
 import { parseRenewBefore } from "./renew-before.js";
 import { parseDuration } from "../../model/duration.js";
 import type { RenewParams } from "../../core/renew/plan.js";
@@ -14,6 +14,7 @@ import { createOutput } from "../../ui/output.js";
 import { renewReporter } from "../../ui/renew.js";
 import { connect } from "../connect.js";
 import { nonEmptyPath } from "../shared/flags.js";
+import { FLAG_NAMES } from "../shared/input-names.js";
 
 const MAX_CONCURRENCY = 32;
 
@@ -46,6 +47,7 @@ export function parseRenewFlags(dirs: string[], flags: RenewFlags): RenewParams 
   if (flags.preHook !== undefined) params.preHook = flags.preHook;
   if (flags.postHook !== undefined) params.postHook = flags.postHook;
   if (flags.trustSharedDir === true) params.trustSharedDir = true;
+  params.names = FLAG_NAMES;
   return params;
 }
 
@@ -55,7 +57,7 @@ async function readCsrFile(path: string): Promise<string> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new FileError(`cannot read --csr ${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not readable"}`);
+    throw fileError("read --csr", path, error);
   }
   if (!text.includes("-----BEGIN CERTIFICATE REQUEST-----") && !text.includes("-----BEGIN NEW CERTIFICATE REQUEST-----")) {
     throw invalidFlag("--csr", path, "expected a PEM certificate request (-----BEGIN CERTIFICATE REQUEST-----)");
@@ -82,8 +84,9 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     signal: ctx.signal,
     env: ctx.io.env,
     hookOutput: ctx.io.stderr,
+    checkServer: (recordedDomain) => void globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, flags.moveToDomain === true),
     connect: async (recordedDomain) => {
-      const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, command.opts<RenewFlags>().moveToDomain === true);
+      const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, flags.moveToDomain === true);
       const { api, connection } = await connect({ ...ctx, globals });
       return { api, apiUrl: connection.apiUrl };
     },

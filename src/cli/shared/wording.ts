@@ -28,19 +28,6 @@ export function exactlyOne(flags: readonly string[], details?: ErrorDetails): Us
   return new UsageError(`pass exactly one of ${joinAnd(flags)}`, details);
 }
 
-/** Why a file could not be used, in words rather than an errno code (ENOENT → "it does not exist"). */
-export function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case "ENOENT": return "it does not exist";
-    case "EACCES": case "EPERM": return "permission denied";
-    case "EISDIR": return "it is a directory, not a file";
-    case "ENOTDIR": return "a part of the path is not a directory";
-    case "ELOOP": return "too many symbolic links";
-    default: return code ? `the system said ${code}` : "it could not be read";
-  }
-}
-
 function joinAnd(items: readonly string[]): string {
   return items.length <= 2 ? items.join(" and ") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }

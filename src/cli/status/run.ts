@@ -8,6 +8,9 @@ import { parseDuration } from "../../model/duration.js";
 import type { StatusParams } from "../../core/request/status.js";
 import type { StatusFlags } from "./define.js";
 import { readPending } from "../../store/pending.js";
+import { resumeCommand } from "../../model/commands.js";
+import { FLAG_NAMES } from "../shared/input-names.js";
+import { globalsWithRecordedDomain, usesRecordedDomain } from "../recorded.js";
 import { checkDirectoryTrust } from "../../store/trust.js";
 import { createOutput } from "../../ui/output.js";
 import { statusJson, statusSummary } from "../../ui/issue.js";
@@ -26,20 +29,23 @@ export function parseStatusFlags(requestId: string, flags: StatusFlags, cwd: str
     wait: flags.wait === true,
     waitTimeoutMs: parseDuration("--wait-timeout", flags.waitTimeout ?? "10m"),
     ...(flags.trustSharedDir === true ? { trustSharedDir: true } : {}),
+    names: FLAG_NAMES,
   };
 }
 
 export async function run(ctx: CommandContext, command: Command): Promise<number> {
   const params = parseStatusFlags(String(command.args[0] ?? ""), command.opts<StatusFlags>(), ctx.io.cwd);
   if (ctx.globals.domain !== undefined) params.domainFlag = ctx.globals.domain;
-  // A kept request remembers its server: `certctl status <id>` then works without repeating --domain.
+  // A kept request remembers its server: `certctl status <id>` then works without repeating --domain,
+  // and a --domain or INFISICAL_DOMAIN naming another server is refused (exit 2, nothing sent), as
+  // renew and revoke refuse a directory recorded for another server.
   let runCtx = ctx;
-  const env = ctx.io.env;
-  if (ctx.globals.domain === undefined && !env.INFISICAL_DOMAIN && !env.INFISICAL_API_URL) {
-    const kept = await readPending(params.outDir, params.requestId);
+  const kept = await readPending(params.outDir, params.requestId);
+  if (kept) {
     // The kept record's domain receives the credentials: used only from a directory no one else can write.
-    if (kept) await checkDirectoryTrust(params.outDir, { trustSharedDir: params.trustSharedDir === true });
-    if (kept) runCtx = { ...ctx, globals: { ...ctx.globals, domain: kept.record.domain } };
+    if (usesRecordedDomain(ctx.globals, ctx.io.env)) await checkDirectoryTrust(params.outDir, { trustSharedDir: params.trustSharedDir === true });
+    const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, kept.record.domain, false, { movable: false, where: "its pending record" });
+    runCtx = { ...ctx, globals };
   }
   const output = createOutput(ctx);
   const [{ checkRequestStatus }, { connect }] = await Promise.all([import("../../core/request/status.js"), import("../connect.js")]);
@@ -52,10 +58,9 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     const report = await checkRequestStatus(params, { api, signal: ctx.signal, env: ctx.io.env, onProgress: view.onProgress });
     progress.stop();
     if (report.kind === "pending" && output.mode !== "json") {
-      const { resumeCommand } = await import("../../core/request/settle.js");
       // Only a directory holding the request's pending record can be finished: never hint one that does not.
       const hint = report.kept
-        ? `Resume with: ${resumeCommand(params.requestId, params.outDir, params.domainFlag)} --wait`
+        ? `Resume with: ${resumeCommand(params.requestId, params.outDir, { domain: params.domainFlag, wait: true })}`
         : `No pending record for this request in ${params.outDir}: run certctl status with --out-dir set to the directory certctl issue or renew wrote to.`;
       throw new PendingError(`certificate request ${params.requestId} is ${report.request.status}; not waiting`, params.requestId, report.request.status, { hint });
     }

@@ -116,7 +116,7 @@ function convertEntry(raw: Obj, at: DataPath, names: Set<string>, fail: (at: Dat
   const lifecycle = isObj(raw.lifecycle) ? raw.lifecycle : {};
   set("renew-before", text(lifecycle["renew-before-expiry"], "lifecycle"));
   for (const key of Object.keys(lifecycle)) {
-    if (key !== "renew-before-expiry" && key !== "replace-on-renewals") notes.push(`${entry.name}: lifecycle.${key}: certctl decides per run (cron, timer or agent --interval); left out`);
+    if (key !== "renew-before-expiry" && key !== "replace-on-renewals") notes.push(`${entry.name}: lifecycle.${key}: certctl decides per run (cron, timer or the agent's interval); left out`);
   }
   convertHooks(raw["post-hooks"], entry, notes);
   convertOutputs(outputs, entry, notes, absolute);

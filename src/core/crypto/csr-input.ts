@@ -9,6 +9,7 @@ import { UsageError, fileError } from "../../model/errors.js";
 import { CSR_MAX_LENGTH } from "./csr.js";
 import { keyAlgorithmOf } from "./keys.js";
 import { pemBlocks } from "../../util/pem.js";
+import { DOMAIN_NAMES } from "../input-names.js";
 
 export interface CheckedCsr {
   pem: string;
@@ -53,18 +54,18 @@ export async function checkCsr(input: Buffer, source: string, crypto: Crypto = g
   return { pem, subject: csr.subject, keyAlgorithm, publicKeyDer };
 }
 
-/** Read --csr from a file or `-` (stdin). */
-export async function readCsrInput(path: string, stdin: Readable): Promise<Buffer> {
+/** Read the user's CSR from a file or `-` (stdin); `name` is how messages call it. */
+export async function readCsrInput(path: string, stdin: Readable, name = DOMAIN_NAMES.csr): Promise<Buffer> {
   if (path === "-") {
     const chunks: Buffer[] = [];
     for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
     const data = Buffer.concat(chunks);
-    if (data.length === 0) throw new UsageError("--csr -: nothing was read from standard input");
+    if (data.length === 0) throw new UsageError(`${name} -: nothing was read from standard input`);
     return data;
   }
   try {
     return await readFile(path);
   } catch (error) {
-    throw fileError("read --csr", path, error);
+    throw fileError(`read ${name}`, path, error);
   }
 }

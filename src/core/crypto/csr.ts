@@ -97,7 +97,7 @@ export async function buildCsr(attributes: CertificateAttributes, key: SigningKe
   if (pem.length > CSR_MAX_LENGTH) {
     const sans = attributes.altNames?.length ?? 0;
     throw new UsageError(`the CSR for these names is ${pem.length} characters as PEM (${sans} SANs, ${key.keyAlgorithm} key); the API accepts at most ${CSR_MAX_LENGTH}`, {
-      hint: `Spread the --dns/--ip/--email/--uri/--san names over more than one certificate${ec ? "" : ", or use an EC key (--key-algorithm p256), whose CSR is smaller"}.`,
+      hint: `Spread the SANs over more than one certificate${ec ? "" : ", or use an EC key (P-256), whose CSR is smaller"}.`,
     });
   }
   return pem;

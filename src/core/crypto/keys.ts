@@ -7,6 +7,7 @@ import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import { UsageError, fileError } from "../../model/errors.js";
 import { hasPrivateKeyPem } from "../../util/pem.js";
 import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
+import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 
 /** A key pair ready to sign a CSR with `signatureAlgorithm`. */
 export interface SigningKey {
@@ -60,6 +61,7 @@ export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {
  */
 export async function importSigningKey(
   pem: string, source: string, signatureAlgorithm?: SignatureAlgorithm, crypto: Crypto = globalThis.crypto, passphrase?: string,
+  names: Pick<InputNames, "keyPassword" | "signatureAlgorithm"> = DOMAIN_NAMES,
 ): Promise<SigningKey> {
   let keyObject: KeyObject;
   try {
@@ -68,9 +70,9 @@ export async function importSigningKey(
     const code = (error as { code?: string }).code ?? "";
     if (/PASSPHRASE|BAD_DECRYPT|DECRYPT/i.test(code) || /-----BEGIN ENCRYPTED|Proc-Type: 4,ENCRYPTED/.test(pem)) {
       if (passphrase !== undefined) {
-        throw new UsageError(`${source} cannot be decrypted with the --key-password-file password (wrong password, or a damaged key)`);
+        throw new UsageError(`${source} cannot be decrypted with the password from ${names.keyPassword} (wrong password, or a damaged key)`);
       }
-      throw new UsageError(`${source} is encrypted; pass --key-password-file <file> with its password`, {
+      throw new UsageError(`${source} is encrypted; give its password with ${names.keyPassword}`, {
         hint: "The same password then encrypts key.pem; or decrypt it first: `openssl pkey -in key.enc.pem -out key.pem`.",
       });
     }
@@ -79,7 +81,7 @@ export async function importSigningKey(
   const keyAlgorithm = keyAlgorithmOf(keyObject, source);
   const signature = signatureAlgorithm ?? defaultSignatureAlgorithm(keyAlgorithm);
   if (signatureFamily(signature) !== keyFamily(keyAlgorithm)) {
-    throw new UsageError(`--signature-algorithm ${signature} cannot sign with the ${keyAlgorithm} key in ${source}`, {
+    throw new UsageError(`${names.signatureAlgorithm} ${signature} cannot sign with the ${keyAlgorithm} key in ${source}`, {
       hint: `Use one of ${signatureAlgorithmsFor(keyFamily(keyAlgorithm)).join(", ")}.`,
     });
   }
@@ -92,7 +94,7 @@ export async function importSigningKey(
 }
 
 /** Read --key: an unreadable file is a file error (7), a malformed one a usage error (2). */
-export async function readKeyFile(path: string, flag = "--key"): Promise<string> {
+export async function readKeyFile(path: string, flag = DOMAIN_NAMES.key): Promise<string> {
   let text: string;
   try {
     text = await readFile(path, "utf8");

@@ -4,8 +4,9 @@
 import { readFile } from "node:fs/promises";
 import { UsageError, emptyFileError, fileError } from "../../model/errors.js";
 import type { FormatOptions, PasswordSource } from "../../store/metadata.js";
+import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 
-/** The environment variable --p12 reads when no --p12-password-file is given. */
+/** The environment variable a PKCS#12 password is read from when no password file is given. */
 export const P12_PASSWORD_ENV = "CERTCTL_P12_PASSWORD";
 
 export interface FormatPasswords {
@@ -13,7 +14,13 @@ export interface FormatPasswords {
   key?: string;
 }
 
-/** What to call the source in a message: the flag for a file, the variable's name otherwise. */
+/** Which password a message is about, and how to ask for none (a PKCS#12 only). */
+export interface PasswordUse {
+  what: "PKCS#12" | "key";
+  emptyPassword?: string | undefined;
+}
+
+/** What to call the source in a message: its name (the cli's flag) for a file, the variable's name otherwise. */
 function sourceName(source: PasswordSource, flag: string): string {
   return "file" in source ? `${flag} ${source.file}` : "env" in source ? `$${source.env}` : "the empty password";
 }
@@ -21,9 +28,10 @@ function sourceName(source: PasswordSource, flag: string): string {
 /**
  * The password from a file (its first line, as `openssl -passin file:` reads it) or a variable.
  * A missing or unreadable file is exit 7; an empty one is exit 2, since an empty password is
- * taken only when asked for (--p12-empty-password).
+ * taken only when asked for. `flag` names the file's source in messages.
  */
-export async function readPassword(source: PasswordSource, flag: string, env: NodeJS.ProcessEnv): Promise<string> {
+export async function readPassword(source: PasswordSource, flag: string, env: NodeJS.ProcessEnv, use: PasswordUse = { what: "key" }): Promise<string> {
+  const orEmpty = use.what === "PKCS#12" && use.emptyPassword !== undefined ? use.emptyPassword : undefined;
   if ("empty" in source) return "";
   let value: string;
   if ("file" in source) {
@@ -33,25 +41,25 @@ export async function readPassword(source: PasswordSource, flag: string, env: No
     value = text.split(/\r?\n/)[0] ?? "";
     if (value === "") {
       throw new UsageError(emptyFileError(flag, source.file).message, {
-        hint: flag.startsWith("--p12") ? "Write the password on its first line, or pass --p12-empty-password for a keystore without one." : "Write the password on its first line.",
+        hint: orEmpty ? `Write the password on its first line, or pass ${orEmpty} for a keystore without one.` : "Write the password on its first line.",
       });
     }
     return value;
   }
   value = env[source.env] ?? "";
   if (value === "") {
-    throw new UsageError(`${sourceName(source, flag)} is not set or empty: certctl reads the ${flag.startsWith("--p12") ? "PKCS#12" : "key"} password from it`, {
-      hint: `Set ${source.env}, or pass ${flag} <file>${flag.startsWith("--p12") ? " (or --p12-empty-password)" : ""}.`,
+    throw new UsageError(`${sourceName(source, flag)} is not set or empty: certctl reads the ${use.what} password from it`, {
+      hint: `Set ${source.env}, or pass ${flag} <file>${orEmpty ? ` (or ${orEmpty})` : ""}.`,
     });
   }
   return value;
 }
 
 /** Every password the recorded formats need, read before anything is sent or written. */
-export async function readFormatPasswords(formats: FormatOptions | undefined, env: NodeJS.ProcessEnv): Promise<FormatPasswords> {
+export async function readFormatPasswords(formats: FormatOptions | undefined, env: NodeJS.ProcessEnv, names: InputNames = DOMAIN_NAMES): Promise<FormatPasswords> {
   const passwords: FormatPasswords = {};
-  if (formats?.p12) passwords.p12 = await readPassword(formats.p12.password, "--p12-password-file", env);
-  if (formats?.encryptedKey) passwords.key = await readPassword(formats.encryptedKey.password, "--key-password-file", env);
+  if (formats?.p12) passwords.p12 = await readPassword(formats.p12.password, names.p12Password, env, { what: "PKCS#12", emptyPassword: names.p12EmptyPassword });
+  if (formats?.encryptedKey) passwords.key = await readPassword(formats.encryptedKey.password, names.keyPassword, env);
   return passwords;
 }
 

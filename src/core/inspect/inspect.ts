@@ -113,8 +113,10 @@ export interface InspectParams {
   /** How to name the input in messages: a path, or "standard input". */
   source: string;
   now: Date;
-  /** Opens a PKCS#12 or an encrypted private key (--password-file). */
+  /** Opens a PKCS#12 or an encrypted private key. */
   password?: string;
+  /** How to give the password, shown when a keystore needs one (the cli names its flag). */
+  passwordHint?: string;
 }
 
 const CERT_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE"]);
@@ -151,7 +153,7 @@ async function parseAnyInput(params: InspectParams, crypto: Crypto): Promise<Par
   const text = Buffer.from(params.bytes).toString("latin1");
   const blocks = pemBlocks(text);
   if (blocks.length === 0 && looksLikePkcs12(params.bytes)) {
-    const opened = await openKeystore(params.bytes, params.source, params.password);
+    const opened = await openKeystore(params.bytes, params.source, params.password, params.passwordHint);
     const certs = opened.certificates.map((der) => new x509.X509Certificate(new Uint8Array(der)));
     if (certs.length === 0) throw notInspectable(params.source, "a PKCS#12 keystore with no certificate");
     return { format: "pkcs12", skipped: [], certs, keystore: opened.keystore };

@@ -35,17 +35,19 @@ export function looksLikePkcs12(bytes: Uint8Array): boolean {
   return bytes[at] === 0x02 && bytes[at + 1] === 0x01 && bytes[at + 2] === 0x03;
 }
 
-export async function openKeystore(bytes: Uint8Array, source: string, password: string | undefined): Promise<{ certificates: Buffer[]; keystore: KeystoreSummary }> {
+export async function openKeystore(
+  bytes: Uint8Array, source: string, password: string | undefined, passwordHint = "Give its password (the first line of a file), or set CERTCTL_P12_PASSWORD.",
+): Promise<{ certificates: Buffer[]; keystore: KeystoreSummary }> {
   const { readPkcs12, Pkcs12Error } = await import("../formats/p12.js");
   let contents;
   try {
-    // Without a password, try the empty one: a keystore written with --p12-empty-password opens as is.
+    // Without a password, try the empty one: a keystore written without a password opens as is.
     contents = readPkcs12(Buffer.from(bytes), password ?? "");
   } catch (error) {
     if (!(error instanceof Pkcs12Error)) throw error;
     if (password === undefined && error.reason === "password") {
       throw new UsageError(`'${source}' is a PKCS#12 keystore; certctl needs its password to read it`, {
-        hint: "Pass --password-file <file> (its first line is the password), or set CERTCTL_P12_PASSWORD.",
+        hint: passwordHint,
       });
     }
     throw new UsageError(`cannot open '${source}': ${error.message}`);

@@ -91,6 +91,12 @@ export interface RenewDeps {
   hookOutput: Writable;
   /** A client for the server a directory's certificate came from (its recorded API root). */
   connect(recordedDomain: string): Promise<RenewServer & { api: InfisicalApi }>;
+  /**
+   * Throws when a directory's recorded server may not be used in this run (another server is in
+   * effect). Asked while planning, before anything is sent, so a dry run says what the real run
+   * would refuse; connect() refuses the same way.
+   */
+  checkServer?(recordedDomain: string): void;
   random?: () => number;
   onProgress?: (input: string, event: RenewProgress) => void;
   onResult?: (result: DirResult) => void;
@@ -119,8 +125,9 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
       return failedResult(input, dir, error);
     }
   }));
-  const results: DirResult[] = planned.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun)) : p)) as DirResult[];
-  const due = planned.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
+  const checked = planned.map((p) => ("meta" in p && p.renew ? serverCheck(p, params.dryRun, deps) : p));
+  const results: DirResult[] = checked.map((p) => ("meta" in p ? (p.renew && !params.dryRun ? undefined : planResult(p, params.dryRun, params.names)) : p)) as DirResult[];
+  const due = checked.flatMap((p, index) => ("meta" in p && p.renew && !params.dryRun ? [{ plan: p, index }] : []));
   // Lines stream in argument order (a cron log reads like the command line), each as soon as it
   // and every one before it are known.
   const report = inArgumentOrder(results.length, deps.onResult);
@@ -168,6 +175,18 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
   await recordOutcomes(results, deps.now());
   const hookCodes = [hooks.pre, hooks.post].map((hook) => (hook && !hook.ok ? ExitCode.hook : ExitCode.ok));
   return { results, exitCode: fleetExitCode([...results.map((r) => r.exitCode), ...hookCodes], deps.signal), hooks };
+}
+
+/** A due directory whose recorded server is refused fails here (a dry run: "would be refused"). */
+function serverCheck(plan: DirPlan, dryRun: boolean, deps: RenewDeps): DirPlan | DirResult {
+  try {
+    deps.checkServer?.(plan.meta.domain);
+    return plan;
+  } catch (error) {
+    const result = failedResult(plan.input, plan.dir, error);
+    if (dryRun) result.reason = `would be refused: ${result.reason ?? ""}`;
+    return result;
+  }
 }
 
 async function runRunHook(which: "pre" | "post", command: string, params: RenewParams, deps: RenewDeps): Promise<HookResult> {

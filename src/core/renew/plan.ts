@@ -7,7 +7,8 @@ import { CertctlError, ExitCode, FileError, UsageError, fileError } from "../../
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../../store/metadata.js";
 import { checkDirectoryTrust } from "../../store/trust.js";
 import { listPending } from "../../store/pending.js";
-import { resumeCommand } from "../request/settle.js";
+import { renewWithCsrCommand, resumeCommand } from "../../model/commands.js";
+import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 import { certificateValidity, decideDue, wholeDays, type CertificateValidity, type DueDecision, type RenewBefore } from "./due.js";
 import { formatDuration } from "../../model/duration.js";
 import type { KeySource } from "./request.js";
@@ -38,6 +39,8 @@ export interface RenewParams {
   trustSharedDir?: boolean;
   /** renew --csr: the CSR to submit for a --csr directory (read before anything is sent). */
   csrPem?: string;
+  /** How messages name the inputs (the cli passes its flags); domain words when absent. */
+  names?: InputNames;
 }
 
 export type DirOutcome = "renewed" | "not-due" | "would-renew" | "skipped" | "failed" | "hook-failed" | "interrupted";
@@ -99,7 +102,7 @@ export function failedResult(input: string, dir: string, error: unknown): DirRes
  * `previous`: the plan made before the lock was taken; when the certificate file is still the
  * same text its dates are reused rather than parsed again.
  */
-export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewParams, "renewBefore" | "force" | "csrPem" | "trustSharedDir">, previous?: DirPlan): Promise<DirPlan> {
+export async function planDirectory(input: string, cwd: string, now: Date, opts: Pick<RenewParams, "renewBefore" | "force" | "csrPem" | "trustSharedDir" | "names">, previous?: DirPlan): Promise<DirPlan> {
   const dir = resolve(cwd, input);
   // certctl.json names the server that receives the credentials and the files a renewal replaces.
   await checkDirectoryTrust(dir, { trustSharedDir: opts.trustSharedDir === true });
@@ -115,11 +118,11 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
     const [pending] = await listPending(dir);
     if (pending !== undefined) {
       throw new FileError(`no certctl.json in ${dir} yet: its first certificate request ${pending} is still pending`, {
-        hint: `Finish it with: ${resumeCommand(pending, dir)} --wait`,
+        hint: `Finish it with: ${resumeCommand(pending, dir, { wait: true })}`,
       });
     }
     throw new FileError(`no certctl.json in ${dir}: not a directory certctl issue wrote to`, {
-      hint: "Run certctl issue --out-dir <dir> first, or name the directory that holds certctl.json.",
+      hint: `Issue a certificate into ${dir} first (certctl issue), or name the directory that holds certctl.json.`,
     });
   }
   const certFile = metadataPaths(dir, meta).cert;
@@ -139,14 +142,14 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
   // A revoked certificate is replaced whatever its dates say: services must not keep serving it.
   const plan: DirPlan = { input, dir, meta, certPem, validity, decision, renew: decision.due || opts.force || meta.revokedAt !== undefined };
   if (opts.csrPem !== undefined && meta.mode !== "csr") {
-    throw new UsageError(`--csr applies only to directories issued with --csr; ${dir} holds a ${meta.mode} certificate`);
+    throw new UsageError(`${(opts.names ?? DOMAIN_NAMES).csr} applies only to directories issued from a CSR; ${dir} holds a ${meta.mode} certificate`);
   }
   if (meta.mode === "csr") {
     const csrPem = opts.csrPem ?? meta.csr;
     // Found while planning, so a dry run says what the real run would: no CSR, no renewal.
     if (csrPem === undefined && plan.renew) {
-      throw new UsageError(`${dir} was issued from your own CSR (--csr) and keeps no CSR to resubmit`, {
-        hint: `Pass the CSR to resubmit: certctl renew ${input} --csr <file>.`,
+      throw new UsageError(`${dir} was issued from your own CSR and keeps no CSR to resubmit`, {
+        hint: `Pass the CSR to resubmit: ${renewWithCsrCommand(input)}.`,
       });
     }
     if (csrPem !== undefined) plan.csrPem = csrPem;
@@ -155,14 +158,14 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
 }
 
 /** The result for a directory that is not renewed in this run (not due, or --dry-run). */
-export function planResult(plan: DirPlan, dryRun: boolean): DirResult {
+export function planResult(plan: DirPlan, dryRun: boolean, names: Pick<InputNames, "force"> = DOMAIN_NAMES): DirResult {
   const result: DirResult = {
     input: plan.input, dir: plan.dir, outcome: plan.renew ? "would-renew" : "not-due", exitCode: ExitCode.ok,
     certificateId: plan.meta.certificateId, serialNumber: plan.validity.serialNumber, notAfter: plan.validity.notAfter.toISOString(),
     daysLeft: wholeDays(plan.decision.remainingMs), dueAt: plan.decision.dueAt.toISOString(),
   };
   if (plan.renew && dryRun) {
-    const why = plan.meta.revokedAt !== undefined ? "revoked" : plan.decision.expired ? "expired" : plan.decision.due ? `due: less than ${formatDuration(plan.decision.marginMs)} left` : "not due, but --force";
+    const why = plan.meta.revokedAt !== undefined ? "revoked" : plan.decision.expired ? "expired" : plan.decision.due ? `due: less than ${formatDuration(plan.decision.marginMs)} left` : `not due, but ${names.force === undefined ? "forced" : names.force}`;
     result.reason = `${why}; dry run, nothing sent`;
   }
   return result;

@@ -139,11 +139,11 @@ export function renewalRecord(plan: DirPlan, material: IssueMaterial, apiUrl: st
 }
 
 export async function requestRenewal(
-  plan: DirPlan, params: Pick<RenewParams, "reuseKey" | "wait" | "waitTimeoutMs">, server: RenewServer,
+  plan: DirPlan, params: Pick<RenewParams, "reuseKey" | "wait" | "waitTimeoutMs" | "names">, server: RenewServer,
   deps: { signal: AbortSignal; now: () => Date; env: NodeJS.ProcessEnv; onProgress?: (event: IssueProgress) => void },
 ): Promise<RenewedCertificate> {
   // The formats' passwords (p12, encrypted key.pem) must be readable before a request is sent.
-  await readFormatPasswords(plan.meta.formats, deps.env);
+  await readFormatPasswords(plan.meta.formats, deps.env, params.names);
   const { material, keySource } = await renewalMaterial(plan, params.reuseKey, deps.env);
   deps.onProgress?.({ kind: "requesting", host: server.apiUrl });
   const { answer, fallbackReason } = await ask(plan, material, params.reuseKey, server);
@@ -151,7 +151,7 @@ export async function requestRenewal(
   const record = renewalRecord(plan, material, server.apiUrl, answer.certificateRequestId, deps.now(), method);
   const context: FinalizeContext = {
     api: server.api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer, signal: deps.signal,
-    domainFlag: undefined, onProgress: deps.onProgress, now: deps.now, env: deps.env,
+    domainFlag: undefined, onProgress: deps.onProgress, now: deps.now, env: deps.env, ...(params.names !== undefined ? { names: params.names } : {}),
   };
   const issued = await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   const result: RenewedCertificate = { issued, method, keySource };

@@ -65,7 +65,7 @@ export function checkIssuedCertificate(leaf: X509Certificate, attributes: Certif
   if (notBefore.getTime() > now.getTime() + CLOCK_SKEW_MS) {
     const asked = attributes.notBefore !== undefined && Date.parse(attributes.notBefore) > now.getTime();
     if (!asked) throw problem(`it is not valid yet (not before ${notBefore.toISOString()}, now ${now.toISOString()}): check the server's clock`);
-    warning = `certificate ${certificateId} is not valid before ${notBefore.toISOString()} (as --not-before asked)`;
+    warning = `certificate ${certificateId} is not valid before ${notBefore.toISOString()} (the notBefore asked for)`;
   }
   const missing = missingNames(leaf, attributes);
   if (missing.length > 0) throw problem("it lacks what was asked for", missing.map((line) => `missing: ${line}`));

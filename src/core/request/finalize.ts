@@ -13,6 +13,7 @@ import { checkIssuedCertificate } from "./check-issued.js";
 import { readFormatPasswords } from "../formats/passwords.js";
 import { renderFormats } from "../formats/render.js";
 import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
+import type { InputNames } from "../input-names.js";
 
 /** Everything needed to finish a request; the record is its durable form. */
 export interface FinalizeContext {
@@ -28,6 +29,8 @@ export interface FinalizeContext {
   now: (() => Date) | undefined;
   /** Where $CERTCTL_P12_PASSWORD and the like are read: the command's environment, never process.env. */
   env: NodeJS.ProcessEnv;
+  /** How messages name the password sources (the cli passes its flags). */
+  names?: InputNames;
 }
 
 export interface IssuedPems {
@@ -54,7 +57,7 @@ export async function fetchIssuedPems(
   const bundle = await api.getBundle(certificateId);
   if (!bundle.privateKey) {
     throw new RefusedError(`certificate ${certificateId} was issued, but the server returned no private key for it; nothing was written`, {
-      hint: "The machine identity needs the ReadPrivateKey permission on certificates for --server-keygen, or drop --server-keygen to generate the key locally.",
+      hint: "The machine identity needs the ReadPrivateKey permission on certificates to receive a key the server made; or let certctl make the key locally.",
     });
   }
   return answer
@@ -90,7 +93,7 @@ export async function finalizeIssued(context: FinalizeContext, issued: IssuedPem
   // The optional formats (p12, DER, combined, encrypted key.pem) go into the same version folder.
   const rendered = record.formats === undefined ? { privateKey: key, files: {} } : await renderFormats({
     formats: record.formats, attributes: record.attributes, certificatePem: verified.certificatePem, chainPem: toPem(chain),
-    privateKeyPem: key, passwords: await readFormatPasswords(record.formats, context.env),
+    privateKeyPem: key, passwords: await readFormatPasswords(record.formats, context.env, context.names),
   });
   const written = await installFileSet(record.outDir, paths, {
     certificate: verified.certificatePem,

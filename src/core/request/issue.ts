@@ -5,7 +5,7 @@ import type { Readable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { CertificateAttributes, CreateCertificateBody, KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import type { Connection } from "../../api/config.js";
-import { FileError, RefusedError } from "../../model/errors.js";
+import { FileError } from "../../model/errors.js";
 import { preflightFileSet, type FilePaths } from "../../store/layout.js";
 import { acquireIssueLock } from "../../store/lock.js";
 import { recordedPermissions, storedPaths, type FormatOptions, type IssueMode } from "../../store/metadata.js";
@@ -18,7 +18,9 @@ import { checkCsr, readCsrInput } from "../crypto/csr-input.js";
 import { exportPrivateKeyPem, generateSigningKey, importSigningKey, publicKeyDer, readKeyFile, type SigningKey } from "../crypto/keys.js";
 import type { FinalizeContext } from "./finalize.js";
 import type { IssueProgress, IssueResult, RequestRecord } from "./record.js";
-import { resumeCommand, settleAnswer } from "./settle.js";
+import { settleAnswer } from "./settle.js";
+import { resumeCommand } from "../../model/commands.js";
+import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 
 export interface IssueParams {
   /** A profile UUID, or a slug resolved with projectId. */
@@ -44,6 +46,8 @@ export interface IssueParams {
   deployHook?: string;
   /** The optional formats (their paths are in `files`); written now and on every renewal. */
   formats?: FormatOptions;
+  /** How messages name the inputs (the cli passes its flags); domain words when absent. */
+  names?: InputNames;
   /** key.pem's mode bits and the set's numeric owner and group; recorded and applied on every write. */
   keyMode?: number;
   owner?: number;
@@ -83,16 +87,18 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
     return material;
   }
   if (params.mode === "csr") {
-    const source = params.csrFile === "-" ? "--csr - (stdin)" : `--csr ${params.csrFile ?? ""}`;
-    const csr = await checkCsr(await readCsrInput(params.csrFile ?? "-", deps.stdin), source);
+    const name = (params.names ?? DOMAIN_NAMES).csr;
+    const source = params.csrFile === "-" ? `${name} - (stdin)` : `${name} ${params.csrFile ?? ""}`;
+    const csr = await checkCsr(await readCsrInput(params.csrFile ?? "-", deps.stdin, name), source);
     return { mode: "csr", attributes, csrPem: csr.pem, publicKeyDer: csr.publicKeyDer, keyAlgorithm: csr.keyAlgorithm };
   }
   let key;
   if (params.keyFile !== undefined) {
-    const pem = await readKeyFile(params.keyFile);
-    // An encrypted --key opens with the --key-password-file password (the one key.pem gets).
-    const { key: passphrase } = await readFormatPasswords(params.formats?.encryptedKey ? { encryptedKey: params.formats.encryptedKey } : undefined, deps.env);
-    key = await importSigningKey(pem, `--key ${params.keyFile}`, attributes.signatureAlgorithm, undefined, passphrase);
+    const names = params.names ?? DOMAIN_NAMES;
+    const pem = await readKeyFile(params.keyFile, names.key);
+    // An encrypted key file opens with the password key.pem is encrypted with.
+    const { key: passphrase } = await readFormatPasswords(params.formats?.encryptedKey ? { encryptedKey: params.formats.encryptedKey } : undefined, deps.env, names);
+    key = await importSigningKey(pem, `${names.key} ${params.keyFile}`, attributes.signatureAlgorithm, undefined, passphrase, names);
   } else {
     const keyAlgorithm = attributes.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
     deps.onProgress?.({ kind: "generating-key", keyAlgorithm });
@@ -142,7 +148,7 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
   // generated, so a typo in them is reported at once, not after seconds of RSA key generation.
   await preflightFileSet(params.files, { force: params.force, writeKey: params.mode !== "csr", outDir: params.outDir });
   // A missing password file or variable is found now, not after the CA has issued.
-  await readFormatPasswords(params.formats, deps.env);
+  await readFormatPasswords(params.formats, deps.env, params.names);
   await refuseSecondRequest(params);
   const { api, connection } = await deps.connect();
   // The same lock as renew's: concurrent `issue --force` runs into one directory take turns, so
@@ -164,14 +170,12 @@ export async function issueCertificate(params: IssueParams, deps: IssueDeps): Pr
       ...(params.applicationId !== undefined ? { applicationId: params.applicationId } : {}),
     });
     deps.onProgress?.({ kind: "requesting", host: api.host });
-    const answer = await api.createCertificate(body).catch((error: unknown) => {
-      throw withServerHint(error, material);
-    });
+    const answer = await api.createCertificate(body);
     const record = pendingRecord(params, material, profileId, connection.apiUrl, answer.certificateRequestId, deps.now?.() ?? new Date());
     const context: FinalizeContext = {
       api, record, privateKeyPem: material.privateKeyPem, publicKeyDer: material.publicKeyDer,
       signal: deps.signal, domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now,
-      env: deps.env,
+      env: deps.env, ...(params.names !== undefined ? { names: params.names } : {}),
     };
     return await settleAnswer(answer, context, { wait: params.wait, timeoutMs: params.waitTimeoutMs });
   } finally {
@@ -188,8 +192,10 @@ async function refuseSecondRequest(params: IssueParams): Promise<void> {
   if (params.force) return;
   const [pending] = await listPending(params.outDir);
   if (pending === undefined) return;
-  throw new FileError(`a certificate request for ${params.outDir} is still pending (${pending}); certctl sends no second one without --force`, {
-    hint: `Finish it with: ${resumeCommand(pending, params.outDir, params.domainFlag)} --wait (or pass --force to send a new request anyway).`,
+  const force = params.names?.force;
+  const finish = `Finish it with: ${resumeCommand(pending, params.outDir, { domain: params.domainFlag, wait: true })}`;
+  throw new FileError(`a certificate request for ${params.outDir} is still pending (${pending}); certctl sends no second one${force ? ` without ${force}` : ""}`, {
+    hint: force ? `${finish} (or pass ${force} to send a new request anyway).` : `${finish}.`,
   });
 }
 
@@ -217,27 +223,4 @@ function pendingRecord(params: IssueParams, material: IssueMaterial, profileId: 
   // The CSR is public; kept so `renew` can resubmit it.
   if (material.mode === "csr" && material.csrPem !== undefined) record.csr = material.csrPem;
   return record;
-}
-
-/** The server's words stay; a next step is added where the server's answer has a known cause. */
-export function withServerHint(error: unknown, material: Pick<IssueMaterial, "mode" | "attributes">): unknown {
-  if (!(error instanceof RefusedError)) return error;
-  const text = [error.message, ...error.lines].join(" ");
-  let hint: string | undefined;
-  const caAlgorithm = /not compatible with CA key algorithm (\w+)/i.exec(text)?.[1];
-  if (caAlgorithm) {
-    const ec = caAlgorithm.startsWith("EC");
-    hint = material.mode === "server-keygen"
-      ? `The CA's key is ${caAlgorithm}: pass --key-algorithm ${ec ? "p256" : "rsa2048"} (or another ${ec ? "EC" : "RSA"} algorithm) and a matching --signature-algorithm.`
-      : `The CA's key is ${caAlgorithm}, so the CSR must be signed with ${ec ? "ECDSA" : "RSA"}: use --key-algorithm ${ec ? "p256, p384 or p521" : "rsa2048, rsa3072 or rsa4096"}` +
-        `${material.mode === "csr" ? " for a new CSR" : ""}, or --server-keygen.`;
-  } else if (/self-signed certificates are not supported for CSR signing/i.test(text)) {
-    hint = "This profile's CA is self-signed and cannot sign CSRs: use --server-keygen.";
-  } else if (/requires a valid TTL/i.test(text) && material.attributes.ttl === undefined) {
-    hint = "This server requires a lifetime: use --ttl (e.g. --ttl 90d) instead of --not-before/--not-after.";
-  } else if (/profile not found/i.test(text)) {
-    hint = "Check --profile (a profile id, or a slug with --project).";
-  }
-  if (!hint) return error;
-  return new RefusedError(error.message, { hint, lines: error.lines, cause: error, ...(error.status !== undefined ? { status: error.status } : {}) });
 }

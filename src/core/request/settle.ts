@@ -7,6 +7,7 @@ import { InterruptedError, PendingError, RefusedError, isSignalReason } from "..
 import { formatDuration } from "../../model/duration.js";
 import { discardPending, savePending } from "../../store/pending.js";
 import { isUuid } from "../attributes/attributes.js";
+import { resumeCommand } from "../../model/commands.js";
 import { fetchIssuedPems, finalizeIssued, type FinalizeContext } from "./finalize.js";
 import type { IssueProgress, IssueResult } from "./record.js";
 import { waitForRequest, type RequestPoller } from "./wait.js";
@@ -22,17 +23,6 @@ export interface RequestAnswer {
 export interface WaitPolicy {
   wait: boolean;
   timeoutMs: number;
-}
-
-/** The exact command that resumes a pending request. */
-export function resumeCommand(requestId: string, outDir: string, domainFlag?: string): string {
-  const parts = ["certctl", "status", requestId, "--out-dir", shellQuote(outDir)];
-  if (domainFlag !== undefined) parts.push("--domain", shellQuote(domainFlag));
-  return parts.join(" ");
-}
-
-function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 export function refusedForFinalStatus(requestId: string, status: string, message: string | null): RefusedError {
@@ -86,8 +76,11 @@ export async function waitUntilFinal(
   api: RequestPoller, requestId: string, status: string,
   opts: WaitPolicy & { signal: AbortSignal; outDir: string; domainFlag: string | undefined; onProgress?: ((event: IssueProgress) => void) | undefined },
 ): Promise<CertificateRequestStatus> {
-  const hint = `Resume with: ${resumeCommand(requestId, opts.outDir, opts.domainFlag)}`;
-  if (!opts.wait) throw new PendingError(`certificate request ${requestId} is ${status}; not waiting`, requestId, status, { hint: `${hint} (add --wait to wait for it)` });
+  const hint = `Resume with: ${resumeCommand(requestId, opts.outDir, { domain: opts.domainFlag })}`;
+  if (!opts.wait) {
+    const later = resumeCommand(requestId, opts.outDir, { domain: opts.domainFlag, wait: true });
+    throw new PendingError(`certificate request ${requestId} is ${status}; not waiting`, requestId, status, { hint: `Resume with: ${later}` });
+  }
   let last = status;
   const outcome = await waitForRequest(api, requestId, {
     timeoutMs: opts.timeoutMs,

@@ -8,6 +8,7 @@ import { checkDirectoryTrust } from "../../store/trust.js";
 import type { FinalizeContext } from "./finalize.js";
 import { canonicalSerial, recordPaths, type IssueProgress, type IssueResult, type RequestRecord } from "./record.js";
 import { completeFinalRequest, refusedForFinalStatus, waitUntilFinal } from "./settle.js";
+import type { InputNames } from "../input-names.js";
 
 export interface StatusParams {
   requestId: string;
@@ -16,6 +17,8 @@ export interface StatusParams {
   wait: boolean;
   waitTimeoutMs: number;
   domainFlag?: string;
+  /** How messages name the password sources (the cli passes its flags). */
+  names?: InputNames;
   /** --trust-shared-dir: accept a directory that a group or another user can write. */
   trustSharedDir?: boolean;
 }
@@ -60,7 +63,7 @@ export async function checkRequestStatus(
   }
   const context: FinalizeContext = {
     api: deps.api, record, privateKeyPem: kept.privateKeyPem, publicKeyDer: undefined, signal: deps.signal,
-    domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now, env: deps.env,
+    domainFlag: params.domainFlag, onProgress: deps.onProgress, now: deps.now, env: deps.env, ...(params.names !== undefined ? { names: params.names } : {}),
   };
   if (record.mode === "local-key" && kept.privateKeyPem === undefined) {
     throw new RefusedError(`the key kept for request ${params.requestId} is missing from ${params.outDir}/.certctl/pending; cannot complete the set`);
