@@ -89,7 +89,7 @@ async function readText(path: string): Promise<string> {
 /** key.pem as unencrypted PKCS#8 PEM, opened with the password certctl.json says it was written with. */
 async function plainKey(path: string, recorded: FormatOptions | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   const text = await readText(path);
-  const passphrase = recorded?.encryptedKey ? await readPassword(recorded.encryptedKey.password, "--key-password-file", env) : undefined;
+  const passphrase = recorded?.encryptedKey ? await readPassword(recorded.encryptedKey.password, "formats.encrypted-key.password-file", env) : undefined;
   try {
     return createPrivateKey({ key: text, format: "pem", ...(passphrase !== undefined ? { passphrase } : {}) }).export({ type: "pkcs8", format: "pem" }).toString();
   } catch {
