@@ -5,7 +5,14 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/helpers/setup.ts"],
     globalSetup: ["test/helpers/global-setup.ts"],
+    // Forks, not threads: main() installs SIGINT/SIGTERM handlers (run-main.ts checks they are
+    // removed) and some tests change the umask, which worker threads may not do.
     pool: "forks",
+    // Test files share their worker process instead of a fresh process each: a fresh one
+    // re-imports undici, @peculiar/x509 and src/ through vite for every file, which was most of
+    // the unit tests' time (47 files: 72 s CPU isolated, 28 s shared). A file that changes
+    // process-wide state (process.env, umask) puts it back in afterAll.
+    isolate: false,
     // Timeouts only turn a hang into a failure; tests wait on state, never on the clock, so a
     // loaded machine makes them slow, not red. 30 s was reached by healthy runs under a CPU hog.
     testTimeout: 120_000,

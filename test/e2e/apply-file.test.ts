@@ -1,16 +1,18 @@
-// certctl apply end to end: the real CLI against `certctl dev-server` processes. Server "main"
+// certctl apply end to end: certctl's main() in-process against in-process dev servers (no process
+// is the subject here: the file, the plan, the requests and the files written are). Server "main"
 // issues fresh certificates; server "due" backdates every leaf by 25 days (30d ttl → due at once).
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import type { CliResult } from "../helpers/cli.js";
+import { startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
+import { runMain } from "../helpers/run-main.js";
 
 const CREDENTIALS = { clientId: "apply-e2e-client", clientSecret: "apply-e2e-secret-0123456789abcdef" };
-let main: DevServerHandle;
-let due: DevServerHandle;
+let main: LocalDevServerHandle;
+let due: LocalDevServerHandle;
 let work: string;
 let secretFile: string;
 let idFile: string;
@@ -21,8 +23,8 @@ beforeAll(async () => {
   idFile = join(work, "client-id");
   writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
   writeFileSync(idFile, CREDENTIALS.clientId);
-  const start = (...args: string[]) => startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, ...args]);
-  [main, due] = await Promise.all([start(), start("--backdate", "25d")]);
+  const start = (backdateMs: number) => startLocalDevServerHandle({ credentials: CREDENTIALS, backdateMs });
+  [main, due] = await Promise.all([start(0), start(25 * 86_400_000)]);
 });
 afterAll(async () => {
   await Promise.all([main?.stop(), due?.stop()]);
@@ -36,13 +38,13 @@ function newDir(name: string): string {
 }
 
 /** Requests the server answered, dev endpoints left out. */
-async function requests(server: DevServerHandle): Promise<Record<string, number>> {
+async function requests(server: LocalDevServerHandle): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(await server.stats()).filter(([route]) => !route.includes("/dev/")));
 }
 const total = (stats: Record<string, number>) => Object.values(stats).reduce((a, b) => a + b, 0);
 const issues = (stats: Record<string, number>) => stats["POST /api/v1/cert-manager/certificates"] ?? 0;
 
-function certctlFile(server: DevServerHandle, entries: string): string {
+function certctlFile(server: LocalDevServerHandle, entries: string): string {
   return `version: 1
 server: {domain: "${server.url}"}
 auth:
@@ -69,7 +71,7 @@ const API = `  - name: api
 `;
 
 function apply(dir: string, file: string, ...args: string[]): Promise<CliResult> {
-  return runCli(["apply", "-f", file, ...args], { cwd: dir });
+  return runMain(["apply", "-f", file, ...args], { cwd: dir });
 }
 
 function sans(path: string): string {
@@ -144,7 +146,7 @@ describe("certctl apply", () => {
     writeFileSync(join(dir, "certctl.yaml"), certctlFile(main, WEB));
     expect((await apply(dir, "certctl.yaml", "--quiet")).code).toBe(0);
     const env = { INFISICAL_DOMAIN: main.url, INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
-    const revoked = await runCli(["revoke", "--out-dir", "certs/web", "--reason", "superseded", "--yes", "--quiet"], { cwd: dir, env });
+    const revoked = await runMain(["revoke", "--out-dir", "certs/web", "--reason", "superseded", "--yes", "--quiet"], { cwd: dir, env });
     expect(revoked.code).toBe(0);
     const res = await apply(dir, "certctl.yaml");
     expect(res.stdout).toContain("~ renew web (revoked)");
@@ -214,7 +216,7 @@ certificates:
     attributes: {common-name: legacy.example.com, key-algorithm: RSA_2048, ttl: 30d}
 `;
     writeFileSync(join(dir, "certificate-agent-config.yaml"), agent);
-    const converted = await runCli(["convert-agent-config", "certificate-agent-config.yaml"], { cwd: dir });
+    const converted = await runMain(["convert-agent-config", "certificate-agent-config.yaml"], { cwd: dir });
     expect(converted.code).toBe(0);
     expect(converted.stdout).toContain("application-name: certctl-dev");
     const res = await apply(dir, "certificate-agent-config.yaml");
@@ -238,7 +240,7 @@ certificates:
   it("a certificate-id entry fetches the certificate and follows the server's renewals", async () => {
     const dir = newDir("certificate-id");
     const env = { INFISICAL_DOMAIN: main.url, INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
-    const issued = await runCli(["issue", "--profile", main.profileId, "--cn", "managed.example.com", "--server-keygen", "--out-dir", "server-side", "--quiet"], { cwd: dir, env });
+    const issued = await runMain(["issue", "--profile", main.profileId, "--cn", "managed.example.com", "--server-keygen", "--out-dir", "server-side", "--quiet"], { cwd: dir, env });
     expect(issued.code).toBe(0);
     const id = (JSON.parse(readFileSync(join(dir, "server-side/certctl.json"), "utf8")) as { certificateId: string }).certificateId;
     writeFileSync(join(dir, "agent.yaml"), `version: v2
@@ -256,7 +258,7 @@ certificates:
     expect(readFileSync(join(dir, "host/managed.crt"), "utf8")).toBe(readFileSync(join(dir, "server-side/cert.pem"), "utf8"));
 
     // The server renews it (here: certctl renew on the server-side copy); the host follows.
-    expect((await runCli(["renew", "server-side", "--force", "--quiet"], { cwd: dir, env })).code).toBe(0);
+    expect((await runMain(["renew", "server-side", "--force", "--quiet"], { cwd: dir, env })).code).toBe(0);
     const renewedId = (JSON.parse(readFileSync(join(dir, "server-side/certctl.json"), "utf8")) as { certificateId: string }).certificateId;
     const before = issues(await requests(main));
     const second = await apply(dir, "agent.yaml");

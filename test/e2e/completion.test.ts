@@ -1,6 +1,6 @@
 // `certctl completion <shell>`: the scripts come from the command tree, the committed copies in
 // completions/ are what the command prints today, and each shell really loads and uses them.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,9 +9,9 @@ import { Readable, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProgram } from "../../src/cli/program.js";
 import { flagsNamedByCompletionTables } from "../../src/cli/completion/spec.js";
-import { runCli } from "../helpers/cli.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
 import { needs } from "../helpers/needs.js";
+import { runMain } from "../helpers/run-main.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const SHELLS = ["bash", "zsh", "fish"] as const;
@@ -23,7 +23,7 @@ const scripts: Record<string, string> = {};
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "certctl-completion-"));
   for (const shell of SHELLS) {
-    const result = await runCli(["completion", shell]);
+    const result = await runMain(["completion", shell]);
     expect(result.code, result.stderr).toBe(0);
     scripts[shell] = result.stdout;
   }
@@ -159,14 +159,14 @@ describe.skipIf(FISH.missing)(`fish${FISH.why}`, () => {
 
 describe("certctl completion", () => {
   it("refuses an unknown shell with the valid ones (exit 2)", async () => {
-    const result = await runCli(["completion", "powershell"]);
+    const result = await runMain(["completion", "powershell"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/bash, zsh, fish/);
     expect(result.stdout).toBe("");
   });
 
   it("help teaches with examples", async () => {
-    const result = await runCli(["completion", "--help"]);
+    const result = await runMain(["completion", "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples:\n(\s+\$ certctl completion .+\n){2,}/);
   });

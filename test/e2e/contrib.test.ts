@@ -8,9 +8,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { BIN } from "../helpers/cli.js";
+import { needs } from "../helpers/needs.js";
 
 const CONTRIB = fileURLToPath(new URL("../../contrib/", import.meta.url));
-const hasSystemd = spawnSync("systemd-analyze", ["--version"]).status === 0;
+const SYSTEMD = needs("systemd-analyze");
 const UNITS = ["certctl-renew.service", "certctl-renew.timer", "certctl-agent.service"];
 
 /** The unit with ExecStart pointing at this checkout's bin/certctl.js (verify checks the binary exists). */
@@ -22,7 +23,7 @@ function localCopy(dir: string, name: string): string {
 }
 
 describe("contrib/systemd", () => {
-  it.skipIf(!hasSystemd)(`systemd-analyze verify accepts every unit${hasSystemd ? "" : " (skipped: systemd-analyze is not installed)"}`, () => {
+  it.skipIf(SYSTEMD.missing)(`systemd-analyze verify accepts every unit${SYSTEMD.why}`, () => {
     const dir = mkdtempSync(join(tmpdir(), "certctl-units-"));
     const paths = UNITS.map((name) => localCopy(dir, name));
     const result = spawnSync("systemd-analyze", ["verify", "--man=no", ...paths], { encoding: "utf8", env: { ...process.env, SYSTEMD_LOG_LEVEL: "warning" } });
@@ -45,7 +46,7 @@ describe("contrib/systemd", () => {
     }
   });
 
-  it.skipIf(!hasSystemd)("a broken unit is caught (the validator really runs)", () => {
+  it.skipIf(SYSTEMD.missing)(`a broken unit is caught (the validator really runs)${SYSTEMD.why}`, () => {
     const dir = mkdtempSync(join(tmpdir(), "certctl-units-"));
     const path = join(dir, "certctl-renew.service");
     copyFileSync(join(CONTRIB, "systemd/certctl-renew.service"), path);

@@ -167,7 +167,8 @@ describe.concurrent("faults: exit code, message, requests sent, files (CERTCTL_D
           const mount = spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mounted]);
           if (mount.status !== 0) {
             mounted = undefined;
-            ctx.skip(); // not root, or no CAP_SYS_ADMIN: the file-size-limit case covers the same path
+            // Not root, or no CAP_SYS_ADMIN: the file-size-limit case covers the same path.
+            ctx.skip(`skipped: cannot mount a tmpfs here (${mount.stderr.toString().trim() || `exit ${mount.status}`}); the file-size-limit case covers the same path`);
           }
           out = join(mounted!, "out");
         }

@@ -1,15 +1,17 @@
-// certctl list and check end to end: the real CLI against `certctl dev-server` processes. One
+// certctl list and check end to end: main() in-process against in-process dev servers (spawned
+// only where the process is the subject: what it loads, and a process whose clock is moved). One
 // directory of certificate directories holds every state: ok, due (a server that backdates by 25
 // of 30 days), revoked (certctl revoke), pending (an approval profile and --no-wait, for a first
 // issue and for a renewal) and broken (a foreign key, a missing file). Expired is the same files
 // read by a process whose clock is 31 days on (a test-side preload).
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import { startLocalDevServerHandle, type LocalDevServerHandle as DevServerHandle } from "../helpers/local-devserver-handle.js";
+import { runMain } from "../helpers/run-main.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
 import { parseExposition, sampleOf } from "../helpers/prom.js";
 
@@ -24,13 +26,14 @@ let work: string;
 let certs: string;
 const ids: Record<string, string> = {};
 
+/** In-process; with nodeArgs (the clock preload) a process of its own. */
 function cli(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<CliResult> {
-  return runCli(args, { cwd: work, env, nodeArgs });
+  return nodeArgs.length > 0 ? runCli(args, { cwd: work, env, nodeArgs }) : runMain(args, { cwd: work, env });
 }
 
 async function issue(server: DevServerHandle, dir: string, extra: string[] = [], profile = server.profileId): Promise<CliResult> {
   const name = dir.split("/").pop()!;
-  return runCli(
+  return runMain(
     ["issue", "--profile", profile, "--cn", `${name}.example.com`, "--dns", `${name}.example.com`, "--ttl", "30d", "--out-dir", dir, "--quiet", ...extra],
     { env: { ...AUTH_ENV, INFISICAL_DOMAIN: server.url } },
   );
@@ -75,10 +78,8 @@ function byName(res: CliResult): Record<string, StateDoc> {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-fleet-e2e-"));
-  const secretFile = join(work, "client-secret");
-  writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
-  const start = (...args: string[]) => startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, ...args]);
-  [fresh, due] = await Promise.all([start(), start("--backdate", "25d")]);
+  const start = (backdateMs: number) => startLocalDevServerHandle({ credentials: CREDENTIALS, backdateMs });
+  [fresh, due] = await Promise.all([start(0), start(25 * DAY)]);
 
   certs = join(work, "certs");
   mkdirSync(certs);
@@ -89,7 +90,7 @@ beforeAll(async () => {
   // A renewal waiting for approval: an approval-profile certificate, due, renewed with --no-wait.
   const first = await pendingIssue(due, at("pending-renewal"));
   await due.approve(first);
-  const finished = await runCli(["status", first, "--out-dir", at("pending-renewal")], { env: { ...AUTH_ENV, INFISICAL_DOMAIN: due.url } });
+  const finished = await runMain(["status", first, "--out-dir", at("pending-renewal")], { env: { ...AUTH_ENV, INFISICAL_DOMAIN: due.url } });
   expect(finished.code, finished.stderr).toBe(0);
   expect((await cli(["renew", at("pending-renewal"), "--no-wait"], AUTH_ENV)).code).toBe(5);
   ids.pendingRenewal = pendingIds(at("pending-renewal"))[0]!;

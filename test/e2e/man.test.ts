@@ -3,10 +3,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { needs } from "../helpers/needs.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const PAGE = fileURLToPath(new URL("../../man/certctl.1", import.meta.url));
-const hasGroff = spawnSync("groff", ["--version"]).status === 0;
+const GROFF = needs("groff");
 
 describe("man/certctl.1", () => {
   it("is up to date with the command tree", async () => {
@@ -24,7 +25,7 @@ describe("man/certctl.1", () => {
     expect(page).toMatch(/\.SH EXIT STATUS[\s\S]*\.B 7\n/);
   });
 
-  it.skipIf(!hasGroff)(`renders with groff without a warning${hasGroff ? "" : " (skipped: groff is not installed)"}`, () => {
+  it.skipIf(GROFF.missing)(`renders with groff without a warning${GROFF.why}`, () => {
     const result = spawnSync("groff", ["-man", "-ww", "-z", "-Tutf8", PAGE], { encoding: "utf8" });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);

@@ -1,4 +1,6 @@
-// certctl revoke end to end against a `certctl dev-server` process; reason spellings as a table.
+// certctl revoke end to end: main() in-process against an in-process dev server (the prompt on a
+// real terminal is in lifecycle-commands.test.ts); reason spellings as a table.
+import { X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,17 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REVOCATION_REASONS } from "../../src/model/types.js";
 import { parseRevocationReason } from "../../src/cli/revoke/run.js";
 import { UsageError } from "../../src/model/errors.js";
-import { runCli, type CliResult } from "../helpers/cli.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
-import { openssl } from "../helpers/openssl.js";
+import type { CliResult } from "../helpers/cli.js";
+import { startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
+import { runMain } from "../helpers/run-main.js";
 
-let server: DevServerHandle;
+let server: LocalDevServerHandle;
 let AUTH_ENV: Record<string, string>;
 let work: string;
 let counter = 0;
 
 beforeAll(async () => {
-  server = await startDevServer(["--backdate", "25d"]);
+  server = await startLocalDevServerHandle({ backdateMs: 25 * 86_400_000 });
   AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: server.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: server.clientSecret };
   work = mkdtempSync(join(tmpdir(), "certctl-revoke-e2e-"));
 });
@@ -26,7 +28,7 @@ afterAll(async () => {
 
 /** The domain comes from certctl.json (for --out-dir) or INFISICAL_DOMAIN (for --certificate-id). */
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(args, { cwd: work, env: { ...AUTH_ENV, ...env } });
+  return runMain(args, { cwd: work, env: { ...AUTH_ENV, ...env } });
 }
 
 async function issued(): Promise<{ dir: string; certificateId: string; serial: string }> {
@@ -35,8 +37,13 @@ async function issued(): Promise<{ dir: string; certificateId: string; serial: s
   const res = await cli(["issue", "--profile", server.profileId, "--cn", "revoke.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet"], { INFISICAL_DOMAIN: server.url });
   expect(res.code).toBe(0);
   const meta = JSON.parse(readFileSync(join(dir, "certctl.json"), "utf8")) as { certificateId: string };
-  const serial = openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
+  const serial = serialOf(join(dir, "cert.pem"));
   return { dir, certificateId: meta.certificateId, serial };
+}
+
+/** The certificate's serial as OpenSSL prints it (node's X509Certificate is OpenSSL's parser), lowercase. */
+function serialOf(certFile: string): string {
+  return new X509Certificate(readFileSync(certFile)).serialNumber.toLowerCase();
 }
 
 async function requestCount(): Promise<number> {
@@ -97,7 +104,7 @@ describe("certctl revoke", () => {
     const res = await cli(["renew", dir]);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/issued fresh: the server refused to renew .*revoked/);
-    const newSerial = openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
+    const newSerial = serialOf(join(dir, "cert.pem"));
     expect(newSerial).not.toBe(serial);
   });
 

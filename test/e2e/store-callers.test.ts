@@ -1,26 +1,26 @@
 // The store's rules, as the commands use them (issue 13 items 1, 2, 7, 9; issue 12 item 4): a
 // directory someone else can write is refused before credentials go anywhere, renew replaces only
 // what certctl installed, concurrent issues take turns, output paths are checked before the CA
-// issues, and the recorded key mode and group survive a renewal. In-process (runMain) against a
-// spawned dev server; every refusal is checked against the server's request counts.
+// issues, and the recorded key mode and group survive a renewal. In-process (runMain) against an
+// in-process dev server; every refusal is checked against the server's request counts.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runMain } from "../helpers/run-main.js";
-import { startDevServer, type DevServerHandle } from "../helpers/devserver.js";
+import { startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { certPublicKey, keyPublicKey, openssl } from "../helpers/openssl.js";
 
 const NOGROUP = 65534;
 const isRoot = process.getuid?.() === 0;
 let work: string;
-let server: DevServerHandle;
+let server: LocalDevServerHandle;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-store-callers-"));
-  const secretFile = join(work, "client-secret");
-  writeFileSync(secretFile, "store-callers-secret-0123456789abcdef", { mode: 0o600 });
-  server = await startDevServer(["--client-id", "store-callers", "--client-secret-file", secretFile, "--backdate", "25d"]);
+  server = await startLocalDevServerHandle({
+    credentials: { clientId: "store-callers", clientSecret: "store-callers-secret-0123456789abcdef" }, backdateMs: 25 * 86_400_000,
+  });
 }, 120_000);
 afterAll(async () => {
   await server?.stop();

@@ -1,12 +1,37 @@
 // What the lifecycle matrix checks after every step of a certificate's life: the file set on
-// disk (with openssl, not certctl's own x509 code), certctl.json, the hooks' runs and the dev
-// server's request counts. Each check is one function so a cell reads as its steps.
-import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+// disk, certctl.json, the hooks' runs and the dev server's request counts. Each check is one
+// function so a cell reads as its steps.
+//
+// The set is checked independently of certctl's own x509 code: the chain by the openssl binary
+// (`openssl verify` of every installed set, batched into one run per cell), the fields (serial,
+// subject, SANs, key match) by node:crypto's X509Certificate, which is OpenSSL's parser and
+// printer (X509_check_private_key, X509V3 SAN text) inside the test process. A spawned openssl
+// per field was ~12 processes per installed set, ~1,000 per matrix run, each one blocking the
+// worker's event loop (and with it the in-process dev servers and every other cell) for 20 ms
+// quiet and over 100 ms under load.
+import { execFile } from "node:child_process";
+import { X509Certificate, createPrivateKey } from "node:crypto";
+import { createServer, request } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { expect } from "vitest";
-import { devStats } from "./local-devserver.js";
-import { certPublicKey, keyPublicKey, openssl, pemBlocks } from "./openssl.js";
+import { pemBlocks } from "./openssl.js";
+
+/** The openssl binary, without blocking the event loop (other cells and the dev servers run meanwhile). */
+async function opensslAsync(args: string[]): Promise<string> {
+  return (await promisify(execFile)("openssl", args, { encoding: "utf8" })).stdout;
+}
+
+const parsed = new Map<string, X509Certificate>();
+/** The certificate in a file, parsed once per content (the checks of one step read it several times). */
+function x509(certFile: string): X509Certificate {
+  const pem = readFileSync(certFile, "utf8");
+  let cert = parsed.get(pem);
+  if (!cert) parsed.set(pem, (cert = new X509Certificate(pem)));
+  return cert;
+}
 
 export type Metadata = Record<string, unknown> & {
   certificateId: string;
@@ -25,41 +50,76 @@ export function readMeta(dir: string): Metadata {
   return JSON.parse(readFileSync(join(dir, "certctl.json"), "utf8")) as Metadata;
 }
 
-/** The certificate's serial as an integer (openssl's hex, whatever its padding). */
+/** The certificate's serial as an integer (whatever the hex's padding). */
 export function certSerial(certFile: string): bigint {
-  return BigInt(`0x${openssl(["x509", "-in", certFile, "-noout", "-serial"]).trim().replace(/^serial=/, "")}`);
+  return BigInt(`0x${x509(certFile).serialNumber}`);
 }
 
-/** The subject as openssl prints it in RFC 2253 form ("" for an empty subject). */
+/** The subject in RFC 2253 form, most significant RDN last ("" for an empty subject). */
 export function certSubject(certFile: string): string {
-  return openssl(["x509", "-in", certFile, "-noout", "-subject", "-nameopt", "RFC2253"]).trim().replace(/^subject=\s*/, "");
+  // node answers undefined for an empty subject (typed string).
+  return (x509(certFile).subject ?? "").split("\n").filter(Boolean).reverse().join(",");
 }
 
-/** The SANs in the certificate's order, as openssl prints them ("DNS:a", "IP Address:192.0.2.7"); [] without the extension. */
+/** The SANs in the certificate's order, as OpenSSL prints them ("DNS:a", "IP Address:192.0.2.7"); [] without the extension. */
 export function certSans(certFile: string): string[] {
-  const text = openssl(["x509", "-in", certFile, "-noout", "-ext", "subjectAltName"]);
-  const line = text.split("\n").slice(1).join(" ").trim();
+  const line = x509(certFile).subjectAltName ?? "";
   return line === "" ? [] : line.split(/,\s*/);
 }
 
 function selfSigned(pem: string): boolean {
-  const subject = openssl(["x509", "-noout", "-subject", "-nameopt", "RFC2253"], pem).replace(/^subject=/, "").trim();
-  const issuer = openssl(["x509", "-noout", "-issuer", "-nameopt", "RFC2253"], pem).replace(/^issuer=/, "").trim();
-  return subject === issuer;
+  const cert = new X509Certificate(pem);
+  return cert.subject === cert.issuer;
 }
 
 /**
- * The set a TLS server and its clients use: the key matches the certificate, the chain verifies
- * with `openssl verify -CAfile ca.pem -untrusted chain.pem cert.pem`, fullchain is cert + chain,
- * chain holds no self-signed root and ca.pem is exactly one self-signed root.
+ * The installed sets of one cell, for `openssl verify` (`-CAfile ca.pem -untrusted chain.pem cert.pem`)
+ * of every one of them in one process at the end of the cell: each step's cert.pem is copied aside
+ * with the ca.pem and chain.pem installed beside it; sets with the same ca and chain share a run.
+ */
+export interface ChainChecks {
+  /** Where the copies go (a directory of the cell's own). */
+  readonly dir: string;
+  readonly sets: Array<{ cert: string; ca: string; chain: string }>;
+}
+
+export function chainChecks(dir: string): ChainChecks {
+  mkdirSync(dir, { recursive: true });
+  return { dir, sets: [] };
+}
+
+/** Every installed set so far verifies with openssl, each against the ca.pem and chain.pem it was installed with. */
+export async function expectChainsVerify(checks: ChainChecks): Promise<void> {
+  const groups = new Map<string, { ca: string; chain: string; certs: string[] }>();
+  for (const set of checks.sets) {
+    const key = readFileSync(set.ca, "utf8") + readFileSync(set.chain, "utf8");
+    const group = groups.get(key) ?? { ca: set.ca, chain: set.chain, certs: [] };
+    group.certs.push(set.cert);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    const out = await opensslAsync(["verify", "-CAfile", group.ca, "-untrusted", group.chain, ...group.certs]);
+    expect(out.trim().split("\n")).toEqual(group.certs.map((cert) => `${cert}: OK`));
+  }
+}
+
+/**
+ * The set a TLS server and its clients use: the key matches the certificate, fullchain is
+ * cert + chain, chain holds no self-signed root and ca.pem is exactly one self-signed root; the
+ * set is queued for `openssl verify` (expectChainsVerify). `label` names the step in the copies.
  * `keyFile`: the key the certificate must carry (key.pem, or the key behind a --csr).
  */
-export function expectCompleteSet(dir: string, keyFile: string | undefined): void {
+export function expectCompleteSet(dir: string, keyFile: string | undefined, checks: ChainChecks, label: string): void {
   const file = (name: string) => join(dir, name);
   for (const name of ["cert.pem", "chain.pem", "fullchain.pem", "ca.pem", "certctl.json"]) expect(existsSync(file(name)), `${name} in ${dir}`).toBe(true);
-  if (keyFile) expect(keyPublicKey(keyFile), "the key matches the certificate").toBe(certPublicKey(file("cert.pem")));
-  const verified = openssl(["verify", "-CAfile", file("ca.pem"), "-untrusted", file("chain.pem"), file("cert.pem")]).trim();
-  expect(verified).toBe(`${file("cert.pem")}: OK`);
+  if (keyFile) expect(x509(file("cert.pem")).checkPrivateKey(createPrivateKey(readFileSync(keyFile))), "the key matches the certificate").toBe(true);
+  const n = checks.sets.length + 1;
+  const copy = (name: string) => {
+    const to = join(checks.dir, `${n}-${label}-${name}`);
+    copyFileSync(file(name), to);
+    return to;
+  };
+  checks.sets.push({ cert: copy("cert.pem"), ca: copy("ca.pem"), chain: copy("chain.pem") });
   const cert = pemBlocks(readFileSync(file("cert.pem"), "utf8"));
   const chain = pemBlocks(readFileSync(file("chain.pem"), "utf8"));
   const ca = pemBlocks(readFileSync(file("ca.pem"), "utf8"));
@@ -103,14 +163,18 @@ export function expectKeySharedWithGroup(keyFile: string): void {
   expect(st.gid, `${keyFile} group kept`).toBe(SERVICE_GID);
 }
 
-/** A hook script that appends one line per run: its role, its CERTCTL_* variables, whether it saw a secret. */
+/**
+ * A hook script that appends one record per run: its role, whether it saw a secret, and its
+ * environment (`export -p`). Shell builtins only: a hook runs three times per renewal, and a
+ * pipeline of env/grep/sort cost five more processes each time.
+ */
 export function writeHookScript(path: string): void {
   writeFileSync(path, [
     "#!/bin/sh",
     "# $1 role, $2 log file",
     "secret=no",
-    "env | grep -q '^INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET=' && secret=yes",
-    "{ printf '%s\\tsecret=%s' \"$1\" \"$secret\"; env | grep '^CERTCTL_' | sort | while IFS= read -r v; do printf '\\t%s' \"$v\"; done; printf '\\n'; } >> \"$2\"",
+    "[ -n \"${INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET+set}\" ] && secret=yes",
+    "{ printf 'run\\t%s\\tsecret=%s\\n' \"$1\" \"$secret\"; export -p; } >> \"$2\"",
     "",
   ].join("\n"), { mode: 0o755 });
 }
@@ -118,18 +182,98 @@ export function writeHookScript(path: string): void {
 export interface HookRun {
   role: string;
   secret: string;
+  /** The hook's CERTCTL_* variables. */
   vars: Record<string, string>;
 }
 
 export function hookRuns(log: string): HookRun[] {
   if (!existsSync(log)) return [];
-  return readFileSync(log, "utf8").split("\n").filter(Boolean).map((line) => {
-    const [role, secret, ...vars] = line.split("\t");
-    return {
-      role: role!, secret: secret!.replace(/^secret=/, ""),
-      vars: Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf("=")), v.slice(v.indexOf("=") + 1)])),
-    };
+  return readFileSync(log, "utf8").split(/^run\t/m).filter(Boolean).map((record) => {
+    const [head, ...lines] = record.split("\n");
+    const [role, secret] = head!.split("\t");
+    const vars: Record<string, string> = {};
+    for (const line of lines) {
+      const m = /^export (CERTCTL_\w+)=(.*)$/.exec(line);
+      if (m) vars[m[1]!] = unquote(m[2]!);
+    }
+    return { role: role!, secret: secret!.replace(/^secret=/, ""), vars };
   });
+}
+
+/** A word as `export -p` quotes it: dash writes 'a'"'"'b' for a'b, bash as sh writes "a'b". */
+function unquote(word: string): string {
+  let out = "";
+  for (const [, single, double, bare] of word.matchAll(/'([^']*)'|"((?:[^"\\]|\\.)*)"|([^'"]+)/g)) {
+    out += single ?? double?.replace(/\\(.)/g, "$1") ?? bare ?? "";
+  }
+  return out;
+}
+
+/**
+ * A cell's own way to its dev server: a loopback proxy that counts what the cell sent, keyed as
+ * the dev server's counters are ("POST /api/v1/cert-manager/certificates/:id/renew"). The server's
+ * own counters are global, so cells sharing a server had to take turns; with a proxy each, they
+ * run side by side (the matrix checks at the end that the proxies' sums equal the servers' counts).
+ */
+export interface CellLink {
+  /** What the cell uses as INFISICAL_DOMAIN. */
+  readonly url: string;
+  /** Requests passed on so far, by route. */
+  counts(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/** Headers of one hop (client → proxy, proxy → server), not passed on. */
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"];
+
+export async function startCellLink(upstream: string): Promise<CellLink> {
+  const counts: Record<string, number> = {};
+  const target = new URL(upstream);
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const key = routeKey(req.method ?? "GET", req.url ?? "/");
+    counts[key] = (counts[key] ?? 0) + 1;
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+    for (const name of HOP_BY_HOP) delete headers[name];
+    // A connection per request: no idle upstream socket the server may already have closed.
+    const out = request(new URL(req.url ?? "/", upstream), { method: req.method, headers, agent: false }, (answer) => {
+      const back = { ...answer.headers };
+      for (const name of HOP_BY_HOP) delete back[name];
+      res.writeHead(answer.statusCode ?? 502, back);
+      answer.pipe(res);
+    });
+    out.on("error", () => res.destroy());
+    req.pipe(out);
+  });
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    counts: () => ({ ...counts }),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** "METHOD /path" with ids as :id, the dev server's counter key for the route. */
+function routeKey(method: string, url: string): string {
+  return `${method} ${(url.split("?")[0] ?? url).replace(UUID, ":id")}`;
+}
+
+/** A dev server's counter keys with every placeholder (:id, :slug, :name) as :id, to compare with the links' keys. */
+export function asLinkKeys(stats: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [route, count] of Object.entries(stats)) {
+    const key = route.replace(/:[A-Za-z]+/g, ":id");
+    out[key] = (out[key] ?? 0) + count;
+  }
+  return out;
 }
 
 /** Request counts sent between two snapshots, only the routes that moved. */
@@ -142,11 +286,11 @@ export function statsDelta(before: Record<string, number>, after: Record<string,
   return out;
 }
 
-/** Runs `step` and returns what it sent to the dev server (the server is used by one cell at a time). */
-export async function sentBy<T>(url: string, step: () => Promise<T>): Promise<{ result: T; sent: Record<string, number> }> {
-  const before = await devStats(url);
+/** Runs `step` and returns what it sent through the cell's link. */
+export async function sentBy<T>(link: CellLink, step: () => Promise<T>): Promise<{ result: T; sent: Record<string, number> }> {
+  const before = link.counts();
   const result = await step();
-  return { result, sent: statsDelta(before, await devStats(url)) };
+  return { result, sent: statsDelta(before, link.counts()) };
 }
 
 /** The dev server's routes as its counters name them. */
@@ -163,14 +307,14 @@ export function requestsSent(sent: Record<string, number>): Record<string, numbe
 }
 
 /** A CSR made by openssl from a key file, with an OpenSSL -subj and optional SANs. */
-export function opensslCsr(keyFile: string, csrFile: string, subj: string, sans: string[]): void {
+export async function opensslCsr(keyFile: string, csrFile: string, subj: string, sans: string[]): Promise<void> {
   const args = ["req", "-new", "-key", keyFile, "-out", csrFile, "-subj", subj];
   if (sans.length > 0) args.push("-addext", `subjectAltName=${sans.join(",")}`);
-  openssl(args);
+  await opensslAsync(args);
 }
 
 /** An EC P-256 key made by openssl (milliseconds, unlike an RSA key), PKCS#8, mode 0600. */
-export function opensslEcKey(path: string): void {
-  execFileSync("openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path], { stdio: "pipe" });
+export async function opensslEcKey(path: string): Promise<void> {
+  await opensslAsync(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path]);
   chmodSync(path, 0o600);
 }

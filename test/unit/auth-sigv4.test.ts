@@ -1,7 +1,7 @@
 // The dev server's SigV4 check (written from the spec) against a request signed by the client's
 // library (@smithy/signature-v4, through certctl's aws-iam login module): the genuine request
 // passes; a tampered header, body, date, region, key or session token is refused with 401.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildLogin } from "../../src/api/login/aws-iam.js";
 import { createMachineIdentity, type MachineIdentity } from "../../src/devserver/login/identity.js";
 import { verifyAwsLogin } from "../../src/devserver/login/verify-sigv4.js";
@@ -32,6 +32,9 @@ function refusal(b: Record<string, unknown>): string {
   return "accepted";
 }
 
+const AWS_VARS = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] as const;
+const savedAws = Object.fromEntries(AWS_VARS.map((name) => [name, process.env[name]]));
+
 beforeAll(async () => {
   identity = await createMachineIdentity();
   // The default chain reads credentials from process.env first.
@@ -39,6 +42,14 @@ beforeAll(async () => {
   process.env.AWS_SECRET_ACCESS_KEY = identity.aws.secretAccessKey;
   process.env.AWS_SESSION_TOKEN = identity.aws.sessionToken;
   body = await signedBody({});
+});
+
+// Test files share a worker process (vitest.config.ts isolate: false): later files' runs must not inherit these.
+afterAll(() => {
+  for (const name of AWS_VARS) {
+    if (savedAws[name] === undefined) delete process.env[name];
+    else process.env[name] = savedAws[name];
+  }
 });
 
 describe("SigV4 login verification", () => {

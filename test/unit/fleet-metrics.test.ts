@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { escapeLabel, metricsText } from "../../src/core/fleet/metrics.js";
 import type { DirectoryState } from "../../src/core/fleet/state.js";
 import { parseExposition, sampleOf } from "../helpers/prom.js";
+import { needs } from "../helpers/needs.js";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 
@@ -62,8 +63,8 @@ describe("metricsText", () => {
     expect(prom.samples.find((s) => s.name === "certctl_check_timestamp_seconds")).toEqual({ name: "certctl_check_timestamp_seconds", labels: {}, value: NOW.getTime() / 1000 });
   });
 
-  const promtool = spawnSync("promtool", ["--version"]).status === 0;
-  it.skipIf(!promtool)("promtool check metrics accepts the file", () => {
+  const PROMTOOL = needs("promtool");
+  it.skipIf(PROMTOOL.missing)(`promtool check metrics accepts the file${PROMTOOL.why}`, () => {
     const res = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     expect(res.stderr + res.stdout).toBe("");
     expect(res.status).toBe(0);

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bmpPassword, pkcs12Kdf, PKCS12_KEY } from "../../src/core/formats/pkcs12-kdf.js";
 import { Pkcs12Error, buildPkcs12, readPkcs12 } from "../../src/core/formats/p12.js";
 import { encryptPrivateKeyPem } from "../../src/core/formats/encrypted-key.js";
+import { fixtureKey } from "../helpers/fixture-keys.js";
 
 describe("PKCS#12 KDF (RFC 7292 B.2)", () => {
   it("matches the published vector (SHA-1, ID 1, 'sesame', salt ff×8, 2048 iterations, 24 bytes)", () => {
@@ -74,7 +75,8 @@ describe("buildPkcs12 / readPkcs12", () => {
 
 describe("encryptPrivateKeyPem", () => {
   it.each(["ec", "rsa"] as const)("writes a PBES2 AES-256 PKCS#8 that node opens with the password only (%s)", (type) => {
-    const { privateKey } = type === "ec" ? generateKeyPairSync("ec", { namedCurve: "P-256" }) : generateKeyPairSync("rsa", { modulusLength: 2048 });
+    // The RSA key is a fixture: this is about encrypting a key, not making one.
+    const privateKey = type === "ec" ? generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey : fixtureKey("rsa-2048");
     const der = privateKey.export({ type: "pkcs8", format: "der" });
     const pem = encryptPrivateKeyPem(der, "k-pass", 1000);
     expect(pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);

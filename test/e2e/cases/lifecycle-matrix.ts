@@ -26,8 +26,8 @@ export const SUBJECTS: SubjectCase[] = ["cn+sans", "san-only", "cn-only"];
  */
 export type ProfileCase = "default" | "rsa" | "approval/approve" | "approval/reject" | "approval/pending" | "external";
 
-/** Which dev server a cell runs against (one per profile family; its counters see one cell at a time). */
-export type ServerName = "accept" | "approval" | "external" | "refuse";
+/** Which dev server a cell runs against: one that renews CSR-issued certificates, one that refuses to (`--csr-renewal refuse`). */
+export type ServerName = "accept" | "refuse";
 
 export type Step =
   | "issue" // exit 0 and a complete set (approval: issue --no-wait → 5, decided, then status installs)
@@ -73,8 +73,8 @@ export function matrix(): Cell[] {
   for (const subject of SUBJECTS) {
     for (const key of EC_SOURCES) {
       cells.push(cell(key, subject, "default", "accept"));
-      for (const profile of ["approval/approve", "approval/reject", "approval/pending"] as const) cells.push(cell(key, subject, profile, "approval"));
-      cells.push(cell(key, subject, "external", "external"));
+      for (const profile of ["approval/approve", "approval/reject", "approval/pending"] as const) cells.push(cell(key, subject, profile, "accept"));
+      cells.push(cell(key, subject, "external", "accept"));
     }
     for (const key of RSA_SOURCES) cells.push(cell(key, subject, "rsa", "accept"));
     for (const key of CSR_BASED) cells.push(cell(key, subject, RSA_SOURCES.includes(key) ? "rsa" : "default", "refuse", REFUSED_RENEWALS));
