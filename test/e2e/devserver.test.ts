@@ -9,24 +9,24 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv } from "../helpers/cli.js";
 import { fixtureKeyPath } from "../helpers/fixture-keys.js";
-import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { until } from "../helpers/wait.js";
 import { certPublicKey, certText, keyPublicKey, openssl, pemBlocks, verifyChain } from "../helpers/openssl.js";
 
 const DAY = DAY_MS;
 const ISSUE = "/api/v1/cert-manager/certificates";
 
-let server: LocalServerHandle;
+let server: LocalDevServerHandle;
 /** --approval auto=300ms --token-ttl 1s --backdate 20d --latency 150ms */
-let tuned: LocalServerHandle;
+let tuned: LocalDevServerHandle;
 const TUNED_TOKEN_TTL_MS = 1000;
 let token: string;
 let work: string;
 
 beforeAll(async () => {
   [server, tuned] = await Promise.all([
-    startLocalHandle(),
-    startLocalHandle({ approval: "auto=300ms", tokenTtlMs: TUNED_TOKEN_TTL_MS, backdateMs: 20 * DAY, latencyMs: 150 }),
+    startLocalDevServerHandle(),
+    startLocalDevServerHandle({ approval: "auto=300ms", tokenTtlMs: TUNED_TOKEN_TTL_MS, backdateMs: 20 * DAY, latencyMs: 150 }),
   ]);
   token = await server.token();
   work = mkdtempSync(join(tmpdir(), "certctl-devserver-e2e-"));
@@ -41,7 +41,7 @@ interface Reply {
   text: string;
 }
 
-async function call(target: LocalServerHandle, method: string, path: string, opts: { token?: string | null; body?: unknown; raw?: string } = {}): Promise<Reply> {
+async function call(target: LocalDevServerHandle, method: string, path: string, opts: { token?: string | null; body?: unknown; raw?: string } = {}): Promise<Reply> {
   const headers: Record<string, string> = {};
   const bearer = opts.token === undefined ? (target === server ? token : undefined) : opts.token;
   if (bearer) headers.authorization = `Bearer ${bearer}`;

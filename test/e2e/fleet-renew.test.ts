@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
-import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { runMain } from "../helpers/run-main.js";
 import { openssl } from "../helpers/openssl.js";
 import { parseExposition, sampleOf } from "../helpers/prom.js";
@@ -15,20 +15,20 @@ import { parseExposition, sampleOf } from "../helpers/prom.js";
 const CREDENTIALS = { clientId: "fleet-renew-client", clientSecret: "fleet-renew-secret-0123456789abcdef" };
 const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
 
-let due: LocalServerHandle;
-let fresh: LocalServerHandle;
+let due: LocalDevServerHandle;
+let fresh: LocalDevServerHandle;
 let work: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-fleet-renew-"));
-  [due, fresh] = await Promise.all([startLocalHandle({ credentials: CREDENTIALS, backdateMs: 25 * DAY_MS }), startLocalHandle({ credentials: CREDENTIALS })]);
+  [due, fresh] = await Promise.all([startLocalDevServerHandle({ credentials: CREDENTIALS, backdateMs: 25 * DAY_MS }), startLocalDevServerHandle({ credentials: CREDENTIALS })]);
 });
 afterAll(async () => {
   await Promise.all([due?.stop(), fresh?.stop()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function issued(server: LocalServerHandle, dir: string): Promise<void> {
+async function issued(server: LocalDevServerHandle, dir: string): Promise<void> {
   const res = await runMain(
     ["issue", "--profile", server.profileId, "--cn", "fleet.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet"],
     { env: { ...AUTH_ENV, INFISICAL_DOMAIN: server.url } },

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
-import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { runMain } from "../helpers/run-main.js";
 import { apiError, startScriptedServer } from "../helpers/scripted-server.js";
 import { certctlCommand, hasTmux, startTty } from "../helpers/tty.js";
@@ -15,11 +15,11 @@ const CREDENTIALS = { clientId: "lifecycle-cmd-client", clientSecret: "lifecycle
 const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
 
 let work: string;
-let due: LocalServerHandle;
+let due: LocalDevServerHandle;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-lifecycle-cmd-"));
-  due = await startLocalHandle({ credentials: CREDENTIALS, backdateMs: 25 * DAY_MS });
+  due = await startLocalDevServerHandle({ credentials: CREDENTIALS, backdateMs: 25 * DAY_MS });
 });
 afterAll(async () => {
   await due?.stop();

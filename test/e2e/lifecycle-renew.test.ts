@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
-import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { runMain } from "../helpers/run-main.js";
 import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
@@ -18,11 +18,11 @@ const CREATE_ROUTE = "POST /api/v1/cert-manager/certificates";
 const REVOKE_ROUTE = "POST /api/v1/cert-manager/certificates/:id/revoke";
 
 let work: string;
-const servers: Record<string, LocalServerHandle> = {};
+const servers: Record<string, LocalDevServerHandle> = {};
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-lifecycle-e2e-"));
-  const start = (overrides: { backdateMs?: number; csrRenewal?: "refuse" } = {}) => startLocalHandle({ credentials: CREDENTIALS, ...overrides });
+  const start = (overrides: { backdateMs?: number; csrRenewal?: "refuse" } = {}) => startLocalDevServerHandle({ credentials: CREDENTIALS, ...overrides });
   [servers.accept, servers.refuse, servers.fresh, servers.expired] = await Promise.all([
     start({ backdateMs: 25 * DAY_MS }),
     start({ backdateMs: 25 * DAY_MS, csrRenewal: "refuse" }),
@@ -41,21 +41,21 @@ function newDir(name: string): string {
   return dir;
 }
 
-function cli(args: string[], server?: LocalServerHandle): Promise<CliResult> {
+function cli(args: string[], server?: LocalDevServerHandle): Promise<CliResult> {
   return runMain(args, { cwd: work, env: { ...AUTH_ENV, ...(server ? { INFISICAL_DOMAIN: server.url } : {}) } });
 }
 
-async function issue(server: LocalServerHandle, dir: string, extra: string[] = [], profile = server.profileId): Promise<CliResult> {
+async function issue(server: LocalDevServerHandle, dir: string, extra: string[] = [], profile = server.profileId): Promise<CliResult> {
   return cli(["issue", "--profile", profile, "--cn", "life.example.com", "--dns", "life.example.com", "--ttl", "30d", "--out-dir", dir, ...extra], server);
 }
 
-async function issued(server: LocalServerHandle, dir: string, extra: string[] = []): Promise<void> {
+async function issued(server: LocalDevServerHandle, dir: string, extra: string[] = []): Promise<void> {
   const res = await issue(server, dir, [...extra, "--quiet"]);
   expect(res.stderr).toBe("");
   expect(res.code).toBe(0);
 }
 
-async function stats(server: LocalServerHandle): Promise<Record<string, number>> {
+async function stats(server: LocalDevServerHandle): Promise<Record<string, number>> {
   return server.stats();
 }
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
-import { DAY_MS, startLocalHandle, type LocalServerHandle } from "../helpers/local-handle.js";
+import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
 import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 import { runMain } from "../helpers/run-main.js";
@@ -18,15 +18,15 @@ import { until } from "../helpers/wait.js";
 const CREDENTIALS = { clientId: "renew-e2e-client", clientSecret: "renew-e2e-secret-0123456789abcdef" };
 const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
 
-let due: LocalServerHandle;
-let fresh: LocalServerHandle;
-let slow: LocalServerHandle;
+let due: LocalDevServerHandle;
+let fresh: LocalDevServerHandle;
+let slow: LocalDevServerHandle;
 let work: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-renew-e2e-"));
   // All three servers accept the same identity, so one renew run can span directories from several.
-  const start = (overrides: { backdateMs?: number; latencyMs?: number } = {}) => startLocalHandle({ credentials: CREDENTIALS, ...overrides });
+  const start = (overrides: { backdateMs?: number; latencyMs?: number } = {}) => startLocalDevServerHandle({ credentials: CREDENTIALS, ...overrides });
   [due, fresh, slow] = await Promise.all([start({ backdateMs: 25 * DAY_MS }), start(), start({ backdateMs: 25 * DAY_MS, latencyMs: 400 })]);
 });
 afterAll(async () => {
@@ -50,7 +50,7 @@ function renewProcess(args: string[], opts: { env?: Record<string, string>; node
   return runCli(["renew", ...args], { cwd: work, env: { ...AUTH_ENV, ...opts.env }, ...(opts.nodeArgs ? { nodeArgs: opts.nodeArgs } : {}) });
 }
 
-async function issue(server: LocalServerHandle, dir: string, extra: string[] = []): Promise<void> {
+async function issue(server: LocalDevServerHandle, dir: string, extra: string[] = []): Promise<void> {
   const res = await runMain(
     ["issue", "--profile", server.profileId, "--cn", "renew.example.com", "--dns", "renew.example.com", "--ttl", "30d", "--out-dir", dir, "--quiet", ...extra],
     { env: { ...AUTH_ENV, INFISICAL_DOMAIN: server.url } },
@@ -59,7 +59,7 @@ async function issue(server: LocalServerHandle, dir: string, extra: string[] = [
   expect(res.code).toBe(0);
 }
 
-async function stats(server: LocalServerHandle): Promise<Record<string, number>> {
+async function stats(server: LocalDevServerHandle): Promise<Record<string, number>> {
   const all = await server.stats();
   return Object.fromEntries(Object.entries(all).filter(([route]) => !route.includes("/dev/")));
 }

@@ -12,6 +12,9 @@ export type LocalDevServerHandle = Omit<DevServerHandle, "child" | "stderr"> & {
   env: Record<string, string>;
 };
 
+/** A day in milliseconds (--backdate, renew-before). */
+export const DAY_MS = 86_400_000;
+
 export async function startLocalDevServerHandle(overrides: Partial<DevServerParams> = {}): Promise<LocalDevServerHandle> {
   const { server, env } = await startLocalDevServer(overrides);
   const { info } = server;
