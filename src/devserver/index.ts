@@ -28,6 +28,8 @@ export interface DevServerParams {
   rateLimit?: RateLimit;
   /** How renewals of CSR-issued certificates are answered (default accept, as newer upstream builds do). */
   csrRenewal?: "accept" | "refuse";
+  /** The simulated external CA's steps (default 0.5 s to pending_validation, 1.5 s to issued); no flag: tests pass shorter ones. */
+  externalStepMs?: { validation: number; issued: number };
   credentials?: Partial<Credentials>;
   /** One line per answered request; omitted under --json/--quiet. */
   log?: (line: string) => void;
@@ -72,6 +74,7 @@ export async function startDevServer(params: DevServerParams): Promise<RunningDe
   state.machine = await createMachineIdentity();
   const options: ServerOptions = {
     latencyMs: params.latencyMs, backdateMs: params.backdateMs, tokenTtlMs: params.tokenTtlMs, csrRenewal: params.csrRenewal ?? "accept",
+    ...(params.externalStepMs !== undefined ? { externalStepMs: params.externalStepMs } : {}),
     tokenMaxTtlMs: params.tokenMaxTtlMs ?? DEFAULT_TOKEN_MAX_TTL_MS,
   };
   if (params.rateLimit) options.limiter = createLimiter(params.rateLimit);

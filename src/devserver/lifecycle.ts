@@ -12,6 +12,8 @@ export interface LifecycleOptions {
   backdateMs: number;
   /** `refuse`: renewals of CSR-issued certificates answer 403 ForbiddenError, as a mid-2026 build does. */
   csrRenewal: "accept" | "refuse";
+  /** When the simulated external CA moves a request to pending_validation, then issues it (ms after submit). */
+  externalStepMs?: { validation: number; issued: number };
 }
 
 /**
@@ -29,7 +31,7 @@ export function serverSerial(topBit: boolean): string {
   return Buffer.from(bytes).toString("hex");
 }
 
-/** How long the simulated external CA takes for each step. */
+/** How long the simulated external CA takes for each step (a test may pass shorter ones). */
 const EXTERNAL_STEP_MS = { validation: 500, issued: 1500 } as const;
 
 export function newRequest(profile: Profile, plan: SigningPlan, renewalOf: string | null = null): RequestRecord {
@@ -57,12 +59,13 @@ export async function submit(state: ServerState, request: RequestRecord, opts: L
       return;
     case "external":
       setStatus(request, "pending");
-      later(request, EXTERNAL_STEP_MS.validation, () => {
+      const steps = opts.externalStepMs ?? EXTERNAL_STEP_MS;
+      later(request, steps.validation, () => {
         if (request.status !== "pending") return;
         setStatus(request, "pending_validation");
         request.pendingMessage = "Waiting for the external CA to validate the request (simulated by certctl dev-server)";
       });
-      later(request, EXTERNAL_STEP_MS.issued, async () => {
+      later(request, steps.issued, async () => {
         if (request.status === "pending" || request.status === "pending_validation") await issue(state, request, opts);
       });
       return;
