@@ -1,7 +1,7 @@
 // certctl dev-server: a local, in-memory Infisical-compatible issuer with a real CA.
 // Loaded only by src/commands/dev-server.ts, so no other command pays for x509 or ajv.
 import type { AddressInfo } from "node:net";
-import { createAuthorities } from "./ca.js";
+import { createAuthorities, type CertificateAuthorities } from "./ca.js";
 import type { ServerOptions } from "./router.js";
 import { createHttpServer } from "./server.js";
 import { DEFAULT_TOKEN_MAX_TTL_MS } from "./auth.js";
@@ -30,6 +30,11 @@ export interface DevServerParams {
   csrRenewal?: "accept" | "refuse";
   /** The simulated external CA's steps (default 0.5 s to pending_validation, 1.5 s to issued); no flag: tests pass shorter ones. */
   externalStepMs?: { validation: number; issued: number };
+  /**
+   * The CAs to sign with, when a caller starts many servers (tests: two RSA-2048 CA keys cost ~0.6 s
+   * of CPU per start). No flag: a started dev-server always makes its own.
+   */
+  authorities?: CertificateAuthorities;
   credentials?: Partial<Credentials>;
   /** One line per answered request; omitted under --json/--quiet. */
   log?: (line: string) => void;
@@ -69,7 +74,7 @@ export async function startDevServer(params: DevServerParams): Promise<RunningDe
   if (!approval || (approval.kind === "auto" && !Number.isFinite(approval.afterMs))) {
     throw new Error(`invalid approval ${JSON.stringify(params.approval)}; options are none, manual, auto=<duration>`);
   }
-  const cas = await createAuthorities();
+  const cas = params.authorities ?? await createAuthorities();
   const state = createState(cas, params.credentials ? { approval, credentials: params.credentials } : { approval });
   state.machine = await createMachineIdentity();
   const options: ServerOptions = {

@@ -1,11 +1,26 @@
 // The dev server started inside the test process (no child to spawn) on an ephemeral loopback
 // port, with the environment a user would export to point certctl at it.
+import { createAuthorities, type CertificateAuthorities } from "../../src/devserver/ca.js";
 import { startDevServer, type DevServerParams, type RunningDevServer } from "../../src/devserver/index.js";
+
+/**
+ * CA sets made once per worker and handed out in turn: making one costs ~0.6 s of CPU (two RSA-2048
+ * keys), and the suite starts dozens of servers. Four in turn, so servers started together in one
+ * test (domain binding, the matrix's two) still have CAs of their own.
+ */
+const POOL_SIZE = 4;
+const pool: Array<Promise<CertificateAuthorities>> = [];
+let nextCa = 0;
+function pooledAuthorities(): Promise<CertificateAuthorities> {
+  const i = nextCa++ % POOL_SIZE;
+  return (pool[i] ??= createAuthorities());
+}
 
 export async function startLocalDevServer(
   overrides: Partial<DevServerParams> = {},
 ): Promise<{ server: RunningDevServer; env: Record<string, string> }> {
   const server = await startDevServer({
+    authorities: await pooledAuthorities(),
     host: "127.0.0.1", port: 0, approval: { kind: "none" }, latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000,
     // The external CA's two steps in 0.1 and 0.3 s rather than 0.5 and 1.5 s (in-process certctl polls from 0.1 s).
     externalStepMs: { validation: 100, issued: 300 }, ...overrides,
