@@ -84,7 +84,7 @@ certificates:
 
   it("logs in with the file's machine-identity method: kubernetes in a certctl file, and the Infisical agent's kubernetes auth", async () => {
     const dir = newDir("kubernetes");
-    const identity = (server as unknown as { machineIdentity: { identityId: string; jwtMintUrl: string } }).machineIdentity;
+    const identity = server.machineIdentity;
     const minted = await fetch(identity.jwtMintUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ aud: identity.identityId }) });
     writeFileSync(join(dir, "sa-token"), ((await minted.json()) as { jwt: string }).jwt);
     writeFileSync(join(dir, "identity"), identity.identityId);

@@ -1,6 +1,6 @@
 // certctl agent end to end: the agent process itself is the subject. It is spawned as a user or
 // a unit file would run it, driven by a declarative file with `certificates:` entries, against
-// `certctl dev-server` processes whose request counters tell what it sent. No fixed sleeps:
+// in-process dev servers whose request counters tell what it sent. No fixed sleeps:
 // every wait is on a log line (--log-format json), a file, or the process's exit. Its logins
 // (token renewal, machine-identity methods, the Infisical agent's file) are agent-auth.test.ts.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
-// The agent e2e files' harness (agent-mode.test.ts, agent-auth.test.ts): two `certctl dev-server`
-// processes (one with short-lived tokens), spawned agents killed after each test, a declarative
+// The agent e2e files' harness (agent-mode.test.ts, agent-auth.test.ts): two in-process dev
+// servers (one with short-lived tokens), spawned agents killed after each test, a declarative
 // file maker, and log-line waits (--log-format json). Call useAgentServers() at a file's top level.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { BIN, cleanEnv } from "./cli.js";
-import { startDevServer, type DevServerHandle } from "./devserver.js";
+import { startLocalDevServerHandle, type LocalDevServerHandle } from "./local-devserver-handle.js";
 
 export const LOGIN = "POST /api/v1/auth/universal-auth/login";
 export const TOKEN_RENEW = "POST /api/v1/auth/token/renew";
@@ -16,8 +16,8 @@ export const CREDENTIALS = { clientId: "agent-e2e-client", clientSecret: "agent-
 
 export let work: string;
 export let secretFile: string;
-export let server: DevServerHandle;
-export let shortTokens: DevServerHandle;
+export let server: LocalDevServerHandle;
+export let shortTokens: LocalDevServerHandle;
 
 /** The file's servers, started before its tests and stopped after; its agents killed after each test. */
 export function useAgentServers(): void {
@@ -25,8 +25,10 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "certctl-agent-e2e-"));
   secretFile = join(work, "client-secret");
   writeFileSync(secretFile, CREDENTIALS.clientSecret, { mode: 0o600 });
-  const start = (...args: string[]) => startDevServer(["--client-id", CREDENTIALS.clientId, "--client-secret-file", secretFile, ...args]);
-  [server, shortTokens] = await Promise.all([start(), start("--token-ttl", "3s", "--token-max-ttl", "8s")]);
+  // In the test process (the agent is the subject, spawned; the server only answers and counts).
+  const start = (overrides: { tokenTtlMs?: number; tokenMaxTtlMs?: number } = {}) =>
+    startLocalDevServerHandle({ credentials: { clientId: CREDENTIALS.clientId, clientSecret: CREDENTIALS.clientSecret }, ...overrides });
+  [server, shortTokens] = await Promise.all([start(), start({ tokenTtlMs: 3_000, tokenMaxTtlMs: 8_000 })]);
 }, 60_000);
 
 afterEach(() => {
@@ -49,7 +51,7 @@ export function newDir(name: string): string {
 }
 
 /** A certctl file: the server and auth in the file itself (the agent's environment has none). */
-export function certctlFile(target: DevServerHandle, entries: string): string {
+export function certctlFile(target: LocalDevServerHandle, entries: string): string {
   return `version: 1
 server: {domain: "${target.url}"}
 auth:
@@ -67,7 +69,7 @@ ${entries}`;
 export const entry = (name: string, extra = "") => `  - name: ${name}\n    cn: ${name}.example.com\n${extra}`;
 
 /** Requests the server answered, its dev endpoints left out. */
-export async function requests(target: DevServerHandle): Promise<Record<string, number>> {
+export async function requests(target: LocalDevServerHandle): Promise<Record<string, number>> {
   return Object.fromEntries(Object.entries(await target.stats()).filter(([route]) => !route.includes("/dev/")));
 }
 

@@ -3,11 +3,13 @@
 // moves in-process by changing its start line. Spawn the real one only where the server process
 // itself is the subject (its flags, output, signals): a child costs a node start and two RSA CA
 // keys in a process of its own.
-import type { DevServerParams } from "../../src/devserver/index.js";
+import type { DevServerParams, RunningDevServer } from "../../src/devserver/index.js";
 import type { DevServerHandle } from "./devserver.js";
 import { startLocalDevServer } from "./local-devserver.js";
 
 export type LocalDevServerHandle = Omit<DevServerHandle, "child" | "stderr"> & {
+  /** The machine identity's test credentials (the spawned server's --json start line has them too). */
+  machineIdentity: RunningDevServer["info"]["machineIdentity"];
   /** INFISICAL_DOMAIN and the Universal Auth credentials, as a user would export them. */
   env: Record<string, string>;
 };
@@ -26,7 +28,7 @@ export async function startLocalDevServerHandle(overrides: Partial<DevServerPara
   };
   return {
     url: info.url, profileId: info.profileId, projectId: info.projectId, clientId: info.clientId, clientSecret: info.clientSecret,
-    profiles: info.profiles, env,
+    profiles: info.profiles, env, machineIdentity: info.machineIdentity,
     profile(slug) {
       const found = info.profiles.find((p) => p.slug === slug);
       if (!found) throw new Error(`the dev server has no profile '${slug}' (has ${info.profiles.map((p) => p.slug).join(", ")})`);
