@@ -2,7 +2,7 @@
 // .certctl/last-failure.json it keeps for list, check and the metrics (DESIGN-ops.md).
 // certctl and the dev servers run in-process (main(argv, io)): no process is the subject here.
 import { createServer } from "node:net";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

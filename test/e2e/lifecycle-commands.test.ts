@@ -1,7 +1,7 @@
 // Lifecycle defects around status, hooks and revoke, against `certctl dev-server` (and a scripted
 // hostile server where the dev server cannot misbehave). certctl and the servers run in-process
 // (main(argv, io)); only the revoke prompt spawns certctl, in a terminal.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -27,7 +27,7 @@ export interface DevServerHandle {
   stderr(): string;
 }
 
-interface StartInfo {
+export interface StartInfo {
   url: string;
   profiles: Array<{ id: string; slug: string; approval: string }>;
   profileId: string;
@@ -67,17 +67,28 @@ export async function startDevServer(args: string[] = []): Promise<DevServerHand
     });
   });
 
+
+  return {
+    ...info,
+    child,
+    stderr: () => stderr,
+    ...devApi(info),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** What a test asks any dev server (spawned here or in-process): profiles, approvals, counters, a token. */
+export function devApi(info: StartInfo): Pick<DevServerHandle, "profile" | "rootPems" | "approve" | "reject" | "stats" | "token"> {
   const dev = async (method: string, path: string): Promise<unknown> => {
     const res = await fetch(`${info.url}/api/v1/dev/${path}`, { method });
     const body = (await res.json()) as unknown;
     if (!res.ok) throw new Error(`${method} /api/v1/dev/${path} answered ${res.status}: ${JSON.stringify(body)}`);
     return body;
   };
-
   return {
-    ...info,
-    child,
-    stderr: () => stderr,
     profile(slug) {
       const found = info.profiles.find((p) => p.slug === slug);
       if (!found) throw new Error(`the dev server has no profile '${slug}' (has ${info.profiles.map((p) => p.slug).join(", ")})`);
@@ -103,10 +114,6 @@ export async function startDevServer(args: string[] = []): Promise<DevServerHand
       });
       if (!res.ok) throw new Error(`login answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { accessToken: string }).accessToken;
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
     },
   };
 }

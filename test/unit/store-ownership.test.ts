@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { installFileSet, resolveFilePaths, type PemSet } from "../../src/store/layout.js";
-import { permissionOptions, readMetadata, recordedPermissions, writeMetadata, type CertctlMetadata } from "../../src/store/metadata.js";
+import { permissionOptions, recordedPermissions, writeMetadata, type CertctlMetadata } from "../../src/store/metadata.js";
 import { openssl } from "../helpers/openssl.js";
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8").trim();
