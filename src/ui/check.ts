@@ -3,7 +3,7 @@
 import type { ChalkInstance } from "chalk";
 import type { CheckSummary } from "../core/fleet/survey.js";
 import type { DirectoryState } from "../core/fleet/state.js";
-import { humanDate } from "./date.js";
+import { humanDate } from "../model/date.js";
 import { leftText, stateColour, stateDocument } from "./list.js";
 import { humanDuration } from "./time-left.js";
 

@@ -5,7 +5,7 @@ import type {
   BasicConstraintsSummary, CertificateSummary, CsrDocument, CertificatesDocument, InspectDocument, KeystoreSummary, PrivateKeySummary, PublicKeySummary,
 } from "../core/inspect/inspect.js";
 import { humanDuration } from "./time-left.js";
-import { humanDate } from "./date.js";
+import { humanDate } from "../model/date.js";
 import { escapeControlsOneLine as shown } from "../util/terminal.js";
 
 export { humanDuration };

@@ -5,7 +5,7 @@ import type { CertificateRequestStatus } from "../model/types.js";
 import type { IssueResult } from "../core/request/record.js";
 import type { StatusReport } from "../core/request/status.js";
 import { escapeControlsOneLine } from "../util/terminal.js";
-import { humanDate } from "./date.js";
+import { humanDate } from "../model/date.js";
 import { timeLeft } from "./time-left.js";
 
 export function issueSummary(result: IssueResult, style: ChalkInstance, now = Date.now()): string[] {

@@ -3,7 +3,7 @@
 // last failed renewal. --json: one array of the state documents.
 import type { ChalkInstance } from "chalk";
 import type { CertState, DirectoryState } from "../core/fleet/state.js";
-import { humanDate } from "./date.js";
+import { humanDate } from "../model/date.js";
 import { humanDuration } from "./time-left.js";
 
 /** One directory's state as JSON: the state document without the argument it was found through. */

@@ -5,7 +5,7 @@ import { formatDuration } from "../model/duration.js";
 import type { DirResult } from "../core/renew/plan.js";
 import type { RenewProgress } from "../core/renew/fleet.js";
 import type { Output } from "./output.js";
-import { humanDate } from "./date.js";
+import { humanDate } from "../model/date.js";
 import { timeLeft } from "./time-left.js";
 
 const LABELS: Record<DirResult["outcome"], string> = {

@@ -4,7 +4,7 @@ import type { RevokePlan, RevokeResult } from "../core/revoke.js";
 import { friendlyReason, type RevocationReason } from "../model/types.js";
 import type { Io } from "../util/io.js";
 import type { Output } from "./output.js";
-import { humanDate } from "./date.js";
+import { humanDate } from "../model/date.js";
 
 /** Asks on stderr, reads one line from stdin; only "y" or "yes" confirms. Ctrl-C (or a signal) is "interrupted". */
 export async function confirmRevocation(ctx: { io: Io; signal: AbortSignal }, plan: RevokePlan, reason: RevocationReason): Promise<"yes" | "no" | "interrupted"> {

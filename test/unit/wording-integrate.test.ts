@@ -1,5 +1,5 @@
 // The issue summary shows what the CA put in the certificate (subject, SANs): escaped like any
-// server text (issue 13 item 6), and dates in the one human format (ui/date.ts).
+// server text (issue 13 item 6), and dates in the one human format (model/date.ts).
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import { issueSummary } from "../../src/ui/issue.js";

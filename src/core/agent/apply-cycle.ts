@@ -6,6 +6,7 @@
 import type { Readable, Writable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { Connection } from "../../api/config.js";
+import { humanDate } from "../../model/date.js";
 import { ExitCode } from "../../model/errors.js";
 import type { ApplyEntry } from "../config/entry.js";
 import { planApply, type PlanItem } from "../config/plan.js";
@@ -75,7 +76,7 @@ function planEvent(item: PlanItem): AgentEvent {
 
 function outcomeOf(result: ApplyResult): CertificateOutcome {
   const out = { certificate: result.name, dir: result.dir, exitCode: result.exitCode };
-  const issued = `serial ${result.serialNumber ?? "?"}, not after ${result.notAfter ?? "?"}`;
+  const issued = `serial ${result.serialNumber ?? "?"}, not after ${result.notAfter !== undefined ? humanDate(result.notAfter) : "?"}`;
   switch (result.outcome) {
     case "created":
       return { ...out, event: "issued", message: `issued: ${issued}` };

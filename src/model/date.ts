@@ -1,4 +1,4 @@
-// The one date format of human output: "2026-12-30 05:47:24 UTC" — UTC (a cron log and a
+// The one date format of human output (ui and the agent's log messages): "2026-12-30 05:47:24 UTC" — UTC (a cron log and a
 // certificate are read on machines in different zones), no milliseconds, no "T". JSON output keeps
 // ISO 8601 as it is.
 
