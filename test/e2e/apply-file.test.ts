@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
 import { startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { runMain } from "../helpers/run-main.js";
+import { certctlFileText } from "../helpers/certctl-file.js";
 
 const CREDENTIALS = { clientId: "apply-e2e-client", clientSecret: "apply-e2e-secret-0123456789abcdef" };
 let main: LocalDevServerHandle;
@@ -45,18 +46,7 @@ const total = (stats: Record<string, number>) => Object.values(stats).reduce((a,
 const issues = (stats: Record<string, number>) => stats["POST /api/v1/cert-manager/certificates"] ?? 0;
 
 function certctlFile(server: LocalDevServerHandle, entries: string): string {
-  return `version: 1
-server: {domain: "${server.url}"}
-auth:
-  client-id: ${CREDENTIALS.clientId}
-  client-secret-file: ${secretFile}
-defaults:
-  directory: certs
-  profile: default
-  project: ${server.projectId}
-  ttl: 30d
-certificates:
-${entries}`;
+  return certctlFileText(server, { clientId: CREDENTIALS.clientId, secretFile }, entries);
 }
 
 const WEB = `  - name: web

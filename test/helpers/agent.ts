@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import { BIN, cleanEnv } from "./cli.js";
 import { startLocalDevServerHandle, type LocalDevServerHandle } from "./local-devserver-handle.js";
+import { certctlFileText } from "./certctl-file.js";
 
 export const LOGIN = "POST /api/v1/auth/universal-auth/login";
 export const TOKEN_RENEW = "POST /api/v1/auth/token/renew";
@@ -52,18 +53,7 @@ export function newDir(name: string): string {
 
 /** A certctl file: the server and auth in the file itself (the agent's environment has none). */
 export function certctlFile(target: LocalDevServerHandle, entries: string): string {
-  return `version: 1
-server: {domain: "${target.url}"}
-auth:
-  client-id: ${CREDENTIALS.clientId}
-  client-secret-file: ${secretFile}
-defaults:
-  directory: certs
-  profile: default
-  project: ${target.projectId}
-  ttl: 30d
-certificates:
-${entries}`;
+  return certctlFileText(target, { clientId: CREDENTIALS.clientId, secretFile }, entries);
 }
 
 export const entry = (name: string, extra = "") => `  - name: ${name}\n    cn: ${name}.example.com\n${extra}`;
