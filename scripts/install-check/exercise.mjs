@@ -5,7 +5,7 @@
 // The caller says how to run the installation (`command`: argv prefix, e.g. a chroot wrapper),
 // with which environment, and how paths it writes map to paths here (`hostPath`).
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { createInterface } from "node:readline";
 
 export class CheckFailed extends Error {}
@@ -32,15 +32,15 @@ export function run(command, args, { env, cwd, label = args.join(" "), allowStde
  * @param {string} o.cwd
  * @param {string} o.workDir     a directory the installation can write, as the installation sees it
  * @param {(p: string) => string} [o.hostPath]  that path as this process sees it
- * @param {string} o.version     expected `--version` output
- * @param {string} [o.completionBash]  expected `completion bash` output
+ * The expected `--version` and `completion bash` outputs are the source tree's (package.json,
+ * completions/certctl.bash): what was installed must match what was built.
  */
-export async function exercise({ command, env, cwd, workDir, hostPath = (p) => p, version, completionBash }) {
+export async function exercise({ command, env, cwd, workDir, hostPath = (p) => p }) {
+  const version = JSON.parse(repoFile("package.json")).version;
+  const completionBash = repoFile("completions/certctl.bash");
   const opts = { env, cwd };
   check(run(command, ["--version"], opts) === `${version}\n`, `certctl --version prints ${version}`);
-  if (completionBash !== undefined) {
-    check(run(command, ["completion", "bash"], opts) === completionBash, "certctl completion bash equals completions/certctl.bash");
-  }
+  check(run(command, ["completion", "bash"], opts) === completionBash, "certctl completion bash equals completions/certctl.bash");
 
   const server = await startDevServer(command, opts);
   try {
@@ -86,3 +86,19 @@ function startDevServer(command, { env, cwd }) {
 }
 
 export const repoFile = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+
+/**
+ * A check script's body, with the temporary directory it made: "<name> passed", or "<name> FAILED:
+ * why" and exit code 1. The directory is removed either way.
+ */
+export async function runCheck(name, tmp, body) {
+  try {
+    await body();
+    process.stderr.write(`${name} passed\n`);
+  } catch (error) {
+    process.stderr.write(`${name} FAILED: ${error instanceof CheckFailed ? error.message : error.stack}\n`);
+    process.exitCode = 1;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

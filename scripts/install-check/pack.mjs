@@ -5,11 +5,11 @@
 // then the installed `certctl` runs the common check (exercise.mjs). Install and every run must
 // print no warning. Prints the tarball's size and file count.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { check, CheckFailed, exercise, repoFile } from "./exercise.mjs";
+import { check, CheckFailed, exercise, runCheck } from "./exercise.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), "certctl-pack-"));
@@ -21,7 +21,7 @@ for (const dir of [home, cwd]) mkdirSync(dir);
 // A clean environment: no npm_* variables of an enclosing `npm run`, no NODE_OPTIONS/NODE_PATH.
 const env = { PATH: `${prefix}/bin:${nodeDir}:/usr/bin:/bin`, HOME: home, npm_config_cache: join(tmp, "npm-cache"), npm_config_update_notifier: "false" };
 
-try {
+await runCheck("check:pack", tmp, async () => {
   process.stderr.write("npm pack (runs the build through prepack)\n");
   const packed = JSON.parse(execFileSync("npm", ["pack", "--pack-destination", tmp, "--json"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }))[0];
   const files = packed.files.map((f) => f.path);
@@ -50,16 +50,8 @@ try {
     env,
     cwd,
     workDir: cwd,
-    version: JSON.parse(repoFile("package.json")).version,
-    completionBash: repoFile("completions/certctl.bash"),
   });
-  process.stderr.write("check:pack passed\n");
-} catch (error) {
-  process.stderr.write(`check:pack FAILED: ${error instanceof CheckFailed ? error.message : error.stack}\n`);
-  process.exitCode = 1;
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
-}
+});
 
 function duBytes(dir) {
   return readdirSync(dir, { recursive: true }).reduce((n, f) => n + statSync(join(dir, f)).size, 0);

@@ -6,11 +6,11 @@
 // /dev mounted as a runtime would, then chroot as the image's non-root user 65532.
 // Needs root (unshare, chroot, chown); .ci/run skips it otherwise.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { check, CheckFailed, exercise, repoFile } from "./exercise.mjs";
+import { check, exercise, runCheck } from "./exercise.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const built = join(root, "dist-sea", "certctl");
@@ -27,7 +27,7 @@ const [unshare, mount, chroot] = ["unshare", "mount", "chroot"].map(which);
 
 const tmp = mkdtempSync(join(tmpdir(), "certctl-rootfs-"));
 const rootfs = join(tmp, "rootfs");
-try {
+await runCheck("check:rootfs", tmp, async () => {
   execFileSync("bash", [join(root, "scripts", "rootfs.sh"), built, rootfs], { stdio: "inherit" });
   const files = readdirSync(rootfs, { recursive: true }).filter((f) => statSync(join(rootfs, f)).isFile());
   const bytes = files.reduce((n, f) => n + statSync(join(rootfs, f)).size, 0);
@@ -43,15 +43,7 @@ try {
     cwd: tmp,
     workDir: "/certs",
     hostPath: (p) => join(rootfs, p),
-    version: JSON.parse(repoFile("package.json")).version,
-    completionBash: repoFile("completions/certctl.bash"),
   });
   const written = statSync(join(rootfs, "certs", "issued", "certctl.json"));
   check(written.uid === 65532 && written.gid === 65532, "the files were written by the non-root user 65532:65532");
-  process.stderr.write("check:rootfs passed\n");
-} catch (error) {
-  process.stderr.write(`check:rootfs FAILED: ${error instanceof CheckFailed ? error.message : error.stack}\n`);
-  process.exitCode = 1;
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
-}
+});

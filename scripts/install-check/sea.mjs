@@ -3,11 +3,11 @@
 // without Node: copied alone into a temporary directory and run with an environment of just
 // PATH (a directory with no `node` in it) and HOME, from a directory outside the source tree.
 // Not part of `npm test`: the build takes ~30 s and writes 100 MB (.ci/run runs both).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { check, CheckFailed, exercise, repoFile } from "./exercise.mjs";
+import { check, exercise, runCheck } from "./exercise.mjs";
 
 const built = fileURLToPath(new URL("../../dist-sea/certctl", import.meta.url));
 if (!existsSync(built)) {
@@ -22,7 +22,7 @@ for (const dir of [bin, home, cwd]) mkdirSync(dir);
 const executable = join(bin, "certctl");
 copyFileSync(built, executable);
 
-try {
+await runCheck("check:sea", tmp, async () => {
   const env = { PATH: bin, HOME: home };
   check(!existsSync(join(bin, "node")), `no node on PATH (${bin} holds only certctl)`);
   process.stderr.write(`the single executable (${(statSync(executable).size / 1e6).toFixed(1)} MB), alone in ${bin}\n`);
@@ -31,13 +31,5 @@ try {
     env,
     cwd,
     workDir: cwd,
-    version: JSON.parse(repoFile("package.json")).version,
-    completionBash: repoFile("completions/certctl.bash"),
   });
-  process.stderr.write("check:sea passed\n");
-} catch (error) {
-  process.stderr.write(`check:sea FAILED: ${error instanceof CheckFailed ? error.message : error.stack}\n`);
-  process.exitCode = 1;
-} finally {
-  rmSync(tmp, { recursive: true, force: true });
-}
+});

@@ -57,7 +57,7 @@ export async function submit(state: ServerState, request: RequestRecord, opts: L
       setStatus(request, "pending_approval");
       later(request, approval.afterMs, () => decide(state, request.id, "approve", opts));
       return;
-    case "external":
+    case "external": {
       setStatus(request, "pending");
       const steps = opts.externalStepMs ?? EXTERNAL_STEP_MS;
       later(request, steps.validation, () => {
@@ -69,6 +69,7 @@ export async function submit(state: ServerState, request: RequestRecord, opts: L
         if (request.status === "pending" || request.status === "pending_validation") await issue(state, request, opts);
       });
       return;
+    }
   }
 }
 

@@ -11,6 +11,7 @@ import {
   keyFamily, signaturesFor, subjectValueProblem, type KeyMode, type SubjectField,
 } from "../../core/attributes/attributes.js";
 import { conflicting, invalidValue, requires } from "../shared/wording.js";
+import { ALT_NAME_FLAGS, type AltNameFlag } from "./alt-name-flags.js";
 import { checkLifetime, parseIsoDate, parseTtl } from "./validity.js";
 
 export { parseIsoDate, parseTtl } from "./validity.js";
@@ -28,8 +29,6 @@ export interface AltNameFlags {
   altNamesInOrder?: ReadonlyArray<readonly [AltNameFlag, string]>;
 }
 
-export type AltNameFlag = "dns" | "ip" | "email" | "uri" | "san";
-export const ALT_NAME_FLAGS: readonly AltNameFlag[] = ["dns", "ip", "email", "uri", "san"];
 const ALT_NAME_TYPES: Record<Exclude<AltNameFlag, "san">, AltNameType> = { dns: "dns_name", ip: "ip_address", email: "email", uri: "uri" };
 
 /** Raw flag values as commander hands them over (lists already collected). */

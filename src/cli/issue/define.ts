@@ -1,6 +1,7 @@
 // Flags of `certctl issue`. Light module: commander only, so --help stays cheap.
 import { Command, Option } from "commander";
 import type { AttributeFlags } from "./attributes.js";
+import { ALT_NAME_FLAGS } from "./alt-name-flags.js";
 import type { FormatFlags } from "./formats.js";
 import { forceOption, listOption, noWaitOption, outDirOption, waitTimeoutOption } from "../shared/flags.js";
 import { DEFAULT_KEY_ALGORITHM, KEY_ALGORITHM_CHOICES } from "../../model/algorithms.js";
@@ -98,7 +99,7 @@ export function issueCommand(): Command {
  * SANs reach the certificate in the order typed as IssueFlags.altNamesInOrder.
  */
 function recordAltNameOrder(command: Command): Command {
-  for (const flag of ["dns", "ip", "email", "uri", "san"] as const) {
+  for (const flag of ALT_NAME_FLAGS) {
     command.on(`option:${flag}`, (value: string) => {
       const sofar = (command.getOptionValue("altNamesInOrder") ?? []) as Array<readonly [string, string]>;
       command.setOptionValue("altNamesInOrder", [...sofar, [flag, value]]);

@@ -83,8 +83,10 @@ function outcomeOf(result: ApplyResult): CertificateOutcome {
     case "renewed":
     case "replaced":
       return { ...out, event: "renewed", message: `${result.outcome}: ${issued} (${result.reasons.join("; ")})` };
-    case "hook-failed":
-      return { ...out, event: result.action === "create" ? "issued" : "renewed", message: `${result.action === "create" ? "issued" : "renewed"}: ${issued}; ${result.error ?? "deploy hook failed"}` };
+    case "hook-failed": {
+      const event = result.action === "create" ? "issued" : "renewed";
+      return { ...out, event, message: `${event}: ${issued}; ${result.error ?? "deploy hook failed"}` };
+    }
     case "reinstalled":
       return { ...out, event: "reinstalled", message: `reinstalled: ${result.reasons.join("; ")}` };
     case "unchanged":
