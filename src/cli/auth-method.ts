@@ -157,7 +157,7 @@ function parseGcpKey(text: string, source: string): GcpServiceAccountKey {
 }
 
 /** A credential file's trimmed text; unreadable is a file error (exit 7), empty a usage error (exit 2). */
-async function readSecret(file: string, source: string): Promise<string> {
+export async function readSecret(file: string, source: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

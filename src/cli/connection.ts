@@ -3,11 +3,11 @@
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
 import type { GlobalOptions } from "./context.js";
-import { UsageError, emptyFileError, fileError } from "../model/errors.js";
+import { UsageError, fileError } from "../model/errors.js";
 import { parseDurationFlag, parseWholeNumber } from "./shared/flags.js";
 import { invalidValue, requires } from "./shared/wording.js";
 import type { Connection, Credentials } from "../api/config.js";
-import { resolveAuthMethod } from "./auth-method.js";
+import { readSecret, resolveAuthMethod } from "./auth-method.js";
 
 export type { Connection, Credentials };
 
@@ -98,17 +98,9 @@ export function requireCredentials(credentials: Credentials): void {
   });
 }
 
-/** A secret file's content; an empty one is bad input (exit 2) for every command, dev-server included. */
-export async function readSecretFile(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw fileError("read --client-secret-file", file, error);
-  }
-  const secret = text.trim();
-  if (!secret) throw emptyFileError("--client-secret-file", file);
-  return secret;
+/** The --client-secret-file's content; an empty one is bad input (exit 2) for every command, dev-server included. */
+export function readSecretFile(file: string): Promise<string> {
+  return readSecret(file, "--client-secret-file");
 }
 
 async function readCaBundle(file: string, source: string): Promise<string> {

@@ -1,30 +1,8 @@
 // The declarative file's `formats`: what an entry asks for becomes the same FormatOptions and
 // paths `certctl issue --p12 … --der --combined-file --key-password-file` records; an inline
 // password, a missing password source or a path without its format is refused naming line and field.
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../../src/core/config/source.js";
-import { fromSource } from "../../src/core/config/load.js";
-import { buildEntries } from "../../src/cli/apply/entries.js";
-import { UsageError } from "../../src/model/errors.js";
-
-const PROJECT = "9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b";
-const accounts = { uid: () => 1000, gid: () => 1000 };
-
-function entries(text: string) {
-  const loaded = fromSource(parseConfigText(text, join("/etc/certctl", "certctl.yaml")));
-  return buildEntries(loaded.file, loaded.source, new Date(), accounts);
-}
-
-function problem(text: string): UsageError {
-  try {
-    entries(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error("expected a UsageError");
-}
+import { PROJECT, entriesOf as entries, problemOf as problem } from "../helpers/config-file.js";
 
 const head = `version: 1
 defaults:

@@ -1,31 +1,10 @@
 // The declarative file: read with lines, checked against the published schema, every README
 // example valid, and every problem named by line, entry and field with nothing sent.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfigText } from "../../src/core/config/source.js";
-import { fromSource } from "../../src/core/config/load.js";
 import { looksLikeSecret } from "../../src/core/config/validate.js";
 import { buildEntries } from "../../src/cli/apply/entries.js";
-import { UsageError } from "../../src/model/errors.js";
-
-const PROJECT = "9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b";
-const accounts = { uid: () => 1000, gid: () => 1000 };
-
-function load(text: string, name = "certctl.yaml") {
-  return fromSource(parseConfigText(text, join("/etc/certctl", name)));
-}
-
-function problem(text: string, name?: string): UsageError {
-  try {
-    const loaded = load(text, name);
-    buildEntries(loaded.file, loaded.source, new Date(), accounts);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error("expected a UsageError");
-}
+import { PROJECT, accounts, loadText as load, problemOf as problem } from "../helpers/config-file.js";
 
 const GOOD = `version: 1
 defaults:
