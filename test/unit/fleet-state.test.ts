@@ -81,6 +81,21 @@ describe("directoryState: the states of a whole set", () => {
     expect(state.keyUnchecked).toBeUndefined();
   });
 
+  it("a SAN-only certificate (empty subject): no subject, its SANs, not an error", async () => {
+    const dir = setWith((d) => {
+      openssl(["req", "-x509", "-key", join(d, "key.pem"), "-out", join(d, "cert.pem"), "-subj", "/",
+        "-addext", "subjectAltName=DNS:only.example.com", "-days", "30"]);
+      const pem = readFileSync(join(d, "cert.pem"), "utf8");
+      writeFileSync(join(d, "chain.pem"), pem);
+      writeFileSync(join(d, "fullchain.pem"), pem + pem);
+      editMeta(d, { serialNumber: new X509Certificate(pem).serialNumber.toLowerCase() });
+    });
+    const state = await directoryState(dir, new Date(), DEFAULT, "certs/san-only");
+    expect(state.state).toBe("ok");
+    expect(state.subject).toBeUndefined();
+    expect(state.altNames).toEqual(["DNS:only.example.com"]);
+  });
+
   it("due inside the margin (a third of 30 days by default; --renew-before moves it), expired after notAfter", async () => {
     const dir = setWith();
     expect((await directoryState(dir, at(notAfter - 9 * DAY), DEFAULT)).state).toBe("due");

@@ -7,6 +7,7 @@ import type { AltName } from "../../model/types.js";
 import { readLastFailure, type LastFailure } from "../../store/failure.js";
 import { readMetadata, type CertctlMetadata } from "../../store/metadata.js";
 import { listPending, readPending, type PendingRecord } from "../../store/pending.js";
+import { oneLine } from "../crypto/verify.js";
 import { canonicalSerial } from "../request/record.js";
 import { decideDue, type RenewBefore } from "../renew/due.js";
 import { checkIntegrity } from "./integrity.js";
@@ -120,7 +121,8 @@ function fromCertificate(cert: X509Certificate, now: Date, renewBefore: RenewBef
     serialNumber: canonicalSerial(cert.serialNumber),
     altNames: splitAltNames(cert.subjectAltName),
   };
-  const subject = cert.subject.split("\n").filter((part) => part !== "").join(", ");
+  // node:crypto has no subject at all for an empty one (SAN-only certificates, the modern default).
+  const subject = oneLine(cert.subject);
   if (subject !== "") found.subject = subject;
   return { fields: found, due: decision.due };
 }
