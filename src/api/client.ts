@@ -2,7 +2,7 @@
 // transport concerns — base URL, timeouts, retries (policy in retry.ts), proxies and TLS
 // trust — and hands the final answer back; infisical.ts turns answers into typed results.
 import { rootCertificates } from "node:tls";
-import { EnvHttpProxyAgent } from "undici";
+import { EnvHttpProxyAgent } from "./undici.js";
 import type { Connection } from "./config.js";
 import { isSignalReason } from "../model/errors.js";
 import { sleep } from "../util/sleep.js";
