@@ -3,7 +3,7 @@
 //   .certctl/, versions/, each version: 0755 — services read certificates through them (the key
 //   is protected by its own mode);  pending/: 0700 — it holds keys waiting for their certificate.
 // The out dir and its parents are the user's: created 0755 at most (a umask may narrow that).
-import { chmod, lstat, mkdir } from "node:fs/promises";
+import { chmodSync, lstatSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { FileError } from "../model/errors.js";
 import { fileError } from "./atomic.js";
@@ -16,9 +16,11 @@ const USER_DIR_MODE = 0o755;
 
 /** Create `dir` and missing parents (0755 at most). Returns the first folder it created, if any. */
 export async function makeUserDir(dir: string): Promise<string | undefined> {
-  return mkdir(dir, { recursive: true, mode: USER_DIR_MODE }).catch((error: unknown) => {
+  try {
+    return mkdirSync(dir, { recursive: true, mode: USER_DIR_MODE });
+  } catch (error) {
     throw fileError("create", dir, error);
-  });
+  }
 }
 
 /**
@@ -27,17 +29,19 @@ export async function makeUserDir(dir: string): Promise<string | undefined> {
  */
 export async function makeOwnDir(dir: string, mode: number): Promise<boolean> {
   try {
-    await mkdir(dir, { mode });
+    mkdirSync(dir, { mode });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", dir, error);
-    const info = await lstat(dir);
+    const info = lstatSync(dir);
     if (!info.isDirectory()) throw new FileError(`refusing to use ${dir}: it is ${info.isSymbolicLink() ? "a symlink" : "not a directory"}, not a folder certctl made`);
     return false;
   }
   // mkdir's mode went through the umask; set it exactly.
-  await chmod(dir, mode).catch((error: unknown) => {
+  try {
+    chmodSync(dir, mode);
+  } catch (error) {
     throw fileError("set the mode of", dir, error);
-  });
+  }
   return true;
 }
 

@@ -2,7 +2,7 @@
 // why), so `list`, `check` and the metrics file can say a renewal is failing before the
 // certificate runs out. Written by renew (and the agent) on a failed attempt and removed on
 // success. The message is an error message certctl printed anyway: never a secret or a key.
-import { readFile, rm } from "node:fs/promises";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { PUBLIC_MODE, writeFileAtomic } from "./atomic.js";
 import { STATE_DIR_MODE, makeOwnDir } from "./dirs.js";
@@ -26,8 +26,12 @@ function failureFile(dir: string): string {
  * treated as none: it is a note for the operator, and must never make a directory unusable.
  */
 export async function readLastFailure(dir: string): Promise<LastFailure | undefined> {
-  const text = await readFile(failureFile(dir), "utf8").catch(() => undefined);
-  if (text === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(failureFile(dir), "utf8");
+  } catch {
+    return undefined;
+  }
   try {
     const data = JSON.parse(text) as Partial<LastFailure>;
     if (typeof data.time !== "string" || Number.isNaN(Date.parse(data.time)) || typeof data.exitCode !== "number" || typeof data.message !== "string") return undefined;
@@ -44,5 +48,5 @@ export async function recordFailure(dir: string, failure: LastFailure): Promise<
 }
 
 export async function clearFailure(dir: string): Promise<void> {
-  await rm(failureFile(dir), { force: true });
+  rmSync(failureFile(dir), { force: true });
 }

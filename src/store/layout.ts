@@ -7,10 +7,10 @@
 //   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
 //   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
 //   (and cert.p12, cert.der, combined.pem when those formats were asked for: swapped with the rest)
-import { readdir, realpath, rm } from "node:fs/promises";
+import { readdirSync, realpathSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
-import { KEY_MODE, PUBLIC_MODE, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
+import { KEY_MODE, PUBLIC_MODE, removeQuietly, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
 import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
 import { STATE_DIR, liveAttributes, stateDir } from "./live.js";
 import { KEY_ROLES, ROLES, ROLE_FILE, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
@@ -124,12 +124,12 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
     }
     await syncDirectory(version);
   } catch (error) {
-    await rm(version, { recursive: true, force: true }).catch(() => undefined);
+    removeQuietly(version, { recursive: true });
     throw error;
   }
   opts.onStep?.("version-written");
 
-  await replaceWithSymlink(join(state, "live"), relative(state, version));
+  replaceWithSymlink(join(state, "live"), relative(state, version));
   await syncDirectory(state);
   opts.onStep?.("live-swapped");
 
@@ -145,21 +145,21 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
     if (link === undefined) continue;
     if (files[role] === undefined) {
       // A root that the new set does not have (--remove-roots-from-chain): our old link would dangle.
-      if (role === "ca" && (await isManagedLink(link, outDir, role))) await rm(link, { force: true }).catch(() => undefined);
+      if (role === "ca" && isManagedLink(link, outDir, role)) removeQuietly(link);
       continue;
     }
-    if (await isManagedLink(link, outDir, role)) continue;
+    if (isManagedLink(link, outDir, role)) continue;
     await makeUserDir(dirname(link));
-    await replaceWithSymlink(link, relative(dirname(link), liveFile(outDir, role)));
+    replaceWithSymlink(link, relative(dirname(link), liveFile(outDir, role)));
     await syncDirectory(dirname(link));
   }
   opts.onStep?.("links-installed");
-  await pruneVersions(versions, version);
+  pruneVersions(versions, version);
   return written;
 }
 
 async function createVersionDir(versions: string): Promise<string> {
-  const names = await readdir(versions).catch(() => [] as string[]);
+  const names = listNames(versions);
   const highest = names.reduce((max, name) => Math.max(max, Number.parseInt(name, 10) || 0), 0);
   for (let next = highest + 1; ; next++) {
     const dir = join(versions, `${String(next).padStart(4, "0")}-${Date.now().toString(36)}`);
@@ -167,11 +167,27 @@ async function createVersionDir(versions: string): Promise<string> {
   }
 }
 
-async function pruneVersions(versions: string, live: string): Promise<void> {
-  const names = (await readdir(versions).catch(() => [] as string[])).filter((n) => /^\d+-/.test(n)).sort();
-  const liveReal = await realpath(live).catch(() => live);
+function pruneVersions(versions: string, live: string): void {
+  const names = listNames(versions).filter((n) => /^\d+-/.test(n)).sort();
+  const liveReal = realOrSelf(live);
   for (const name of names.slice(0, Math.max(0, names.length - VERSIONS_KEPT))) {
     const dir = join(versions, name);
-    if ((await realpath(dir).catch(() => dir)) !== liveReal) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    if (realOrSelf(dir) !== liveReal) removeQuietly(dir, { recursive: true });
+  }
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
   }
 }

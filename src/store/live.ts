@@ -2,10 +2,11 @@
 // every managed path goes through, so it is only ever followed into this directory's own
 // `.certctl/versions/`: a `live` re-pointed elsewhere (by anyone who could write .certctl) would
 // otherwise hand certctl someone else's key and certificate, or their owner and mode to copy.
-import { lstat, readlink } from "node:fs/promises";
+import { lstatSync, readlinkSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { FileError } from "../model/errors.js";
 import { fileError } from "./atomic.js";
+import { tryLstat } from "./probe.js";
 
 export const STATE_DIR = ".certctl";
 
@@ -25,10 +26,12 @@ export function versionsDir(outDir: string): string {
 export async function liveVersion(outDir: string): Promise<string | undefined> {
   const state = stateDir(outDir);
   const live = join(state, "live");
-  const info = await lstat(live).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
-    throw fileError("read", live, error);
-  });
+  let info;
+  try {
+    info = lstatSync(live);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ENOTDIR") throw fileError("read", live, error);
+  }
   if (!info) return undefined;
   const refuse = (why: string) =>
     new FileError(`refusing to follow ${live}: ${why}`, {
@@ -36,15 +39,15 @@ export async function liveVersion(outDir: string): Promise<string | undefined> {
     });
   if (!info.isSymbolicLink()) throw refuse("it is not a link into .certctl/versions/");
   for (const folder of [state, versionsDir(outDir)]) {
-    const folderInfo = await lstat(folder).catch(() => undefined);
+    const folderInfo = tryLstat(folder);
     if (!folderInfo?.isDirectory()) throw refuse(`${folder} is not a real directory`);
   }
-  const target = resolve(state, await readlink(live));
+  const target = resolve(state, readlinkSync(live));
   const rel = relative(versionsDir(outDir), target);
   if (rel === "" || rel.startsWith("..") || rel.includes(sep) || dirname(target) !== versionsDir(outDir)) {
     throw refuse(`it points to ${target}, outside ${versionsDir(outDir)}${sep}`);
   }
-  const targetInfo = await lstat(target).catch(() => undefined);
+  const targetInfo = tryLstat(target);
   if (!targetInfo) return undefined; // a dangling live link: as if there were no set (the next install replaces it)
   if (!targetInfo.isDirectory()) throw refuse(`${target} is not a directory`);
   return target;
@@ -62,7 +65,7 @@ export async function liveAttributes<R extends string>(outDir: string, roles: Re
   const found: Partial<Record<R, FileAttributes>> = {};
   if (version === undefined) return found;
   for (const role of Object.keys(roles) as R[]) {
-    const info = await lstat(join(version, roles[role])).catch(() => undefined);
+    const info = tryLstat(join(version, roles[role]));
     if (info?.isFile()) found[role] = { mode: info.mode & 0o777, uid: info.uid, gid: info.gid };
   }
   return found;

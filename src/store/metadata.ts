@@ -1,6 +1,6 @@
 // certctl.json: what `renew` and `status` need to act on a directory later. Never a secret
 // or a key. Written last, so it only ever describes a set that is already in place.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { CertificateAttributes, KeyAlgorithm, SignatureAlgorithm } from "../model/types.js";
 import { FileError } from "../model/errors.js";
@@ -95,7 +95,7 @@ export async function readMetadata(dir: string): Promise<CertctlMetadata | undef
   const path = join(dir, METADATA_FILE);
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw fileError("read", path, error);

@@ -1,5 +1,5 @@
 // Where each file of a set goes, and how certctl recognises the links it installed itself.
-import { readlink } from "node:fs/promises";
+import { readlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { stateDir } from "./live.js";
 
@@ -46,8 +46,12 @@ export function liveFile(outDir: string, role: FileRole): string {
 }
 
 /** Whether `path` is certctl's own link into this directory's live set. */
-export async function isManagedLink(path: string, outDir: string, role: FileRole): Promise<boolean> {
-  const target = await readlink(path).catch(() => undefined);
-  if (target === undefined) return false;
+export function isManagedLink(path: string, outDir: string, role: FileRole): boolean {
+  let target: string;
+  try {
+    target = readlinkSync(path);
+  } catch {
+    return false;
+  }
   return resolve(dirname(path), target) === liveFile(outDir, role);
 }

@@ -2,10 +2,10 @@
 // later exactly as `issue` would have. The key is kept under .certctl/pending/ as
 // <requestId>.key.pem (0600) — a name nobody can mistake for the live key.pem — and never
 // replaces a live key before the matching certificate has arrived.
-import { readFile, readdir, rm } from "node:fs/promises";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../model/errors.js";
-import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
+import { KEY_MODE, PUBLIC_MODE, fileError, removeQuietly, writeFileAtomic } from "./atomic.js";
 import { makePendingDir } from "./dirs.js";
 import { PENDING_SHAPE, assertMetadataShape } from "./schema.js";
 import { stateDir } from "./live.js";
@@ -46,7 +46,7 @@ export async function readPending(
   requestId: string,
 ): Promise<{ record: PendingRecord; privateKeyPem?: string } | undefined> {
   const files = pendingFiles(outDir, requestId);
-  const text = await readOptional(files.record);
+  const text = readOptional(files.record);
   if (text === undefined) return undefined;
   let data: unknown;
   try {
@@ -57,25 +57,30 @@ export async function readPending(
   // Before any field is used: `status` and `renew` write where the record says.
   assertMetadataShape(files.record, data, PENDING_SHAPE);
   const record = data as PendingRecord;
-  const privateKeyPem = await readOptional(files.key);
+  const privateKeyPem = readOptional(files.key);
   return privateKeyPem === undefined ? { record } : { record, privateKeyPem };
 }
 
 /** The request ids kept in a directory's pending folder (none when it does not exist). */
 export async function listPending(outDir: string): Promise<string[]> {
-  const names = await readdir(pendingDir(outDir)).catch(() => [] as string[]);
+  let names: string[];
+  try {
+    names = readdirSync(pendingDir(outDir));
+  } catch {
+    return [];
+  }
   return names.filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length));
 }
 
 export async function discardPending(outDir: string, requestId: string): Promise<void> {
   const files = pendingFiles(outDir, requestId);
-  await rm(files.record, { force: true }).catch(() => undefined);
-  await rm(files.key, { force: true }).catch(() => undefined);
+  removeQuietly(files.record);
+  removeQuietly(files.key);
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+function readOptional(path: string): string | undefined {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw fileError("read", path, error);

@@ -3,8 +3,8 @@
 // itself installed — its links into this directory's `.certctl/live`, or a file whose content is
 // the previous version's — because the paths come from certctl.json, which a renewal running as
 // root must not let point it at, say, a service's configuration file.
-import { constants } from "node:fs";
-import { access, lstat, readFile, readlink, stat } from "node:fs/promises";
+import { accessSync, constants, lstatSync, readlinkSync } from "node:fs";
+import { tryLstat, tryRead, tryReadlink, tryStat } from "./probe.js";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { FileError } from "../model/errors.js";
 import { fileError } from "./atomic.js";
@@ -28,22 +28,22 @@ export async function preflightFileSet(paths: FilePaths, opts: PreflightOptions)
   const all: FilePaths = outDir === undefined ? paths : completePaths(outDir, paths);
   const version = opts.allowManaged ? await liveVersion(opts.allowManaged.outDir) : undefined;
   assertPathLengths(all, outDir);
-  if (outDir !== undefined) await assertWritableDirectory(outDir);
+  if (outDir !== undefined) assertWritableDirectory(outDir);
   for (const role of ROLES) {
     if (role === "key" && !opts.writeKey) continue;
     const path = all[role];
     if (path === undefined) continue;
-    await assertWritableDirectory(dirname(path));
-    const info = await lstat(path).catch(() => undefined);
+    assertWritableDirectory(dirname(path));
+    const info = tryLstat(path);
     if (!info) continue;
     if (info.isDirectory()) throw new FileError(`${path} is a directory; expected a file path for the ${role}`);
     if (opts.allowManaged) {
-      await assertReplaceable(path, role, opts.allowManaged.outDir, version);
+      assertReplaceable(path, role, opts.allowManaged.outDir, version);
       continue;
     }
     if (opts.force) continue;
     if (info.isSymbolicLink() && role === "key") {
-      const target = await readlink(path).catch(() => "?");
+      const target = tryReadlink(path) ?? "?";
       throw new FileError(`refusing to replace ${path}: it is a symlink to ${target}, not a key certctl manages`, {
         hint: "Pass --force to replace the link itself (the file it points to is never written).",
       });
@@ -59,17 +59,17 @@ export async function preflightRenewal(outDir: string, paths: FilePaths, opts: {
   await preflightFileSet(paths, { force: false, writeKey: opts.writeKey, allowManaged: { outDir } });
 }
 
-async function assertReplaceable(path: string, role: FileRole, outDir: string, version: string | undefined): Promise<void> {
-  if (await isManagedLink(path, outDir, role)) return;
-  const info = await lstat(path);
+function assertReplaceable(path: string, role: FileRole, outDir: string, version: string | undefined): void {
+  if (isManagedLink(path, outDir, role)) return;
+  const info = lstatSync(path);
   let why: string;
   if (info.isSymbolicLink()) {
-    why = `it is a symlink to ${resolve(dirname(path), await readlink(path))}, not certctl's link into ${join(stateDir(outDir), "live")}${sep}`;
+    why = `it is a symlink to ${resolve(dirname(path), readlinkSync(path))}, not certctl's link into ${join(stateDir(outDir), "live")}${sep}`;
   } else if (!info.isFile()) {
     why = "it is not a regular file";
   } else {
-    const previous = version === undefined ? undefined : await readFile(join(version, basename(liveFile(outDir, role)))).catch(() => undefined);
-    if (previous !== undefined && previous.equals(await readFile(path).catch(() => Buffer.alloc(0)))) return;
+    const previous = version === undefined ? undefined : tryRead(join(version, basename(liveFile(outDir, role))));
+    if (previous !== undefined && previous.equals(tryRead(path) ?? Buffer.alloc(0))) return;
     why = previous !== undefined ? `its content is not the previous ${role} certctl wrote`
       : version === undefined ? "there is no previous set in .certctl to compare it with" : `certctl's previous set has no ${role}, so certctl did not write it`;
   }
@@ -78,15 +78,17 @@ async function assertReplaceable(path: string, role: FileRole, outDir: string, v
   });
 }
 
-async function assertWritableDirectory(dir: string): Promise<void> {
+function assertWritableDirectory(dir: string): void {
   let current = dir;
   for (;;) {
-    const info = await stat(current).catch(() => undefined);
+    const info = tryStat(current);
     if (info) {
       if (!info.isDirectory()) throw new FileError(`cannot write into ${dir}: ${current} is not a directory`);
-      await access(current, constants.W_OK | constants.X_OK).catch((error: unknown) => {
+      try {
+        accessSync(current, constants.W_OK | constants.X_OK);
+      } catch (error) {
         throw fileError("write into", current, error);
-      });
+      }
       return;
     }
     const parent = dirname(current);

@@ -3,10 +3,11 @@
 // write is a file that user controls. Like ssh with its config, certctl refuses certctl.json,
 // its directory and `.certctl/` when they are writable by group or others, or owned by anyone
 // but the invoking user or root — unless told to trust the directory's other writers.
-import { lstat, stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { FileError } from "../model/errors.js";
 import { fileError } from "./atomic.js";
+import { tryLstat } from "./probe.js";
 import { stateDir } from "./live.js";
 import { METADATA_FILE } from "./metadata.js";
 
@@ -24,7 +25,7 @@ export interface TrustOptions {
  */
 export async function checkDirectoryTrust(dir: string, opts: TrustOptions = {}): Promise<void> {
   const state = stateDir(dir);
-  const stateInfo = await lstat(state).catch(() => undefined);
+  const stateInfo = tryLstat(state);
   if (stateInfo?.isSymbolicLink()) {
     throw new FileError(`refusing to use ${state}: it is a symlink, not a folder certctl made`, {
       hint: "Remove the link; certctl recreates its state folder on the next issue.",
@@ -34,10 +35,12 @@ export async function checkDirectoryTrust(dir: string, opts: TrustOptions = {}):
   const uid = opts.uid ?? process.geteuid?.();
   if (uid === undefined) return; // no owners to compare (Windows)
   for (const path of [join(dir, METADATA_FILE), dir, state]) {
-    const info = await stat(path).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw fileError("check", path, error);
-    });
+    let info;
+    try {
+      info = statSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw fileError("check", path, error);
+    }
     if (!info) continue;
     const problem =
       info.uid !== uid && info.uid !== 0 ? `it is owned by uid ${info.uid}, not by you (uid ${uid}) or root`

@@ -22,18 +22,22 @@ let work: string;
 let token: string;
 let probe: string;
 
-// Runs inside certctl (NODE_OPTIONS=--require). fs/promises is patched and the ESM bindings
-// re-synced, so `import { open } from "node:fs/promises"` in dist/ goes through it.
+// Runs inside certctl (NODE_OPTIONS=--require). node:fs and fs/promises are patched and the ESM
+// bindings re-synced, so `import { openSync } from "node:fs"` in dist/ goes through it (the store
+// writes synchronously; the promise forms are watched too, so no way of writing escapes).
 const PROBE = `
 const fs = require("fs");
 const { syncBuiltinESMExports } = require("module");
 const log = process.env.CERTCTL_TEST_FS_LOG;
-const record = (entry) => fs.appendFileSync(log, JSON.stringify(entry) + "\\n");
+// Opened before anything is patched, and written with writeSync, which nothing below watches.
+const logFd = fs.openSync(log, "a");
+const record = (entry) => fs.writeSync(logFd, JSON.stringify(entry) + "\\n");
+const writes = (flags) => typeof flags === "string" && /[wa+]/.test(flags);
 const p = fs.promises;
 const open = p.open, rename = p.rename, writeFile = p.writeFile, appendFile = p.appendFile;
 p.open = async function (path, flags, mode) {
   const handle = await open.call(this, path, flags, mode);
-  if (typeof flags === "string" && /[wa+]/.test(flags)) {
+  if (writes(flags)) {
     const st = fs.fstatSync(handle.fd);
     record({ op: "open", path: String(path), flags, mode, createdMode: st.mode & 0o777, size: st.size });
   }
@@ -42,6 +46,19 @@ p.open = async function (path, flags, mode) {
 p.rename = async function (from, to) { record({ op: "rename", from: String(from), to: String(to) }); return rename.call(this, from, to); };
 p.writeFile = async function (file, ...rest) { record({ op: "writeFile", path: String(file) }); return writeFile.call(this, file, ...rest); };
 p.appendFile = async function (file, ...rest) { record({ op: "appendFile", path: String(file) }); return appendFile.call(this, file, ...rest); };
+const openSync = fs.openSync, renameSync = fs.renameSync, writeFileSync = fs.writeFileSync, appendFileSync = fs.appendFileSync;
+fs.openSync = function (path, flags, mode) {
+  const fd = openSync.call(this, path, flags, mode);
+  if (writes(flags)) {
+    const st = fs.fstatSync(fd);
+    record({ op: "open", path: String(path), flags, mode, createdMode: st.mode & 0o777, size: st.size });
+  }
+  return fd;
+};
+fs.renameSync = function (from, to) { record({ op: "rename", from: String(from), to: String(to) }); return renameSync.call(this, from, to); };
+// A write through a descriptor is the open above; one by path would create or truncate on its own.
+fs.writeFileSync = function (file, ...rest) { if (typeof file !== "number") record({ op: "writeFile", path: String(file) }); return writeFileSync.call(this, file, ...rest); };
+fs.appendFileSync = function (file, ...rest) { if (typeof file !== "number") record({ op: "appendFile", path: String(file) }); return appendFileSync.call(this, file, ...rest); };
 syncBuiltinESMExports();
 `;
 

@@ -6,23 +6,46 @@ import { syncBuiltinESMExports } from "node:module";
 
 const step = process.env.CRASH_AT_STEP;
 const { rename, readdir } = fs.promises;
+const { renameSync, readdirSync } = fs;
 let swapped = false;
 const die = () => process.kill(process.pid, "SIGKILL");
 
-fs.promises.rename = async function (from, to, ...rest) {
+// The store renames and lists synchronously (store/atomic.ts); the promise forms are watched too,
+// so the seam does not depend on which one it uses.
+function beforeRename(to) {
   const intoLive = String(to).endsWith("/.certctl/live");
   // version-written: the new version folder is complete, `live` still points at the old one.
   if (intoLive && step === "version-written") die();
-  const result = await rename.call(this, from, to, ...rest);
-  if (intoLive) {
-    swapped = true;
-    if (step === "live-swapped") die();
-  }
+  return intoLive;
+}
+function afterRename(intoLive) {
+  if (!intoLive) return;
+  swapped = true;
+  if (step === "live-swapped") die();
+}
+// links-installed: the store lists the versions to prune once every link is in place.
+function beforeReaddir(path) {
+  if (swapped && step === "links-installed" && String(path).endsWith("/.certctl/versions")) die();
+}
+
+fs.renameSync = function (from, to, ...rest) {
+  const intoLive = beforeRename(to);
+  const result = renameSync.call(this, from, to, ...rest);
+  afterRename(intoLive);
   return result;
 };
-// links-installed: the store lists the versions to prune once every link is in place.
+fs.promises.rename = async function (from, to, ...rest) {
+  const intoLive = beforeRename(to);
+  const result = await rename.call(this, from, to, ...rest);
+  afterRename(intoLive);
+  return result;
+};
+fs.readdirSync = function (path, ...rest) {
+  beforeReaddir(path);
+  return readdirSync.call(this, path, ...rest);
+};
 fs.promises.readdir = async function (path, ...rest) {
-  if (swapped && step === "links-installed" && String(path).endsWith("/.certctl/versions")) die();
+  beforeReaddir(path);
   return readdir.call(this, path, ...rest);
 };
 syncBuiltinESMExports();

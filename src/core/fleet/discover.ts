@@ -3,7 +3,7 @@
 // one, sorted by name, like certbot's live/: `certctl renew /etc/certctl/certs` renews everything
 // below it, and a certificate added later is picked up without editing a cron line. Reads only
 // directory entries: no certificate is parsed here.
-import { readdir, stat } from "node:fs/promises";
+import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CertctlError, FileError, fileError } from "../../model/errors.js";
 import { METADATA_FILE } from "../../store/metadata.js";
@@ -50,7 +50,7 @@ export async function discoverDirectories(args: readonly string[], cwd: string, 
 async function expandArgument(input: string, dir: string, opts: DiscoverOptions): Promise<DiscoveredDir[]> {
   let kind: Kind;
   try {
-    const info = await stat(dir);
+    const info = statSync(dir);
     if (!info.isDirectory()) return [{ input, dir, error: new FileError(`${dir} is not a directory; expected a directory holding certctl.json, or one whose subdirectories do`) }];
     kind = await kindOf(dir, opts);
   } catch (error) {
@@ -64,7 +64,7 @@ async function expandArgument(input: string, dir: string, opts: DiscoverOptions)
 
   let names: string[];
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     // Hidden entries are skipped: `.certctl` is certctl's own state, `.git` someone else's.
     names = entries.filter((e) => !e.name.startsWith(".") && (e.isDirectory() || e.isSymbolicLink())).map((e) => e.name).sort();
   } catch (error) {
@@ -87,7 +87,7 @@ async function expandArgument(input: string, dir: string, opts: DiscoverOptions)
  */
 async function kindOf(dir: string, opts: DiscoverOptions): Promise<Kind> {
   try {
-    await stat(join(dir, METADATA_FILE));
+    statSync(join(dir, METADATA_FILE));
     return "managed";
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

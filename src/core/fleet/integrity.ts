@@ -3,10 +3,11 @@
 // records, a fullchain that starts with another certificate, a key that does not belong to the
 // certificate, a `live` link that leads outside `.certctl/versions/`.
 import { X509Certificate } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileReason } from "../../model/errors.js";
 import { liveVersion } from "../../store/live.js";
+import { tryStat } from "../../store/probe.js";
 import { metadataPaths, type CertctlMetadata } from "../../store/metadata.js";
 import { sameSerial } from "../request/record.js";
 import { keyMatchesCertificate } from "./key-match.js";
@@ -34,10 +35,8 @@ export async function checkIntegrity(dir: string, meta: CertctlMetadata): Promis
   const hasKey = meta.files.key !== undefined;
   const readPaths = [paths.cert, paths.fullchain, ...(hasKey ? [paths.key] : [])];
   const statPaths = [paths.chain, ...(meta.files.ca !== undefined && paths.ca !== undefined ? [paths.ca] : [])];
-  const [read, stats] = await Promise.all([
-    Promise.all(readPaths.map((path) => readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => error))),
-    Promise.all(statPaths.map((path) => stat(path).catch(() => undefined))),
-  ]);
+  const read = readPaths.map((path) => readOrError(path));
+  const stats = statPaths.map((path) => tryStat(path));
   const missing = [
     ...readPaths.filter((_, i) => isMissing(read[i])),
     ...statPaths.filter((_, i) => !stats[i]?.isFile()),
@@ -89,4 +88,13 @@ function normalise(block: string | undefined): string {
 
 function fileReasonOrParse(error: unknown): string {
   return (error as NodeJS.ErrnoException).code !== undefined ? fileReason(error) : "not a PEM certificate";
+}
+
+/** The file's text, or the error that kept it from being read (reported per file above). */
+function readOrError(path: string): string | NodeJS.ErrnoException {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    return error as NodeJS.ErrnoException;
+  }
 }

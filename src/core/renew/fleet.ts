@@ -153,10 +153,21 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
       input: item.plan.input, dir: item.plan.dir, outcome: "interrupted", exitCode: interruptCode(deps.signal),
       reason: "not started: certctl was interrupted",
     });
-    const renewed = await runFleet(due, async ({ plan }) => {
+    // Log in to each server now, while the renewing half is still loading: the login's round trip
+    // then costs nothing. A refused login fails every directory of that server with its error,
+    // once, before any key is made.
+    const loggedIn = new Map<string, Promise<RenewServer & { api: InfisicalApi }>>();
+    for (const { plan } of due) {
       const domain = plan.meta.domain;
-      if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
-      const [server, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
+      if (clients.has(domain)) continue;
+      const client = deps.connect(domain);
+      clients.set(domain, client);
+      const ready = client.then(async (server) => (await server.api.authenticate(), server));
+      ready.catch(() => undefined); // awaited by the lanes; an interrupted run may never ask
+      loggedIn.set(domain, ready);
+    }
+    const renewed = await runFleet(due, async ({ plan }) => {
+      const [server, { renewDirectory }] = await Promise.all([loggedIn.get(plan.meta.domain)!, renewer]);
       return renewDirectory(plan, params, server, deps);
     }, {
       concurrency: params.concurrency,

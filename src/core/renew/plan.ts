@@ -1,7 +1,7 @@
 // `certctl renew` for one directory, the planning half: read certctl.json and the certificate on
 // disk and decide whether it is due. Planning reads only local files and loads nothing heavy, so a
 // run where nothing is due sends no request and stays cheap; renewing is directory.ts.
-import { readFile, stat } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CertctlError, ExitCode, FileError, UsageError, fileError } from "../../model/errors.js";
 import { metadataPaths, readMetadata, type CertctlMetadata } from "../../store/metadata.js";
@@ -110,7 +110,7 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new FileError(`${dir} is not a directory`);
     throw error;
   });
-  if (!meta && !(await stat(dir).then(() => true, () => false))) {
+  if (!meta && !existsSync(dir)) {
     throw new FileError(`${dir} does not exist`, { hint: "Name the directory certctl issue wrote to (it holds certctl.json)." });
   }
   if (!meta) {
@@ -128,7 +128,7 @@ export async function planDirectory(input: string, cwd: string, now: Date, opts:
   const certFile = metadataPaths(dir, meta).cert;
   let certPem: string;
   try {
-    certPem = await readFile(certFile, "utf8");
+    certPem = readFileSync(certFile, "utf8");
   } catch (error) {
     throw fileError("read the certificate", certFile, error);
   }
