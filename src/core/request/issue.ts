@@ -111,12 +111,13 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
 export async function localKeyMaterial(attributes: CertificateAttributes, key: SigningKey): Promise<IssueMaterial> {
   attributes.keyAlgorithm = key.keyAlgorithm;
   attributes.signatureAlgorithm = key.signatureAlgorithm;
+  const spki = await publicKeyDer(key.keys.publicKey);
   return {
     mode: "local-key",
     attributes,
-    csrPem: await buildCsr(attributes, key),
+    csrPem: await buildCsr(attributes, key, spki),
     privateKeyPem: await exportPrivateKeyPem(key.keys.privateKey),
-    publicKeyDer: await publicKeyDer(key.keys.publicKey),
+    publicKeyDer: spki,
     keyAlgorithm: key.keyAlgorithm,
     signatureAlgorithm: key.signatureAlgorithm,
   };
