@@ -1,14 +1,15 @@
 // File primitives that never leave a half-written file: write to a temporary file in the
 // target's own directory (same filesystem, so rename is atomic), flush, then rename.
 //
-// The store calls node:fs synchronously except for fsync. Its files are small and local, and a
-// synchronous call costs ~4 µs of CPU where the promise form costs ~35 µs (a thread-pool round
-// trip); a renewal makes about a hundred such calls per directory, so a 40-directory fleet run
-// spent ~150 ms of its main thread on them. fsync is the one call that waits on the disk, so it
-// stays off the main thread and the directories in flight flush in parallel.
+// How the store calls node:fs. Looking (stat, readlink, access, readdir) and small reads and
+// writes through an open descriptor are synchronous: ~4 µs of CPU each, where the promise form
+// costs ~35 µs (a thread-pool round trip), and a renewal makes about a hundred of them per
+// directory. Calls that change the directory tree or wait on the disk (create, rename, symlink,
+// mkdir, rm, fsync) go through the thread pool: their kernel time (journal work, 0.1–0.3 ms each
+// here) would otherwise stall every directory in flight, not only the one making them.
 import { randomBytes } from "node:crypto";
-import { closeSync, fchmodSync, fchownSync, fstatSync, fsync, openSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { promisify } from "node:util";
+import { fchmodSync, fchownSync, fstatSync, rmSync, writeFileSync } from "node:fs";
+import { open, rename, symlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { FileError, fileError, fileReason } from "../model/errors.js";
 
@@ -27,34 +28,20 @@ export function tempName(target: string): string {
 export async function writeNewFile(path: string, data: string | Buffer, mode: number, owner: FileOwner = {}): Promise<void> {
   // Created 0600 and widened only after the owner/group are set: a key meant for group ssl-cert
   // is never readable by the creator's own group in between.
-  let fd: number;
-  try {
-    fd = openSync(path, "wx", mode & KEY_MODE);
-  } catch (error) {
+  const handle = await open(path, "wx", mode & KEY_MODE).catch((error: unknown) => {
     throw fileError("create", path, error);
-  }
+  });
   try {
-    setOwner(fd, path, owner);
-    fchmodSync(fd, mode);
-    writeFileSync(fd, data, "utf8");
-    await flush(fd);
+    setOwner(handle.fd, path, owner);
+    fchmodSync(handle.fd, mode);
+    writeFileSync(handle.fd, data, "utf8");
+    await handle.sync();
   } catch (error) {
-    closeQuietly(fd);
+    await handle.close().catch(() => undefined);
     removeQuietly(path);
     throw fileError("write", path, error);
   }
-  closeSync(fd);
-}
-
-/** fsync on the thread pool: the one store call that waits on the disk. */
-export const flush: (fd: number) => Promise<void> = promisify(fsync);
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // already closed or never usable: nothing to release
-  }
+  await handle.close();
 }
 
 /** rm -f, ignoring every failure: used only to clean up after an error that is being reported. */
@@ -94,7 +81,7 @@ export async function writeFileAtomic(path: string, data: string, mode: number):
   const temp = tempName(path);
   await writeNewFile(temp, data, mode);
   try {
-    renameSync(temp, path);
+    await rename(temp, path);
   } catch (error) {
     removeQuietly(temp);
     throw fileError("replace", path, error);
@@ -103,11 +90,11 @@ export async function writeFileAtomic(path: string, data: string, mode: number):
 }
 
 /** Point `path` at `target` with one rename, replacing whatever `path` was (never writing through it). */
-export function replaceWithSymlink(path: string, target: string): void {
+export async function replaceWithSymlink(path: string, target: string): Promise<void> {
   const temp = tempName(path);
   try {
-    symlinkSync(target, temp);
-    renameSync(temp, path);
+    await symlink(target, temp);
+    await rename(temp, path);
   } catch (error) {
     removeQuietly(temp);
     throw fileError("link", path, error);
@@ -116,14 +103,10 @@ export function replaceWithSymlink(path: string, target: string): void {
 
 /** fsync a directory so a rename in it survives a power cut (best effort: not every FS allows it). */
 export async function syncDirectory(dir: string): Promise<void> {
-  let fd: number;
-  try {
-    fd = openSync(dir, "r");
-  } catch {
-    return;
-  }
-  await flush(fd).catch(() => undefined);
-  closeQuietly(fd);
+  const handle = await open(dir, "r").catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close().catch(() => undefined);
 }
 
 // The one wording of file errors (model/errors.ts), re-exported for the store's modules.

@@ -3,7 +3,8 @@
 //   .certctl/, versions/, each version: 0755 — services read certificates through them (the key
 //   is protected by its own mode);  pending/: 0700 — it holds keys waiting for their certificate.
 // The out dir and its parents are the user's: created 0755 at most (a umask may narrow that).
-import { chmodSync, lstatSync, mkdirSync } from "node:fs";
+import { chmodSync, lstatSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { FileError } from "../model/errors.js";
 import { fileError } from "./atomic.js";
@@ -17,7 +18,7 @@ const USER_DIR_MODE = 0o755;
 /** Create `dir` and missing parents (0755 at most). Returns the first folder it created, if any. */
 export async function makeUserDir(dir: string): Promise<string | undefined> {
   try {
-    return mkdirSync(dir, { recursive: true, mode: USER_DIR_MODE });
+    return await mkdir(dir, { recursive: true, mode: USER_DIR_MODE });
   } catch (error) {
     throw fileError("create", dir, error);
   }
@@ -29,7 +30,7 @@ export async function makeUserDir(dir: string): Promise<string | undefined> {
  */
 export async function makeOwnDir(dir: string, mode: number): Promise<boolean> {
   try {
-    mkdirSync(dir, { mode });
+    await mkdir(dir, { mode });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", dir, error);
     const info = lstatSync(dir);

@@ -8,6 +8,7 @@
 //   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
 //   (and cert.p12, cert.der, combined.pem when those formats were asked for: swapped with the rest)
 import { readdirSync, realpathSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, removeQuietly, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
@@ -129,7 +130,7 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
   }
   opts.onStep?.("version-written");
 
-  replaceWithSymlink(join(state, "live"), relative(state, version));
+  await replaceWithSymlink(join(state, "live"), relative(state, version));
   await syncDirectory(state);
   opts.onStep?.("live-swapped");
 
@@ -150,11 +151,11 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
     }
     if (isManagedLink(link, outDir, role)) continue;
     await makeUserDir(dirname(link));
-    replaceWithSymlink(link, relative(dirname(link), liveFile(outDir, role)));
+    await replaceWithSymlink(link, relative(dirname(link), liveFile(outDir, role)));
     await syncDirectory(dirname(link));
   }
   opts.onStep?.("links-installed");
-  pruneVersions(versions, version);
+  await pruneVersions(versions, version);
   return written;
 }
 
@@ -167,12 +168,12 @@ async function createVersionDir(versions: string): Promise<string> {
   }
 }
 
-function pruneVersions(versions: string, live: string): void {
+async function pruneVersions(versions: string, live: string): Promise<void> {
   const names = listNames(versions).filter((n) => /^\d+-/.test(n)).sort();
   const liveReal = realOrSelf(live);
   for (const name of names.slice(0, Math.max(0, names.length - VERSIONS_KEPT))) {
     const dir = join(versions, name);
-    if (realOrSelf(dir) !== liveReal) removeQuietly(dir, { recursive: true });
+    if (realOrSelf(dir) !== liveReal) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

@@ -1,7 +1,7 @@
 // Which certificate of an issuing chain is the trust anchor. chain.pem and fullchain.pem are what
 // a TLS server sends, and a server must not send the root (clients trust it from their own store;
 // certbot and the Infisical agent omit it too), so a self-signed root goes to ca.pem on its own.
-import { X509Certificate } from "node:crypto";
+import { parseCertificate, signedBy } from "../util/certificates.js";
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -26,8 +26,8 @@ export function splitSelfSignedRoot(chainPem: string): SplitChain {
 
 function isSelfSigned(pem: string): boolean {
   try {
-    const cert = new X509Certificate(pem);
-    return cert.subject === cert.issuer && cert.checkIssued(cert) && cert.verify(cert.publicKey);
+    const cert = parseCertificate(pem);
+    return cert.subject === cert.issuer && cert.checkIssued(cert) && signedBy(cert, cert);
   } catch {
     // Unparseable here means it was never verified as part of the chain: leave it where it was.
     return false;

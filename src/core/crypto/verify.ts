@@ -5,8 +5,9 @@
 // The checks use node:crypto's X509Certificate (OpenSSL, native) rather than @peculiar/x509:
 // a renewal run verifies a set per directory, and the native parse + signature checks are
 // about five times cheaper per set (1.2 ms against 6.3 ms for a three-certificate chain).
-import { X509Certificate } from "node:crypto";
+import type { X509Certificate } from "node:crypto";
 import { RefusedError } from "../../model/errors.js";
+import { parseCertificate, signedBy } from "../../util/certificates.js";
 import { countBeginLines, pemBlocks } from "../../util/pem.js";
 import { displayIp } from "../../model/ip.js";
 import { escapeControlsOneLine } from "../../util/terminal.js";
@@ -29,7 +30,7 @@ export function parseCertificates(text: string | null | undefined, what: string,
   return blocks.map((block, index) => {
     if (block.label !== "CERTIFICATE") throw new RefusedError(`${what} holds a ${block.label} block where a CERTIFICATE was expected`);
     try {
-      return new X509Certificate(block.text);
+      return parseCertificate(block.text);
     } catch {
       throw new RefusedError(`${what}: certificate ${index + 1} does not decode (truncated or corrupt PEM)`);
     }
@@ -84,7 +85,7 @@ export async function verifyIssuedSet(input: VerifyInput): Promise<VerifiedSet> 
     if (problem === "bad-signature") throw new RefusedError(`the chain does not link${id}: ${label} is not signed by ${quotedName(parent.subject)}`);
   }
   const last = path[path.length - 1]!;
-  if (last.issuer === last.subject && !verifiesWith(last, last)) {
+  if (last.issuer === last.subject && !signedBy(last, last)) {
     throw new RefusedError(`the root ${quotedName(last.subject)} in the chain has an invalid self-signature${id}`);
   }
   const certificatePem = leaf.toString().trim();
@@ -97,15 +98,7 @@ export async function verifyIssuedSet(input: VerifyInput): Promise<VerifiedSet> 
  */
 export function linkProblem(child: X509Certificate, parent: X509Certificate): "issuer-mismatch" | "bad-signature" | undefined {
   if (child.issuer !== parent.subject) return "issuer-mismatch";
-  return verifiesWith(child, parent) ? undefined : "bad-signature";
-}
-
-function verifiesWith(child: X509Certificate, parent: X509Certificate): boolean {
-  try {
-    return child.verify(parent.publicKey);
-  } catch {
-    return false;
-  }
+  return signedBy(child, parent) ? undefined : "bad-signature";
 }
 
 /**

@@ -1,7 +1,7 @@
 // When is a certificate due for renewal? The certificate on disk is the source of truth for
 // the dates (certctl.json could be stale or edited); the clock is injected so the rule can be
 // tested on fixed dates.
-import { X509Certificate } from "node:crypto";
+import { parseCertificate } from "../../util/certificates.js";
 import { defaultRenewalMargin } from "../../model/renewal.js";
 import { canonicalSerial } from "../request/record.js";
 
@@ -61,7 +61,7 @@ export function decideDue(validity: Validity, now: Date, rule: RenewBefore): Due
 export type CertificateValidity = Validity & { serialNumber: string };
 
 export function certificateValidity(pem: string): CertificateValidity {
-  const cert = new X509Certificate(pem);
+  const cert = parseCertificate(pem);
   return {
     notBefore: new Date(cert.validFrom),
     notAfter: new Date(cert.validTo),
