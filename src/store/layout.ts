@@ -13,7 +13,7 @@ import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, removeQuietly, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
 import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
-import { STATE_DIR, liveAttributes, stateDir } from "./live.js";
+import { STATE_DIR, liveAttributes, stateDir, type FileAttributes } from "./live.js";
 import { KEY_ROLES, ROLES, ROLE_FILE, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
 import { splitSelfSignedRoot } from "./roots.js";
 
@@ -97,11 +97,12 @@ export interface InstallOptions {
 /** Write a complete, already-verified set as a new version and make it live with one rename. */
 export async function installFileSet(outDir: string, paths: FilePaths, pems: PemSet, opts: InstallOptions = {}): Promise<WrittenFiles> {
   const state = stateDir(outDir);
-  // Read (and check) the live set before anything is created: a `live` pointing outside
-  // .certctl/versions is refused here, with nothing written.
-  const previous = await liveAttributes(outDir, ROLE_FILE);
-  const versions = await makeVersionsDir(outDir);
   const files = renderFiles(pems);
+  // Read (and check) the live set before anything is created: a `live` pointing outside
+  // .certctl/versions is refused here, with nothing written. Only the files this set has matter.
+  const writing = Object.fromEntries(ROLES.filter((role) => files[role] !== undefined).map((role) => [role, ROLE_FILE[role]]));
+  const previous: Partial<Record<FileRole, FileAttributes>> = await liveAttributes(outDir, writing);
+  const versions = await makeVersionsDir(outDir);
   const all = completePaths(outDir, paths);
   const version = await createVersionDir(versions);
   try {
