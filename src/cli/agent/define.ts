@@ -35,7 +35,7 @@ export function agentCommand(): Command {
       `
 An entry's deploy-hook runs with the certificate's CERTCTL_* variables and CERTCTL_EVENT=issued,
 renewed or reinstalled (only the output formats changed); its failure-hook with CERTCTL_EVENT=failed, CERTCTL_NAME and CERTCTL_MESSAGE. Under
---log-format json, what hooks print is logged as hook-output events. Send SIGHUP (kill -HUP <pid>; the pid is in the start line) to re-read the file now.
+--log-format json, what hooks print is logged as hook-output events. Send SIGHUP (kill -HUP <pid>; the pid is in the start line) to re-read the file and the secret files it names, and to retry failed certificates now.
 
 Examples:
   $ certctl agent -f /etc/certctl/certctl.yaml

@@ -15,6 +15,7 @@ import { applyCycle } from "../../core/agent/apply-cycle.js";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { Connection } from "../../api/config.js";
 import { connect } from "../connect.js";
+import { resolveConnection } from "../connection.js";
 import { prepareApply } from "../apply/run.js";
 import { hookOutputAsEvents } from "./hook-output.js";
 
@@ -59,8 +60,10 @@ async function runAgent(ctx: CommandContext, params: AgentParams, hangups: Set<(
   const log = agentLogger(ctx.io.stderr, params.logFormat, { quiet: ctx.globals.quiet === true });
   const session = createSession();
   const hooks = params.logFormat === "json" ? hookOutputAsEvents(log) : { stream: ctx.io.stderr, flush: () => undefined };
+  let connectCtx: CommandContext | undefined;
   const load = async (): Promise<RunCycle> => {
     const prepared = await prepareApply(ctx, params.file);
+    connectCtx = prepared.connectCtx;
     if (prepared.loaded.agent) {
       log({ level: "info", event: "config", message: `${prepared.loaded.source.label}: the Infisical agent's format, converted (certctl convert-agent-config prints the result)` });
       for (const note of prepared.loaded.agent.notes) log({ level: "warn", event: "config", message: note });
@@ -86,8 +89,12 @@ async function runAgent(ctx: CommandContext, params: AgentParams, hangups: Set<(
         }
       },
       // A file that fails to load on SIGHUP throws here: the loop keeps the previous cycle and logs why.
+      // The credential files are read again too: a rotated client secret (or JWT, or token) takes
+      // effect on SIGHUP, with a fresh login; unchanged credentials keep the login.
       reload: async () => {
         cycle = await load();
+        // Credentials that no longer read (an emptied secret file) start over too: the next request says why.
+        if (connectCtx) await session.resetIfChanged(await resolveConnection(connectCtx.globals, connectCtx.io.env).catch(() => undefined));
       },
       intervalMs: params.intervalMs, randomDelayMs: params.randomDelayMs, once: params.once,
       clock: { now: () => Date.now(), sleep: (await import("../../util/sleep.js")).sleep },
@@ -142,6 +149,14 @@ function createSession() {
     },
     tokenDueAt: () => current?.ready?.api.tokenRenewalDueAt(),
     refreshToken: async () => (current?.ready ? current.ready.api.refreshToken() : "unchanged"),
+    /** Starts over (a new login on the next request) when `latest` holds other credentials than the session's, or none. */
+    resetIfChanged: async (latest: Connection | undefined) => {
+      const held = current?.ready?.connection;
+      if (!held || (latest && JSON.stringify(held.credentials) === JSON.stringify(latest.credentials))) return;
+      const old = current;
+      current = undefined;
+      await closeOld(old);
+    },
     close: () => closeOld(current),
   };
 }

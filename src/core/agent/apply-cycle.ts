@@ -92,7 +92,7 @@ function outcomeOf(result: ApplyResult): CertificateOutcome {
     case "unchanged":
       return { ...out, event: "unchanged", message: result.reasons.join("; ") };
     case "interrupted":
-      return { ...out, event: "skipped", message: result.error ?? "interrupted" };
+      return { ...out, event: "interrupted", message: result.error ?? "interrupted" };
     case "failed": {
       const why = [result.error ?? "failed", ...(result.hint !== undefined ? [result.hint] : [])].join(" ");
       return { ...out, event: result.exitCode === ExitCode.pending ? "pending" : "failed", message: `${why} (exit ${result.exitCode})` };

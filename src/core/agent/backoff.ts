@@ -19,6 +19,11 @@ export interface Backoff {
   nextRetryAt(now: number): number | undefined;
   /** Forget keys no longer in the file (a reload may drop entries). */
   retain(keys: ReadonlySet<string>): void;
+  /**
+   * End every wait now (a reload: the operator changed something, so try again at once). The
+   * failure counts stay: a certificate that fails again waits longer than it did.
+   */
+  retryNow(now: number): void;
   readonly size: number;
 }
 
@@ -44,6 +49,9 @@ export function createBackoff(policy: BackoffPolicy): Backoff {
     },
     retain(keys) {
       for (const key of entries.keys()) if (!keys.has(key)) entries.delete(key);
+    },
+    retryNow(now) {
+      for (const entry of entries.values()) entry.until = Math.min(entry.until, now);
     },
     get size() {
       return entries.size;

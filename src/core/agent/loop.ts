@@ -83,7 +83,8 @@ export async function runAgentLoop(params: AgentLoopParams): Promise<AgentLoopRe
         reason = "reload";
         try {
           await params.reload?.();
-          log({ level: "info", event: "reload", message: "re-read the file" });
+          backoff.retryNow(clock.now());
+          log({ level: "info", event: "reload", message: "re-read the file and the credential files it names; certificates waiting after a failure are tried now" });
         } catch (error) {
           log({ level: "error", event: "reload", message: `kept the previous file: ${messageOf(error)}` });
         }
@@ -136,6 +137,7 @@ function record(result: CycleResult, backoff: ReturnType<typeof createBackoff>, 
   let pending = 0;
   let changed = 0;
   let waiting = 0;
+  let stopped = 0;
   backoff.retain(new Set(result.certificates.map((c) => c.dir)));
   for (const c of result.certificates) {
     if (c.event === "failed" || c.event === "pending") {
@@ -149,11 +151,14 @@ function record(result: CycleResult, backoff: ReturnType<typeof createBackoff>, 
       log({ level: "info", event: c.event, certificate: c.certificate, message: c.message ?? c.event });
     } else if (c.event === "unchanged") {
       backoff.succeeded(c.dir);
+    } else if (c.event === "interrupted") {
+      stopped++;
     } else {
       waiting++;
     }
   }
-  const more = (pending > 0 ? `, ${pending} pending` : "") + (waiting > 0 ? `, ${waiting} waiting to retry` : "");
+  const more = (pending > 0 ? `, ${pending} pending` : "") + (waiting > 0 ? `, ${waiting} waiting to retry` : "") +
+    (stopped > 0 ? `, ${stopped} left for the next start` : "");
   log({ level: failed + pending > 0 ? "warn" : "info", event: "cycle", message: `${result.certificates.length} certificate(s): ${changed} changed, ${failed} failed${more}` });
   return failed + pending;
 }

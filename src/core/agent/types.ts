@@ -3,9 +3,10 @@
 /**
  * What happened to one certificate in a cycle. `unchanged` ones are not logged. `pending`: a
  * request waits for approval (or an external CA) past the wait: retried like a failure, but no
- * failure hook runs for it.
+ * failure hook runs for it. `skipped`: still waiting after a failure. `interrupted`: not started,
+ * or stopped between steps, because the agent is stopping.
  */
-export type CertificateEvent = "issued" | "renewed" | "reinstalled" | "unchanged" | "pending" | "failed" | "skipped";
+export type CertificateEvent = "issued" | "renewed" | "reinstalled" | "unchanged" | "pending" | "failed" | "skipped" | "interrupted";
 
 export interface CertificateOutcome {
   /** The entry's name (or the directory's base name). */
