@@ -187,4 +187,34 @@ describe("agent loop", () => {
       "1 certificate(s): 0 changed, 0 failed, 1 pending", "1 certificate(s): 0 changed, 0 failed", "1 certificate(s): 0 changed, 0 failed",
     ]);
   });
+
+  it("SIGHUP tries a certificate that is backing off at once; a second failure still waits longer than the first", async () => {
+    const h = harness((n, _info, self) => {
+      if (n === 1) return failed();
+      if (n === 2) {
+        self.hangup(); // during the wait after the first failure
+        return failed();
+      }
+      return ok();
+    }, {}, 3);
+    // Cycle 2 is the backoff's retry; the SIGHUP made during it brings cycle 3 forward with nothing held back.
+    await runAgentLoop(h.params);
+    expect(h.calls.map((c) => c.info.reason)).toEqual(["start", "retry", "reload"]);
+    expect([...h.calls[2]!.info.backingOff]).toEqual([]);
+    expect(h.calls[2]!.at).toBe(h.calls[1]!.at);
+    const waits = h.events.filter((e) => e.event === "failed").map((e) => Number(/next try in (\d+)s/.exec(e.message)?.[1]));
+    expect(waits[1]).toBeGreaterThan(waits[0]!);
+  });
+
+  it("a cycle cut short by a stop counts its unstarted certificates as left for the next start, not as waiting to retry", async () => {
+    const h = harness(() => ({
+      certificates: [
+        { certificate: "web", dir: "/certs/web", event: "renewed", exitCode: 0, message: "renewed" },
+        { certificate: "api", dir: "/certs/api", event: "interrupted", exitCode: 143, message: "not started" },
+      ],
+    }), {}, 1);
+    await runAgentLoop(h.params);
+    const summary = h.events.find((e) => e.event === "cycle")!.message;
+    expect(summary).toBe("2 certificate(s): 1 changed, 0 failed, 1 left for the next start");
+  });
 });
