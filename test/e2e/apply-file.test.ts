@@ -159,13 +159,14 @@ describe("certctl apply", () => {
   it("exit code is the most severe entry's; the others are still done", async () => {
     const dir = newDir("severity");
     const ghost = "  - name: ghost\n    cn: ghost.example.com\n    profile: 00000000-0000-4000-8000-000000000000\n" +
-      "    failure-hook: echo \"$CERTCTL_EVENT $CERTCTL_NAME\" > failed.log\n";
+      "    failure-hook: echo \"$CERTCTL_EVENT $CERTCTL_NAME - $CERTCTL_MESSAGE\" > failed.log\n";
     writeFileSync(join(dir, "certctl.yaml"), certctlFile(main, WEB + ghost));
     const res = await apply(dir, "certctl.yaml");
     expect(res.code).toBe(4);
     expect(res.stdout).toMatch(/^created web: /m);
     expect(res.stdout).toMatch(/^failed ghost: .*[Pp]rofile not found/m);
-    expect(readFileSync(join(dir, "failed.log"), "utf8")).toBe("failed ghost\n");
+    // The same failure hook as the agent's: it says why (CERTCTL_MESSAGE), not only that.
+    expect(readFileSync(join(dir, "failed.log"), "utf8")).toMatch(/^failed ghost - .*[Pp]rofile not found/);
   });
 
   it("a request left pending is resumed by the next apply, not sent again", async () => {

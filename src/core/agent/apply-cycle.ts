@@ -10,11 +10,9 @@ import { humanDate } from "../../model/date.js";
 import { ExitCode } from "../../model/errors.js";
 import type { ApplyEntry } from "../config/entry.js";
 import { planApply, type PlanItem } from "../config/plan.js";
-import { withoutPasswordVariables } from "../formats/passwords.js";
 import { executePlan, type ApplyResult } from "../config/execute.js";
 import { recordOutcomes } from "../fleet/outcomes.js";
 import type { DirResult } from "../renew/plan.js";
-import { runFailureHook } from "./failure-hook.js";
 import type { AgentEvent, CertificateOutcome, RunCycle } from "./types.js";
 
 export interface ApplyCycleDeps {
@@ -30,14 +28,9 @@ export interface ApplyCycleDeps {
 }
 
 export function applyCycle(entries: readonly ApplyEntry[], deps: ApplyCycleDeps): RunCycle {
-  // The agent runs failure hooks itself, with the certificate's variables (see failure-hook.ts).
-  const byDir = new Map(entries.map((entry) => [entry.dir, entry]));
-  const planned = entries.map(({ failureHook: _hook, ...entry }) => entry);
-  // Password variables of any entry's formats never reach a hook (as in the apply core's deploy hooks).
-  const hookEnv = withoutPasswordVariables(deps.env, ...entries.map((entry) => entry.params.formats));
   return async (signal, info) => {
-    const active = planned.filter((entry) => !info.backingOff.has(entry.dir));
-    const skipped: CertificateOutcome[] = planned.filter((entry) => info.backingOff.has(entry.dir))
+    const active = entries.filter((entry) => !info.backingOff.has(entry.dir));
+    const skipped: CertificateOutcome[] = entries.filter((entry) => info.backingOff.has(entry.dir))
       .map((entry) => ({ certificate: entry.name, dir: entry.dir, event: "skipped", exitCode: 0 }));
     const plan = await planApply(active, deps.now());
     // The whole plan on start and after a reload (what the agent now watches); later, what it acts on.
@@ -49,15 +42,10 @@ export function applyCycle(entries: readonly ApplyEntry[], deps: ApplyCycleDeps)
     });
     await recordOutcomes(results.map(dirResult), deps.now());
     const outcomes = results.map(outcomeOf);
-    for (const [i, result] of results.entries()) {
+    // The apply core ran the deploy and failure hooks (with the certificate's variables); the log says which failed.
+    for (const result of results) {
       if (result.outcome === "hook-failed") deps.log({ level: "warn", event: "hook", certificate: result.name, message: result.error ?? "deploy hook failed" });
-      const entry = byDir.get(result.dir);
-      if (outcomes[i]!.event !== "failed" || entry?.failureHook === undefined || signal.aborted) continue;
-      const hook = await runFailureHook({
-        command: entry.failureHook, name: entry.name, dir: entry.dir, message: outcomes[i]!.message ?? "failed", cwd: deps.cwd,
-        timeoutMs: entry.hookTimeoutMs, env: hookEnv, output: deps.hookOutput, signal,
-      });
-      if (!hook.ok) deps.log({ level: "warn", event: "hook", certificate: entry.name, message: hook.reason ?? "failure hook failed" });
+      if (result.outcome === "failed" && result.hook?.ok === false) deps.log({ level: "warn", event: "hook", certificate: result.name, message: result.hook.reason ?? "failure hook failed" });
     }
     return { certificates: [...skipped, ...outcomes] };
   };

@@ -1,7 +1,6 @@
 // `certctl apply`'s execution: each planned entry acted on with the same core `issue` and
 // `renew` use (issueCertificate, renewDirectory), one login shared by all, one entry's failure
 // never stopping the others. Exit code: the most severe entry's.
-import { existsSync } from "node:fs";
 import type { Readable, Writable } from "node:stream";
 import type { InfisicalApi } from "../../api/infisical.js";
 import type { Connection } from "../../api/config.js";
@@ -19,6 +18,7 @@ import { outstandingRequest, resumeOutstanding, type KeptRequest } from "../rene
 import type { ApplyEntry } from "./entry.js";
 import { dropFormatLinks, reinstallFormats } from "./reinstall.js";
 import { metadataPaths } from "../../store/metadata.js";
+import { runFailureHook } from "./failure-hook.js";
 import type { Plan, PlanAction, PlanItem } from "./plan.js";
 
 export type ApplyOutcome = "created" | "renewed" | "replaced" | "reinstalled" | "unchanged" | "failed" | "hook-failed" | "interrupted";
@@ -110,11 +110,10 @@ async function act(item: PlanItem, server: () => Promise<{ api: InfisicalApi; ap
   } catch (error) {
     result = failure(item, error);
   }
-  if (result.outcome === "failed" && entry.failureHook !== undefined) {
-    const hook = await runDeployHook({
-      // The directory may not exist yet (a first issue failed): then the hook runs where certctl was started.
-      command: entry.failureHook, label: "failure hook", cwd: existsSync(entry.dir) ? entry.dir : deps.cwd, timeoutMs: entry.hookTimeoutMs,
-      env: { ...deps.hookEnv, CERTCTL_EVENT: "failed", CERTCTL_NAME: entry.name, CERTCTL_DIR: entry.dir }, output: deps.hookOutput, signal: deps.signal,
+  if (result.outcome === "failed" && result.exitCode !== ExitCode.pending && entry.failureHook !== undefined && !deps.signal.aborted) {
+    const hook = await runFailureHook({
+      command: entry.failureHook, name: entry.name, dir: entry.dir, message: result.error ?? "failed", cwd: deps.cwd,
+      timeoutMs: entry.hookTimeoutMs, env: deps.hookEnv, output: deps.hookOutput, signal: deps.signal,
     });
     result.hook = { ok: hook.ok, ...(hook.reason !== undefined ? { reason: hook.reason } : {}) };
   }

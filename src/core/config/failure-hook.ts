@@ -1,8 +1,9 @@
-// A failed attempt runs the entry's `failure-hook` with CERTCTL_EVENT=failed and CERTCTL_MESSAGE
-// (the hook decides what a failure means: page someone, or nothing). It gets the variables of the
-// certificate still in place when there is one, like the deploy hook, so it can say which
-// certificate and how long it has left; a first issue that failed has none, and the hook then
-// runs where certctl was started. Issued/renewed events get the deploy hook from the apply core.
+// A failed attempt (apply or an agent cycle) runs the entry's `failure-hook` with
+// CERTCTL_EVENT=failed and CERTCTL_MESSAGE (the hook decides what a failure means: page someone,
+// or nothing). It gets the variables of the certificate still in place when there is one, like
+// the deploy hook, so it can say which certificate and how long it has left; a first issue that
+// failed has none, and the hook then runs where certctl was started. A request still pending
+// approval is not a failure: no hook runs for it. Issued/renewed events get the deploy hook.
 import { existsSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { metadataPaths, readMetadata } from "../../store/metadata.js";
