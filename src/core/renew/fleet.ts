@@ -138,6 +138,9 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
     return { results, exitCode: fleetExitCode(results.map((r) => r.exitCode)), hooks };
   }
 
+  // Something is due: load the renewing half now, so that it loads while the login is on the wire.
+  const renewer = import("./directory.js");
+  renewer.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
   const clients = new Map<string, Promise<RenewServer & { api: InfisicalApi }>>();
   try {
     if (params.randomDelayMs > 0) {
@@ -150,23 +153,10 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
       input: item.plan.input, dir: item.plan.dir, outcome: "interrupted", exitCode: interruptCode(deps.signal),
       reason: "not started: certctl was interrupted",
     });
-    // Log in to each server first, then load the renewing half (key generation, CSRs, the file
-    // store) while the login is on the wire: its round trip then costs nothing. A refused login
-    // fails every directory of that server with its error, once, before any key is made.
-    const loggedIn = new Map<string, Promise<RenewServer & { api: InfisicalApi }>>();
-    for (const { plan } of due) {
-      const domain = plan.meta.domain;
-      if (clients.has(domain)) continue;
-      const client = deps.connect(domain);
-      clients.set(domain, client);
-      const ready = client.then(async (server) => (await server.api.authenticate(), server));
-      ready.catch(() => undefined); // awaited by the lanes; an interrupted run may never ask
-      loggedIn.set(domain, ready);
-    }
-    const renewer = Promise.allSettled(clients.values()).then(() => import("./directory.js"));
-    renewer.catch(() => undefined); // awaited by the lanes; this only keeps an early failure from being unhandled
     const renewed = await runFleet(due, async ({ plan }) => {
-      const [server, { renewDirectory }] = await Promise.all([loggedIn.get(plan.meta.domain)!, renewer]);
+      const domain = plan.meta.domain;
+      if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
+      const [server, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
       return renewDirectory(plan, params, server, deps);
     }, {
       concurrency: params.concurrency,
