@@ -37,9 +37,9 @@ export function certPublicKey(certFile: string): string {
   return openssl(["pkey", "-pubin", "-noout", "-text"], pem);
 }
 
+/** One openssl run: `-text_pub` prints what `pkey -pubin -text` prints for the key's public half. */
 export function keyPublicKey(keyFile: string): string {
-  const pem = openssl(["pkey", "-in", keyFile, "-pubout"]);
-  return openssl(["pkey", "-pubin", "-noout", "-text"], pem);
+  return openssl(["pkey", "-in", keyFile, "-noout", "-text_pub"]);
 }
 
 export function certText(certFile: string): string {
