@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
 import { runMain } from "../helpers/run-main.js";
 import { devStats, startLocalDevServer } from "../helpers/local-devserver.js";
+import { keytool } from "../helpers/keytool.js";
 import { needs } from "../helpers/needs.js";
 import { certPublicKey, openssl } from "../helpers/openssl.js";
 import { findSecrets, metadataTexts } from "../helpers/secret-scan.js";
@@ -23,7 +24,7 @@ const KEY_PASSWORD = "key-Apply-3aa84e";
 const LEGACY_PASSWORD = "legacy-Apply-c0ffee";
 const INLINE_PASSWORD = "inline-Apply-77d3e1";
 const SECRETS = [P12_PASSWORD, P12_NEW_PASSWORD, KEY_PASSWORD, LEGACY_PASSWORD, INLINE_PASSWORD].map((value, i) => ({ label: `password ${i}`, value }));
-const keytool = needs("keytool");
+const keytoolNeed = needs("keytool");
 
 let server: RunningDevServer;
 let env: Record<string, string>;
@@ -135,12 +136,10 @@ describe.sequential("apply with formats", () => {
     expect(JSON.parse(readFileSync(join(dir("legacy"), "certctl.json"), "utf8")).formats).toEqual({ p12: { password: { env: "LEGACY_P12_PASSWORD" }, legacy: true } });
   });
 
-  it.skipIf(keytool.missing)(`keytool lists both keystores${keytool.why}`, () => {
+  it.skipIf(keytoolNeed.missing)(`keytool lists both keystores${keytoolNeed.why}`, async () => {
     for (const [name, pass] of [["web", P12_PASSWORD], ["legacy", LEGACY_PASSWORD]] as const) {
-      const res = spawnSync("keytool", ["-list", "-storetype", "PKCS12", "-keystore", join(dir(name), "cert.p12"), "-storepass:env", "KS_PASS"], {
-        encoding: "utf8", env: { ...process.env, KS_PASS: pass },
-      });
-      expect(res.status, res.stderr).toBe(0);
+      const res = await keytool(["-list", "-storetype", "PKCS12", "-keystore", join(dir(name), "cert.p12"), "-storepass:env", "KS_PASS"], { KS_PASS: pass });
+      expect(res.code, res.stderr).toBe(0);
       expect(res.stdout).toMatch(/PrivateKeyEntry/);
       expect(res.stdout).toContain(`${name}.example.com`);
     }
