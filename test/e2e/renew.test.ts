@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv, runCli, type CliResult } from "../helpers/cli.js";
 import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { loadedSources } from "../helpers/loaded-sources.js";
-import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
+import { certPublicKey, certSerialHex, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 import { runMain } from "../helpers/run-main.js";
 import { until } from "../helpers/wait.js";
 
@@ -73,7 +73,7 @@ const HEAVY = /node_modules\/(asn1js|@peculiar|undici|proper-lockfile|reflect-me
 const CREATE_ROUTE = "POST /api/v1/cert-manager/certificates";
 
 function serialOf(dir: string): string {
-  return openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
+  return certSerialHex(join(dir, "cert.pem"));
 }
 
 function meta(dir: string): Record<string, unknown> {
