@@ -1,7 +1,8 @@
 // certctl dev-server over real loopback HTTP, driven by fetch as "a client that follows only
 // infisical-api.md"; every certificate is checked with openssl, independently of our x509 code.
-// The `certctl dev-server` process is spawned where it is the subject (its output, flags, exit
-// codes, signals); the API is exercised on servers started in-process (startDevServer).
+// The `certctl dev-server` process is spawned where it is the subject (its output until a signal
+// stops it, and the exit code then); a refused flag runs in-process (main(argv, io)), and the API
+// is exercised on servers started in-process (startDevServer).
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv } from "../helpers/cli.js";
 import { fixtureKeyPath } from "../helpers/fixture-keys.js";
 import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
+import { runMain } from "../helpers/run-main.js";
 import { until } from "../helpers/wait.js";
 import { certPublicKey, certText, keyPublicKey, openssl, pemBlocks, verifyChain } from "../helpers/openssl.js";
 
@@ -116,12 +118,11 @@ describe.concurrent("start and stop", () => {
     expect(await new Promise((resolve) => child.once("exit", (c) => resolve(c)))).toBe(0);
   });
 
+  // Bad input is refused before anything starts: in-process (main(argv, io)), no process needed.
   it("refuses a bad flag with exit 2 and names the flag", async () => {
-    const child = spawn(process.execPath, [BIN, "dev-server", "--approval", "sometimes"], { env: cleanEnv() });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    expect(await new Promise((resolve) => child.once("exit", (c) => resolve(c)))).toBe(2);
-    expect(stderr).toContain("--approval");
+    const res = await runMain(["dev-server", "--approval", "sometimes"]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("--approval");
   });
 
   it("lists its profiles with random ids and fixed slugs", () => {
