@@ -40,6 +40,8 @@ describe("runMain", () => {
 describe("fixture keys", () => {
   it("are RSA keys of the size their name says, mode 0600", () => {
     expect(fixtureKey("rsa-2048").asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(fixtureKey("rsa-2048-b").asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(fixtureKey("rsa-2048-b").export({ type: "pkcs1", format: "pem" })).not.toBe(fixtureKey("rsa-2048").export({ type: "pkcs1", format: "pem" }));
     expect(fixtureKey("rsa-1024").asymmetricKeyDetails?.modulusLength).toBe(1024);
     expect(statSync(fixtureKeyPath("rsa-2048")).mode & 0o777).toBe(0o600);
   });
