@@ -300,7 +300,7 @@ describe("gcp-iam", () => {
   it("a key file whose key the account does not have is refused at the token endpoint (exit 3)", async () => {
     const good = gcpServiceAccountKey(fake.url, fixtureKey("rsa-2048"));
     fakeOptions.gcp = { clientEmail: good.clientEmail, publicKeyPem: good.publicKeyPem };
-    const stranger = gcpServiceAccountKey(fake.url);
+    const stranger = gcpServiceAccountKey(fake.url, fixtureKey("rsa-2048-b"));
     const run = await issueWith(["--auth-method", "gcp-iam", "--gcp-key-file", file("gcp-stranger", stranger.keyFile)], { CERTCTL_GCP_IAM_URL: fake.url });
     expectRefused(run, "GCP IAM Auth", /HTTP 400/);
   });
