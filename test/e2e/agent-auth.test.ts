@@ -1,10 +1,13 @@
 // certctl agent end to end, its logins and files: token renewal across TTLs, the Infisical
 // agent's certificate-agent-config.yaml, machine-identity methods in the file, and files refused
 // at start. A file of its own so it runs beside agent-mode.test.ts (the token test waits out TTLs).
+// A long-running agent (signals, cycles, its token over time) is a spawned process; `agent --once`
+// runs and the set-up's issue and renew run in-process (main(argv, io)): there the subject is the
+// login or the refusal, not the process.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runMain } from "../helpers/run-main.js";
 import {
   CREDENTIALS, ISSUE, LOGIN, TOKEN_RENEW, certctlFile, entry, metaOf, newDir, requests, secretFile, server, shortTokens,
   startAgent, stop, useAgentServers, type Line,
@@ -46,7 +49,7 @@ describe("certctl agent -f <file>: logins and files", () => {
   it("runs the Infisical agent's certificate-agent-config.yaml and follows a certificate-id's server-side renewals", async () => {
     const dir = newDir("infisical-agent");
     const env = { INFISICAL_DOMAIN: server.url, INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
-    const made = await runCli(["issue", "--profile", server.profileId, "--cn", "managed.example.com", "--server-keygen", "--out-dir", "server-side", "--quiet"], { cwd: dir, env });
+    const made = await runMain(["issue", "--profile", server.profileId, "--cn", "managed.example.com", "--server-keygen", "--out-dir", "server-side", "--quiet"], { cwd: dir, env });
     expect(made.code, made.stderr).toBe(0);
     const id = metaOf(join(dir, "server-side")).certificateId;
     const idFile = join(dir, "client-id");
@@ -74,7 +77,7 @@ certificates:
     expect(existsSync(join(dir, "host/legacy.key"))).toBe(true);
 
     // The server renews the certificate (here: certctl renew on the server-side copy); the agent follows on its next cycle.
-    expect((await runCli(["renew", "server-side", "--force", "--quiet"], { cwd: dir, env })).code).toBe(0);
+    expect((await runMain(["renew", "server-side", "--force", "--quiet"], { cwd: dir, env })).code).toBe(0);
     const renewedId = metaOf(join(dir, "server-side")).certificateId;
     const followed = await agent.waitFor("managed followed", (l) => l.event === "renewed" && l.certificate === "managed");
     expect(followed.message).toContain(`${id} → ${renewedId}`);
@@ -101,7 +104,7 @@ certificates:
     const logins = async () => (await requests(server))["POST /api/v1/auth/kubernetes-auth/login"] ?? 0;
     const before = await logins();
     for (const file of ["certctl.yaml", "certificate-agent-config.yaml"]) {
-      const res = await runCli(["agent", "-f", file, "--once", "--log-format", "json"], { cwd: dir });
+      const res = await runMain(["agent", "-f", file, "--once", "--log-format", "json"], { cwd: dir });
       expect(res.code, res.stderr).toBe(0);
       const lines = res.stderr.trim().split("\n").map((l) => JSON.parse(l) as Line);
       expect(lines.filter((l) => l.event === "issued")).toHaveLength(1);
@@ -115,7 +118,7 @@ certificates:
     const dir = newDir("auth-mismatch");
     writeFileSync(join(dir, "certctl.yaml"), certctlFile(server, entry("web")).replace("auth:\n", "auth:\n  jwt-file: some.jwt\n"));
     const before = await requests(server);
-    const res = await runCli(["agent", "-f", "certctl.yaml", "--once"], { cwd: dir });
+    const res = await runMain(["agent", "-f", "certctl.yaml", "--once"], { cwd: dir });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/certctl\.yaml:4: .*jwt-file applies to method jwt or oidc, not universal-auth/);
     expect(await requests(server)).toEqual(before);
@@ -125,7 +128,7 @@ certificates:
     const dir = newDir("invalid");
     writeFileSync(join(dir, "certctl.yaml"), certctlFile(server, entry("web", "    dns: [bad..name]\n")));
     const before = await requests(server);
-    const res = await runCli(["agent", "-f", "certctl.yaml", "--once"], { cwd: dir });
+    const res = await runMain(["agent", "-f", "certctl.yaml", "--once"], { cwd: dir });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/certctl\.yaml:\d+: certificates\[0\] \(web\): dns\[0\]/);
     expect(await requests(server)).toEqual(before);

@@ -18,7 +18,6 @@ import { startFaultProxy } from "../helpers/counting-server.js";
 import { fixtureKey } from "../helpers/fixture-keys.js";
 import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { runMain } from "../helpers/run-main.js";
-import { startDevServer as startChildDevServer } from "../helpers/devserver.js";
 import { closedPort, gcpServiceAccountKey, startFakeMetadata, startSilentServer, claimsOf, type FakeMetadata, type FakeOptions } from "../helpers/fake-metadata.js";
 
 let server: RunningDevServer;
@@ -238,26 +237,9 @@ describe.concurrent("organization slug and detection", () => {
   });
 });
 
-describe.concurrent("certctl dev-server as a separate process (what a user's CI script runs)", () => {
-  it("its --json line carries the machine identity; an LDAP login with it works and a wrong user is refused", async () => {
-    const child = await startChildDevServer();
-    try {
-      const { machineIdentity } = child as unknown as { machineIdentity: { identityId: string; ldap: { username: string; password: string } } };
-      const env = {
-        INFISICAL_DOMAIN: child.url, INFISICAL_MACHINE_IDENTITY_ID: machineIdentity.identityId,
-        INFISICAL_LDAP_USERNAME: machineIdentity.ldap.username, INFISICAL_LDAP_PASSWORD: machineIdentity.ldap.password,
-      };
-      const args = ["issue", "--profile", child.profileId, "--cn", "child.localhost", "--ttl", "1d", "--quiet"];
-      const ok = await runMain([...args, "--out-dir", join(work, "child-ok")], { env, cwd: work });
-      expect(ok.code, ok.stderr).toBe(0);
-      expect((await child.stats())["POST /api/v1/auth/ldap-auth/login"]).toBe(1);
-      const refused = await runMain([...args, "--out-dir", join(work, "child-refused")], { env: { ...env, INFISICAL_LDAP_USERNAME: "mallory" }, cwd: work });
-      expectRefused(refused, "LDAP Auth", /HTTP 401/);
-    } finally {
-      await child.stop();
-    }
-  }, 60_000);
-});
+// `certctl dev-server` as a separate process (what a user's CI script runs): its --json line's
+// machine identity logs in with LDAP, and a wrong user is refused. That is checked in
+// devserver.test.ts, on the --json start-line test's server (one dev-server process for both).
 
 // Sequential: the Actions token test reads which /actions/token request the fake saw (another oidc
 // test sends a wrong one), and the gcp-iam tests each set the account key the fake checks.
@@ -300,7 +282,7 @@ describe("gcp-iam", () => {
   it("a key file whose key the account does not have is refused at the token endpoint (exit 3)", async () => {
     const good = gcpServiceAccountKey(fake.url, fixtureKey("rsa-2048"));
     fakeOptions.gcp = { clientEmail: good.clientEmail, publicKeyPem: good.publicKeyPem };
-    const stranger = gcpServiceAccountKey(fake.url);
+    const stranger = gcpServiceAccountKey(fake.url, fixtureKey("rsa-2048-b"));
     const run = await issueWith(["--auth-method", "gcp-iam", "--gcp-key-file", file("gcp-stranger", stranger.keyFile)], { CERTCTL_GCP_IAM_URL: fake.url });
     expectRefused(run, "GCP IAM Auth", /HTTP 400/);
   });

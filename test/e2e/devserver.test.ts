@@ -1,7 +1,8 @@
 // certctl dev-server over real loopback HTTP, driven by fetch as "a client that follows only
 // infisical-api.md"; every certificate is checked with openssl, independently of our x509 code.
-// The `certctl dev-server` process is spawned where it is the subject (its output, flags, exit
-// codes, signals); the API is exercised on servers started in-process (startDevServer).
+// The `certctl dev-server` process is spawned where it is the subject (its output until a signal
+// stops it, and the exit code then); a refused flag runs in-process (main(argv, io)), and the API
+// is exercised on servers started in-process (startDevServer).
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cleanEnv } from "../helpers/cli.js";
 import { fixtureKeyPath } from "../helpers/fixture-keys.js";
 import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
+import { runMain } from "../helpers/run-main.js";
 import { until } from "../helpers/wait.js";
 import { certPublicKey, certText, keyPublicKey, openssl, pemBlocks, verifyChain } from "../helpers/openssl.js";
 
@@ -86,7 +88,7 @@ function expectSerial(serial: string): void {
 }
 
 describe.concurrent("start and stop", () => {
-  it("--json prints exactly one JSON line, nothing else; SIGTERM stops it with exit 0", async () => {
+  it("--json prints exactly one JSON line, nothing else, whose machine identity logs in (LDAP); SIGTERM stops it with exit 0", async () => {
     const child = spawn(process.execPath, [BIN, "dev-server", "--port", "0", "--json"], { env: cleanEnv() });
     let stdout = "";
     let stderr = "";
@@ -95,8 +97,23 @@ describe.concurrent("start and stop", () => {
     await until("the JSON line", () => stdout.includes("\n"));
     const info = JSON.parse(stdout) as Record<string, unknown>;
     expect(Object.keys(info).sort()).toEqual(["clientId", "clientSecret", "machineIdentity", "profileId", "profiles", "projectId", "url"]);
-    // A request must not add anything to stdout under --json.
-    expect((await fetch(`${String(info.url)}/api/v1/dev/stats`)).status).toBe(200);
+    // What a user's CI script does with the line (issue 15): an LDAP login with the printed machine
+    // identity issues, a wrong user is refused (exit 3). Requests must not add anything to stdout.
+    const { machineIdentity } = info as { machineIdentity: { identityId: string; ldap: { username: string; password: string } } };
+    const env = {
+      INFISICAL_DOMAIN: String(info.url), INFISICAL_MACHINE_IDENTITY_ID: machineIdentity.identityId,
+      INFISICAL_LDAP_USERNAME: machineIdentity.ldap.username, INFISICAL_LDAP_PASSWORD: machineIdentity.ldap.password,
+    };
+    const args = ["issue", "--profile", String(info.profileId), "--cn", "child.localhost", "--ttl", "1d", "--quiet"];
+    const ok = await runMain([...args, "--out-dir", join(work, "child-ok")], { env, cwd: work });
+    expect(ok.code, ok.stderr).toBe(0);
+    const refused = await runMain([...args, "--out-dir", join(work, "child-refused")], { env: { ...env, INFISICAL_LDAP_USERNAME: "mallory" }, cwd: work });
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain("LDAP Auth");
+    expect(refused.stderr).toMatch(/HTTP 401/);
+    const stats = await fetch(`${String(info.url)}/api/v1/dev/stats`);
+    expect(stats.status).toBe(200);
+    expect(((await stats.json()) as Record<string, number>)["POST /api/v1/auth/ldap-auth/login"]).toBe(2);
     child.kill("SIGTERM");
     const code = await new Promise((resolve) => child.once("exit", (c) => resolve(c)));
     expect(code).toBe(0);
@@ -116,12 +133,11 @@ describe.concurrent("start and stop", () => {
     expect(await new Promise((resolve) => child.once("exit", (c) => resolve(c)))).toBe(0);
   });
 
+  // Bad input is refused before anything starts: in-process (main(argv, io)), no process needed.
   it("refuses a bad flag with exit 2 and names the flag", async () => {
-    const child = spawn(process.execPath, [BIN, "dev-server", "--approval", "sometimes"], { env: cleanEnv() });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    expect(await new Promise((resolve) => child.once("exit", (c) => resolve(c)))).toBe(2);
-    expect(stderr).toContain("--approval");
+    const res = await runMain(["dev-server", "--approval", "sometimes"]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("--approval");
   });
 
   it("lists its profiles with random ids and fixed slugs", () => {

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import type { RunningDevServer } from "../../src/devserver/index.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
 import { runMain } from "../helpers/run-main.js";
 import { startFaultProxy, type Fault, type FaultProxy } from "../helpers/counting-server.js";
@@ -30,7 +31,7 @@ let selfSignedFile: string;
 const SET = ["cert.pem", "chain.pem", "fullchain.pem", "key.pem"] as const;
 
 beforeAll(async () => {
-  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: "none", latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+  ({ server } = await startLocalDevServer());
   work = mkdtempSync(join(tmpdir(), "certctl-faults-"));
   secretFile = join(work, "client-secret");
   writeFileSync(secretFile, server.info.clientSecret + "\n", { mode: 0o600 });

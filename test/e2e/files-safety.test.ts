@@ -9,7 +9,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import type { RunningDevServer } from "../../src/devserver/index.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
 import { runMain } from "../helpers/run-main.js";
 import { startFaultProxy } from "../helpers/counting-server.js";
@@ -68,7 +69,7 @@ type FsEvent =
   | { op: "writeFile" | "appendFile"; path: string };
 
 beforeAll(async () => {
-  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: "none", latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+  ({ server } = await startLocalDevServer());
   work = mkdtempSync(join(tmpdir(), "certctl-files-"));
   probe = join(work, "fs-probe.cjs");
   writeFileSync(probe, PROBE);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
 import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { runMain } from "../helpers/run-main.js";
-import { openssl } from "../helpers/openssl.js";
+import { certSerialHex } from "../helpers/openssl.js";
 import { parseExposition, sampleOf } from "../helpers/prom.js";
 
 const CREDENTIALS = { clientId: "fleet-renew-client", clientSecret: "fleet-renew-secret-0123456789abcdef" };
@@ -41,7 +41,7 @@ function renew(args: string[], cwd = work): Promise<CliResult> {
 }
 
 function serialOf(dir: string): string {
-  return openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
+  return certSerialHex(join(dir, "cert.pem"));
 }
 
 /** A loopback port nothing listens on. */

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import type { RunningDevServer } from "../../src/devserver/index.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
 import { startFaultProxy } from "../helpers/counting-server.js";
 import { certPublicKey, keyPublicKey, verifyChain } from "../helpers/openssl.js";
@@ -23,7 +24,7 @@ let secretFile: string;
 const CREATE = "POST /api/v1/cert-manager/certificates";
 
 beforeAll(async () => {
-  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: "manual", latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+  ({ server } = await startLocalDevServer({ approval: "manual" }));
   work = mkdtempSync(join(tmpdir(), "certctl-interrupt-"));
   secretFile = join(work, "secret");
   writeFileSync(secretFile, server.info.clientSecret, { mode: 0o600 });

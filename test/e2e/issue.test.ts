@@ -13,7 +13,7 @@ import { startFaultProxy, type FaultProxy } from "../helpers/counting-server.js"
 import { fixtureKeyPath } from "../helpers/fixture-keys.js";
 import { runMain } from "../helpers/run-main.js";
 import { until } from "../helpers/wait.js";
-import { loadedSources } from "../helpers/loaded-sources.js";
+import { CLOUD_LIBRARIES, LOGIN_METHOD_MODULES, PKCS12_MODULES, loadedSources } from "../helpers/loaded-sources.js";
 import { startScriptedServer } from "../helpers/scripted-server.js";
 import { certPublicKey, certText, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
@@ -412,8 +412,10 @@ describe.concurrent("output", () => {
 // dev server only. Loading it costs every issue and every fleet renewal ~50 ms.
 describe.concurrent("what a local-key issue and renew load", () => {
   // Spawned: which modules a process loads is only seen in a fresh process. The --csr probe runs
-  // beside the issue → renew pair.
-  it("neither loads @peculiar/x509 nor reflect-metadata; --csr does", async () => {
+  // beside the issue → renew pair. The plain issue is also the probe of two other files (one
+  // process instead of three): a Universal Auth login loads no login method module and no cloud
+  // library (auth-loading.test.ts), and without --p12 no PKCS#12 code (formats-issue.test.ts).
+  it("neither loads @peculiar/x509 nor reflect-metadata; --csr does; a plain issue loads no login method, cloud or PKCS#12 module", async () => {
     const light = /node_modules\/(@peculiar\/x509|reflect-metadata|tsyringe)\//;
     const localKey = async () => {
       const out = dir("light");
@@ -421,6 +423,7 @@ describe.concurrent("what a local-key issue and renew load", () => {
       expect(issued.code, issued.stderr).toBe(0);
       expect(issued.sources.some((source) => source.endsWith("src/core/crypto/csr.ts"))).toBe(true);
       expect(issued.sources.filter((source) => light.test(source))).toEqual([]);
+      expect(issued.sources.filter((source) => LOGIN_METHOD_MODULES.test(source) || CLOUD_LIBRARIES.test(source) || PKCS12_MODULES.test(source))).toEqual([]);
       expectVerifiedSet(out);
 
       const renewed = await loadedSources(["renew", "--force", "--quiet", out], { env, cwd: work });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
 import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { runMain } from "../helpers/run-main.js";
-import { certPublicKey, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
+import { certPublicKey, certSerialHex, keyPublicKey, openssl, verifyChain } from "../helpers/openssl.js";
 
 const CREDENTIALS = { clientId: "lifecycle-e2e-client", clientSecret: "lifecycle-e2e-secret-0123456789abcdef" };
 const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
@@ -64,7 +64,7 @@ function meta(dir: string): Record<string, unknown> {
 }
 
 function serialOf(dir: string): string {
-  return openssl(["x509", "-in", join(dir, "cert.pem"), "-noout", "-serial"]).trim().replace(/^serial=/, "").toLowerCase();
+  return certSerialHex(join(dir, "cert.pem"));
 }
 
 function renewJson(res: CliResult): Array<Record<string, unknown>> {

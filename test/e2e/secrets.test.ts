@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import type { RunningDevServer } from "../../src/devserver/index.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { rootCommand } from "../../src/cli/program.js";
 import { issueCommand } from "../../src/cli/issue/define.js";
 import { BIN, cleanEnv, type CliResult } from "../helpers/cli.js";
@@ -28,7 +29,7 @@ let env: Record<string, string>;
 const STATIC_TOKEN = "st.static-token-5f0e9a1c2b7d";
 
 beforeAll(async () => {
-  server = await startDevServer({ host: "127.0.0.1", port: 0, approval: "none", latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+  ({ server } = await startLocalDevServer());
   proxy = await startFaultProxy(server.info.url);
   work = mkdtempSync(join(tmpdir(), "certctl-secrets-"));
   secretFile = join(work, "client-secret");

@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import type { RunningDevServer } from "../../src/devserver/index.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { ANY_ESCAPE, COLOR_SGR, certctlCommand, startTty, type TtySession } from "../helpers/tty.js";
 import { needs } from "../helpers/needs.js";
 
@@ -42,7 +43,7 @@ const TMUX = needs("tmux");
 describe.skipIf(TMUX.missing).concurrent(`in a terminal (tmux)${TMUX.why}`, () => {
   beforeAll(async () => {
     // The default profile is approved automatically after 2 s: long enough to watch the wait.
-    server = await startDevServer({ host: "127.0.0.1", port: 0, approval: { kind: "auto", afterMs: 2000, text: "auto=2s" }, latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+    ({ server } = await startLocalDevServer({ approval: { kind: "auto", afterMs: 2000, text: "auto=2s" } }));
     work = mkdtempSync(join(tmpdir(), "certctl-tty-e2e-"));
     env = {
       INFISICAL_DOMAIN: server.info.url,

@@ -6,7 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevServer, type RunningDevServer } from "../../src/devserver/index.js";
+import type { RunningDevServer } from "../../src/devserver/index.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { certctlCommand, hasCommand, hasTmux, startTty, type TtySession } from "../helpers/tty.js";
 
 let server: RunningDevServer;
@@ -16,7 +17,7 @@ const sessions: TtySession[] = [];
 describe.skipIf(!hasTmux() || !hasCommand("stty"))("a terminal of 0 columns (tmux + stty cols 0)", () => {
   beforeAll(async () => {
     // Manual approval: the request stays pending, so certctl keeps drawing progress until signalled.
-    server = await startDevServer({ host: "127.0.0.1", port: 0, approval: "manual", latencyMs: 0, backdateMs: 0, tokenTtlMs: 3_600_000 });
+    ({ server } = await startLocalDevServer({ approval: "manual" }));
     work = mkdtempSync(join(tmpdir(), "certctl-tty-size-"));
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@
 // hands out JWTs minted by the dev server, so the dev server's verification decides the login.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { createPublicKey, randomBytes, type KeyObject } from "node:crypto";
 import { jwtVerify, decodeJwt } from "jose";
 
 export interface SeenRequest {
@@ -157,9 +157,9 @@ export async function closedPort(): Promise<number> {
 
 /**
  * A service-account key file's JSON (token_uri at the fake) and the public half the fake checks.
- * `privateKey` (e.g. a fixture key) saves generating one when the key itself is not the subject.
+ * `privateKey`: one of the run's fixture keys (fixture-keys.ts); the key itself is not the subject.
  */
-export function gcpServiceAccountKey(fakeUrl: string, privateKey: KeyObject = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey): { keyFile: string; clientEmail: string; publicKeyPem: string; privateKeyPem: string } {
+export function gcpServiceAccountKey(fakeUrl: string, privateKey: KeyObject): { keyFile: string; clientEmail: string; publicKeyPem: string; privateKeyPem: string } {
   const publicKey = createPublicKey(privateKey);
   const clientEmail = "certctl@certctl-dev.iam.gserviceaccount.com";
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 
 /** name → modulus length; read through fixture-keys.ts. */
-export const FIXTURE_KEYS = { "rsa-2048": 2048, "rsa-1024": 1024 } as const;
+export const FIXTURE_KEYS = { "rsa-2048": 2048, "rsa-2048-b": 2048, "rsa-1024": 1024 } as const;
 
 export default async function setup(project: TestProject): Promise<() => void> {
   if (distIsStale()) execFileSync(process.execPath, [fileURLToPath(new URL("../../scripts/build.js", import.meta.url))], { stdio: "inherit" });

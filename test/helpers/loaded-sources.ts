@@ -6,6 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, type CliOptions, type CliResult } from "./cli.js";
 
+/** The cloud SDKs only the aws-iam and gcp-iam (jose) logins need. */
+export const CLOUD_LIBRARIES = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|jose|bowser|fast-xml-parser)\//;
+/** The login methods' own modules (methods.ts, the table of names, is read by every run). */
+export const LOGIN_METHOD_MODULES = /src\/api\/login\/(?!methods\.ts)/;
+/** The PKCS#12 schemas and writer: for --p12 only. */
+export const PKCS12_MODULES = /asn1-pfx|core\/formats\/p12\.ts/;
+
 export interface LoadedRun extends CliResult {
   /** Source paths (src/…, node_modules/…) of every module in the dist/ chunks the run loaded. */
   sources: string[];

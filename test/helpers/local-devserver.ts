@@ -4,11 +4,13 @@ import { createAuthorities, type CertificateAuthorities } from "../../src/devser
 import { startDevServer, type DevServerParams, type RunningDevServer } from "../../src/devserver/index.js";
 
 /**
- * CA sets made once per worker and handed out in turn: making one costs ~0.6 s of CPU (two RSA-2048
- * keys), and the suite starts dozens of servers. Four in turn, so servers started together in one
- * test (domain binding, the matrix's two) still have CAs of their own.
+ * CA sets made once per worker and handed out in turn: making one costs ~0.7 s of CPU (two RSA-2048
+ * keys and four signatures), and the suite starts dozens of servers. Two in turn, so the two
+ * servers a test starts together (domain binding, the matrix's two) sign with different CAs; no
+ * test needs more (a directory belongs to its server's URL, not its CA), and four cost each
+ * worker ~1.4 s more.
  */
-const POOL_SIZE = 4;
+const POOL_SIZE = 2;
 const pool: Array<Promise<CertificateAuthorities>> = [];
 let nextCa = 0;
 function pooledAuthorities(): Promise<CertificateAuthorities> {

@@ -1,11 +1,13 @@
 // keyMatchesCertificate: the fast path (the public half inside PKCS#8) and the full node:crypto
-// path agree, for EC and RSA keys, matching and not; keys made and certified by openssl.
+// path agree, for EC and RSA keys, matching and not; certified by openssl, the EC keys made by
+// it, the RSA keys two of the run's fixture keys (key generation is not the subject here).
 import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { keyMatchesCertificate } from "../../src/core/fleet/key-match.js";
+import { fixtureKeyPath, type FixtureKeyName } from "../helpers/fixture-keys.js";
 import { openssl } from "../helpers/openssl.js";
 
 interface Pair { key: string; cert: X509Certificate }
@@ -13,17 +15,19 @@ const pairs: Record<string, Pair> = {};
 
 beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), "certctl-key-match-"));
-  const make = (name: string, newkey: string[]) => {
-    const key = join(dir, `${name}.key`);
+  /** A self-signed certificate for a new key (`-newkey …`) or for a fixture key. */
+  const make = (name: string, key: { newkey: string[] } | { fixture: FixtureKeyName }) => {
+    const keyFile = "fixture" in key ? fixtureKeyPath(key.fixture) : join(dir, `${name}.key`);
     const cert = join(dir, `${name}.pem`);
-    openssl(["req", "-x509", "-newkey", ...newkey, "-nodes", "-keyout", key, "-out", cert, "-subj", `/CN=${name}`, "-days", "1"]);
-    pairs[name] = { key: readFileSync(key, "utf8"), cert: new X509Certificate(readFileSync(cert)) };
+    const keyArgs = "fixture" in key ? ["-key", keyFile] : ["-newkey", ...key.newkey, "-nodes", "-keyout", keyFile];
+    openssl(["req", "-x509", ...keyArgs, "-out", cert, "-subj", `/CN=${name}`, "-days", "1"]);
+    pairs[name] = { key: readFileSync(keyFile, "utf8"), cert: new X509Certificate(readFileSync(cert)) };
   };
-  make("p256", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
-  make("p256b", ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"]);
-  make("p384", ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"]);
-  make("rsa", ["rsa:2048"]);
-  make("rsab", ["rsa:2048"]);
+  make("p256", { newkey: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"] });
+  make("p256b", { newkey: ["ec", "-pkeyopt", "ec_paramgen_curve:P-256"] });
+  make("p384", { newkey: ["ec", "-pkeyopt", "ec_paramgen_curve:P-384"] });
+  make("rsa", { fixture: "rsa-2048" });
+  make("rsab", { fixture: "rsa-2048-b" });
   // The same P-256 key without its public half: only the full path can answer.
   const bare = openssl(["pkcs8", "-topk8", "-nocrypt"], openssl(["ec", "-no_public"], pairs.p256!.key));
   pairs.bare = { key: bare, cert: pairs.p256!.cert };

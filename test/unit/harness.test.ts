@@ -4,7 +4,7 @@
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { BIN, cleanEnv } from "../helpers/cli.js";
+import { cleanEnv } from "../helpers/cli.js";
 import { fixtureKey, fixtureKeyPath } from "../helpers/fixture-keys.js";
 import { listeningPort } from "../helpers/proc.js";
 import { runMain, startMain } from "../helpers/run-main.js";
@@ -40,18 +40,23 @@ describe("runMain", () => {
 describe("fixture keys", () => {
   it("are RSA keys of the size their name says, mode 0600", () => {
     expect(fixtureKey("rsa-2048").asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(fixtureKey("rsa-2048-b").asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(fixtureKey("rsa-2048-b").export({ type: "pkcs1", format: "pem" })).not.toBe(fixtureKey("rsa-2048").export({ type: "pkcs1", format: "pem" }));
     expect(fixtureKey("rsa-1024").asymmetricKeyDetails?.modulusLength).toBe(1024);
     expect(statSync(fixtureKeyPath("rsa-2048")).mode & 0o777).toBe(0o600);
   });
 });
 
 describe("listeningPort", () => {
-  it("reads the port a child bound with --port 0 from the kernel, and it answers", async () => {
-    const child = spawn(process.execPath, [BIN, "dev-server", "--port", "0", "--quiet"], { env: cleanEnv(), stdio: "ignore" });
+  // A bare node listener, silent like `dev-server --port 0 --quiet` (which output-modes.test.ts
+  // finds this way) but without its start-up cost: the subject is the helper, not the server.
+  it("reads the port a child bound to port 0 from the kernel, and it answers", async () => {
+    const server = "require('node:http').createServer((req, res) => res.end('listening')).listen(0, '127.0.0.1')";
+    const child = spawn(process.execPath, ["-e", server], { env: cleanEnv(), stdio: "ignore" });
     try {
-      const port = await listeningPort(child, () => "dev-server exited");
+      const port = await listeningPort(child, () => "the listener exited");
       expect(port).toBeGreaterThan(0);
-      expect((await fetch(`http://127.0.0.1:${port}/api/v1/dev/stats`)).status).toBe(200);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe("listening");
     } finally {
       const closed = new Promise((resolve) => child.once("close", resolve));
       child.kill("SIGTERM");
