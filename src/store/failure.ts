@@ -2,7 +2,8 @@
 // why), so `list`, `check` and the metrics file can say a renewal is failing before the
 // certificate runs out. Written by renew (and the agent) on a failed attempt and removed on
 // success. The message is an error message certctl printed anyway: never a secret or a key.
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PUBLIC_MODE, writeFileAtomic } from "./atomic.js";
 import { STATE_DIR_MODE, makeOwnDir } from "./dirs.js";
@@ -48,5 +49,5 @@ export async function recordFailure(dir: string, failure: LastFailure): Promise<
 }
 
 export async function clearFailure(dir: string): Promise<void> {
-  rmSync(failureFile(dir), { force: true });
+  await rm(failureFile(dir), { force: true });
 }

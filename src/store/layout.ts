@@ -147,7 +147,7 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
     if (link === undefined) continue;
     if (files[role] === undefined) {
       // A root that the new set does not have (--remove-roots-from-chain): our old link would dangle.
-      if (role === "ca" && isManagedLink(link, outDir, role)) removeQuietly(link);
+      if (role === "ca" && isManagedLink(link, outDir, role)) await rm(link, { force: true }).catch(() => undefined);
       continue;
     }
     if (isManagedLink(link, outDir, role)) continue;

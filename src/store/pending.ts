@@ -3,9 +3,10 @@
 // <requestId>.key.pem (0600) — a name nobody can mistake for the live key.pem — and never
 // replaces a live key before the matching certificate has arrived.
 import { readFileSync, readdirSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../model/errors.js";
-import { KEY_MODE, PUBLIC_MODE, fileError, removeQuietly, writeFileAtomic } from "./atomic.js";
+import { KEY_MODE, PUBLIC_MODE, fileError, writeFileAtomic } from "./atomic.js";
 import { makePendingDir } from "./dirs.js";
 import { PENDING_SHAPE, assertMetadataShape } from "./schema.js";
 import { stateDir } from "./live.js";
@@ -74,8 +75,8 @@ export async function listPending(outDir: string): Promise<string[]> {
 
 export async function discardPending(outDir: string, requestId: string): Promise<void> {
   const files = pendingFiles(outDir, requestId);
-  removeQuietly(files.record);
-  removeQuietly(files.key);
+  await rm(files.record, { force: true }).catch(() => undefined);
+  await rm(files.key, { force: true }).catch(() => undefined);
 }
 
 function readOptional(path: string): string | undefined {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runMain } from "../helpers/run-main.js";
+import { infisicalAgentFileText } from "../helpers/certctl-file.js";
 import {
   CREDENTIALS, ISSUE, LOGIN, TOKEN_RENEW, certctlFile, entry, metaOf, newDir, requests, secretFile, server, shortTokens,
   startAgent, stop, useAgentServers, type Line,
@@ -54,20 +55,12 @@ describe("certctl agent -f <file>: logins and files", () => {
     const id = metaOf(join(dir, "server-side")).certificateId;
     const idFile = join(dir, "client-id");
     writeFileSync(idFile, CREDENTIALS.clientId);
-    writeFileSync(join(dir, "certificate-agent-config.yaml"), `version: v2
-infisical: {address: "${server.url}"}
-auth: {type: universal-auth, config: {client-id: ${idFile}, client-secret: ${secretFile}}}
-certificates:
-  - certificate-id: ${id}
-    file-output:
-      certificate: {path: host/managed.crt}
-      private-key: {path: host/managed.key}
-  - project-slug: certctl-dev
+    writeFileSync(join(dir, "certificate-agent-config.yaml"), infisicalAgentFileText(server.url, { clientIdFile: idFile, secretFile }, id, `  - project-slug: certctl-dev
     profile-name: default
     attributes: {common-name: legacy.example.com, ttl: 30d}
     file-output: {certificate: {path: host/legacy.crt}, private-key: {path: host/legacy.key}}
     post-hooks: {on-issuance: {command: "echo $CERTCTL_EVENT >> ${join(dir, "legacy-hook.log")}"}}
-`);
+`));
     const agent = startAgent("certificate-agent-config.yaml", dir);
     expect((await agent.waitFor("the conversion", (l) => l.event === "config")).message).toContain("the Infisical agent's format, converted");
     await agent.waitFor("managed fetched", (l) => l.event === "issued" && l.certificate === "managed");

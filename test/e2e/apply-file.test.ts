@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CliResult } from "../helpers/cli.js";
 import { startLocalDevServerHandle, type LocalDevServerHandle } from "../helpers/local-devserver-handle.js";
 import { runMain } from "../helpers/run-main.js";
-import { certctlFileText } from "../helpers/certctl-file.js";
+import { certctlFileText, infisicalAgentFileText } from "../helpers/certctl-file.js";
 
 const CREDENTIALS = { clientId: "apply-e2e-client", clientSecret: "apply-e2e-secret-0123456789abcdef" };
 let main: LocalDevServerHandle;
@@ -234,15 +234,7 @@ certificates:
     const issued = await runMain(["issue", "--profile", main.profileId, "--cn", "managed.example.com", "--server-keygen", "--out-dir", "server-side", "--quiet"], { cwd: dir, env });
     expect(issued.code).toBe(0);
     const id = (JSON.parse(readFileSync(join(dir, "server-side/certctl.json"), "utf8")) as { certificateId: string }).certificateId;
-    writeFileSync(join(dir, "agent.yaml"), `version: v2
-infisical: {address: "${main.url}"}
-auth: {type: universal-auth, config: {client-id: ${idFile}, client-secret: ${secretFile}}}
-certificates:
-  - certificate-id: ${id}
-    file-output:
-      certificate: {path: host/managed.crt}
-      private-key: {path: host/managed.key}
-`);
+    writeFileSync(join(dir, "agent.yaml"), infisicalAgentFileText(main.url, { clientIdFile: idFile, secretFile }, id));
     const first = await apply(dir, "agent.yaml");
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`created managed: certificate ${id}`);

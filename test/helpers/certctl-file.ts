@@ -15,3 +15,20 @@ defaults:
 certificates:
 ${entries}`;
 }
+
+/**
+ * The Infisical agent's v2 file (certificate-agent-config.yaml): the server, universal auth from two
+ * files, then a `certificate-id` item whose files go to host/managed.crt and host/managed.key, and
+ * any further `certificates:` items.
+ */
+export function infisicalAgentFileText(url: string, auth: { clientIdFile: string; secretFile: string }, certificateId: string, more = ""): string {
+  return `version: v2
+infisical: {address: "${url}"}
+auth: {type: universal-auth, config: {client-id: ${auth.clientIdFile}, client-secret: ${auth.secretFile}}}
+certificates:
+  - certificate-id: ${certificateId}
+    file-output:
+      certificate: {path: host/managed.crt}
+      private-key: {path: host/managed.key}
+${more}`;
+}

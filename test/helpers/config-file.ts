@@ -8,6 +8,17 @@ import { parseConfigText } from "../../src/core/config/source.js";
 import { UsageError } from "../../src/model/errors.js";
 
 export const PROJECT = "9b3e0c52-6a7f-4d1e-8c2b-5f4a3e2d1c0b";
+/** A file whose defaults name a profile and project, and its first entry `web` (www.example.com); entries' fields follow. */
+export const WEB_FILE_HEAD = `version: 1
+defaults:
+  directory: certs
+  profile: web-server
+  project: ${PROJECT}
+certificates:
+  - name: web
+    cn: www.example.com
+`;
+
 /** Every owner and group name resolves (to 1000): the tests do not depend on the machine's accounts. */
 export const accounts = { uid: () => 1000, gid: () => 1000 };
 

@@ -4,17 +4,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { looksLikeSecret } from "../../src/core/config/validate.js";
 import { buildEntries } from "../../src/cli/apply/entries.js";
-import { PROJECT, accounts, loadText as load, problemOf as problem } from "../helpers/config-file.js";
+import { PROJECT, WEB_FILE_HEAD, accounts, loadText as load, problemOf as problem } from "../helpers/config-file.js";
 
-const GOOD = `version: 1
-defaults:
-  directory: certs
-  profile: web-server
-  project: ${PROJECT}
-certificates:
-  - name: web
-    cn: www.example.com
-    dns: [www.example.com, example.com]
+const GOOD = `${WEB_FILE_HEAD}    dns: [www.example.com, example.com]
   - name: api
     cn: api.example.com
     dns:
