@@ -106,7 +106,7 @@ complete -c certctl -n '__fish_seen_subcommand_from renew' -l post-hook -x -d 'r
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'kill a hook after this long'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l csr -r -F -d 'for directories issued with --csr: the CSR to submit'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l random-delay -x -d 'before the first request, sleep a random time up to this'
-complete -c certctl -n '__fish_seen_subcommand_from renew' -l concurrency -x -d 'renew at most this many directories at once'
+complete -c certctl -n '__fish_seen_subcommand_from renew' -l concurrency -x -d 'at most this many requests to the server at once'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l lock-timeout -x -d 'wait this long for another certctl run on the same directory, then sk...'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l no-wait -d 'do not wait for a pending renewal'
 complete -c certctl -n '__fish_seen_subcommand_from renew' -l wait-timeout -x -d 'wait at most this long for a pending renewal'

@@ -126,7 +126,7 @@ _certctl_cmd_renew() {
     '--hook-timeout=[kill a hook after this long]:value: ' \
     '--csr=[for directories issued with --csr\: the CSR to submit]:value:_files' \
     '--random-delay=[before the first request, sleep a random time up to this]:value: ' \
-    '--concurrency=[renew at most this many directories at once]:value: ' \
+    '--concurrency=[at most this many requests to the server at once]:value: ' \
     '--lock-timeout=[wait this long for another certctl run on the same directory, then sk...]:value: ' \
     '--no-wait[do not wait for a pending renewal]' \
     '--wait-timeout=[wait at most this long for a pending renewal]:value: ' \

@@ -4,8 +4,8 @@
 // fails when the committed files fall behind the commands and flags.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Writable, Readable } from "node:stream";
-import { buildProgram } from "../dist/program.js";
-import { generateCompletion } from "../dist/completion.js";
+import { buildProgram } from "../dist/program.cjs";
+import { generateCompletion } from "../dist/completion.cjs";
 
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 const io = {

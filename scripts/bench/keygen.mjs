@@ -1,7 +1,7 @@
 // certctl's own key + CSR path, timed inside one process (the modules already loaded),
 // so the number is the work itself: generateSigningKey + buildCsr from dist/.
-const { exportPrivateKeyPem, generateSigningKey } = await import("../../dist/keys.js");
-const { buildCsr } = await import("../../dist/csr.js");
+const { exportPrivateKeyPem, generateSigningKey } = await import("../../dist/keys.cjs");
+const { buildCsr } = await import("../../dist/csr.cjs");
 
 const [algorithm, runs] = [process.argv[2], Number(process.argv[3] ?? 5)];
 const attributes = { commonName: "bench.localhost", altNames: [{ type: "dns_name", value: "bench.localhost" }] };

@@ -3,7 +3,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-const { buildPkcs12 } = await import("../../dist/p12.js");
+const { buildPkcs12 } = await import("../../dist/p12.cjs");
 const [keyFile, certFile, chainFile, mode, runs] = [process.argv[2], process.argv[3], process.argv[4], process.argv[5], Number(process.argv[6] ?? 5)];
 const privateKey = createPrivateKey(readFileSync(keyFile)).export({ type: "pkcs8", format: "der" });
 const certs = [certFile, chainFile].flatMap((f) => readFileSync(f, "utf8").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])

@@ -8,6 +8,7 @@ import { isSignalReason } from "../model/errors.js";
 import { sleep } from "../util/sleep.js";
 import { InterruptedError } from "../model/errors.js";
 import { errorForNetwork, serverText } from "./errors.js";
+import { createRequestGate } from "./gate.js";
 import {
   DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS, decideRetry, isConnectPhaseCode,
   parseRetryAfter, parseTryAgainText, createRatePause, type Failure, type RatePause, type RetryPolicy,
@@ -34,6 +35,8 @@ export interface HttpClientOptions {
   secrets?: (string | undefined)[];
   /** The 429 pause to share (an agent keeps one across cycles); by default one per client, shared by its lanes. */
   ratePause?: RatePause;
+  /** At most this many requests on the wire at once (renew's --concurrency); unbounded when absent. */
+  maxInFlight?: number;
 }
 
 export interface HttpRequest {
@@ -83,6 +86,27 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
   const debug = options.debug ?? (() => {});
   const runSignal = options.signal;
   const ratePause = options.ratePause ?? createRatePause(sleep);
+  const gate = options.maxInFlight === undefined ? undefined : createRequestGate(options.maxInFlight);
+
+  /**
+   * Wait out a 429 pause, then for a place among the requests in flight (held for one attempt,
+   * never across a backoff sleep); a pause that began while in line is waited out without one.
+   */
+  async function admitted(operation: string): Promise<(() => void) | undefined> {
+    const interrupted = () => {
+      throw interruption(runSignal as AbortSignal, operation);
+    };
+    for (;;) {
+      if (ratePause.until > Date.now()) {
+        debug(`${operation} waits ${ratePause.until - Date.now()} ms: the server asked this client to slow down`);
+        await ratePause.wait(runSignal).catch(interrupted);
+      }
+      if (gate === undefined) return undefined;
+      const leave = await gate.enter(runSignal).catch(interrupted);
+      if (ratePause.until <= Date.now()) return leave;
+      leave();
+    }
+  }
 
   async function request(req: HttpRequest): Promise<HttpResponse> {
     const operation = `${req.method} ${req.path}`;
@@ -97,12 +121,7 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
 
     for (let attempt = 1; ; attempt++) {
       throwIfInterrupted(runSignal, operation);
-      if (ratePause.until > Date.now()) {
-        debug(`${operation} waits ${ratePause.until - Date.now()} ms: the server asked this client to slow down`);
-        await ratePause.wait(runSignal).catch(() => {
-          throw interruption(runSignal as AbortSignal, operation);
-        });
-      }
+      const leave = await admitted(operation);
       const started = Date.now();
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = runSignal ? AbortSignal.any([runSignal, timeout]) : timeout;
@@ -134,6 +153,8 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
         detail = serverText(error instanceof Error ? error.message : String(error), secrets);
         failure = { kind: "network", code, connectPhase: isConnectPhaseCode(code) };
         debug(`${operation} failed: ${code} (attempt ${attempt}/${policy.maxAttempts}, ${Date.now() - started} ms)`);
+      } finally {
+        leave?.();
       }
 
       // Even a lane that gives up passes the server's word on to the others.

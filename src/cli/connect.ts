@@ -7,7 +7,7 @@ import { requireCredentials, resolveConnection, type Connection } from "./connec
 
 export async function connect(
   ctx: CommandContext,
-  hooks: { onLogin?: (host: string) => (() => void) | void } = {},
+  hooks: { onLogin?: (host: string) => (() => void) | void; maxInFlight?: number } = {},
 ): Promise<{ api: InfisicalApi; connection: Connection }> {
   const connection = await resolveConnection(ctx.globals, ctx.io.env);
   requireCredentials(connection.credentials);
@@ -23,6 +23,7 @@ export async function connect(
     env: ctx.io.env,
     userAgent: "certctl",
     ...(hooks.onLogin ? { onLogin: hooks.onLogin } : {}),
+    ...(hooks.maxInFlight !== undefined ? { maxInFlight: hooks.maxInFlight } : {}),
     // Debug lines carry method, path, status, attempt, timing and retry decisions only.
     ...(debugOn ? { debug: (line: string) => void ctx.io.stderr.write(`certctl: debug: ${line}\n`) } : {}),
   });

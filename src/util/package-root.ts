@@ -8,7 +8,8 @@ let cached: string | undefined;
 
 export function packageRoot(): string {
   if (cached !== undefined) return cached;
-  let dir = dirname(fileURLToPath(import.meta.url));
+  // dist/ is CommonJS (scripts/build.js); src/, run as ES modules by the tests, has import.meta.
+  let dir = dirname(typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
   cached = dir;
   return dir;

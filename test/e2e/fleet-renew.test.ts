@@ -11,6 +11,7 @@ import { DAY_MS, startLocalDevServerHandle, type LocalDevServerHandle } from "..
 import { runMain } from "../helpers/run-main.js";
 import { certSerialHex } from "../helpers/openssl.js";
 import { parseExposition, sampleOf } from "../helpers/prom.js";
+import { startFaultProxy } from "../helpers/counting-server.js";
 
 const CREDENTIALS = { clientId: "fleet-renew-client", clientSecret: "fleet-renew-secret-0123456789abcdef" };
 const AUTH_ENV = { INFISICAL_UNIVERSAL_AUTH_CLIENT_ID: CREDENTIALS.clientId, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: CREDENTIALS.clientSecret };
@@ -66,6 +67,29 @@ describe("renew over a directory of certificate directories", () => {
       [join(root, "a"), "renewed"], [join(root, "b"), "renewed"], [join(root, "c"), "not-due"],
     ]);
     expect(serialOf(join(root, ".hidden"))).toBe(hidden);
+  });
+
+  it("--concurrency bounds the requests on the wire, not the directories worked on: never more than 3 at once", async () => {
+    const root = join(work, "paced");
+    // Issued through the proxy one at a time, so the most it saw at once is renew's own.
+    const proxy = await startFaultProxy(due.url, { delayMs: 40 });
+    try {
+      for (let i = 0; i < 12; i++) {
+        const res = await runMain(
+          ["issue", "--profile", due.profileId, "--cn", "paced.example.com", "--ttl", "30d", "--out-dir", join(root, `d${i}`), "--quiet"],
+          { env: { ...AUTH_ENV, INFISICAL_DOMAIN: proxy.url } },
+        );
+        expect(res.code, res.stderr).toBe(0);
+      }
+      expect(proxy.maxInFlight()).toBe(1);
+      const res = await runMain(["renew", "--concurrency", "3", "--json", root], { cwd: work, env: { ...AUTH_ENV, INFISICAL_DOMAIN: proxy.url } });
+      expect(res.code, res.stderr).toBe(0);
+      expect((JSON.parse(res.stdout) as Array<{ status: string }>).map((r) => r.status)).toEqual(Array(12).fill("renewed"));
+      // Six directories are worked on at once (twice --concurrency); three requests reach the server.
+      expect(proxy.maxInFlight()).toBe(3);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("with no argument, . is expanded the same way", async () => {

@@ -11,7 +11,7 @@ const GROFF = needs("groff");
 
 describe("man/certctl.1", () => {
   it("is up to date with the command tree", async () => {
-    const { manPageText } = (await import(`${ROOT}dist/man.js`)) as { manPageText: () => string };
+    const { manPageText } = (await import(`${ROOT}dist/man.cjs`)) as { manPageText: () => string };
     if (readFileSync(PAGE, "utf8") !== manPageText()) {
       expect.fail("man/certctl.1 differs from the command tree: run `npm run build && npm run man` and commit man/certctl.1");
     }

@@ -4,7 +4,7 @@
 // No TTY here, so commands run in-process through main(argv, io) with pipe-like streams; only
 // dev-server is spawned (it runs until a signal, and stopping cleanly is the point).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -191,3 +191,29 @@ async function devServer(args: string[]): Promise<{ code: number | null; stdout:
   child.kill("SIGTERM");
   return { code: await closed, stdout, stderr };
 }
+
+describe("a reader that goes away (`certctl … | head -1`)", () => {
+  /** Spawns certctl with its stdout a pipe whose reading end is closed before certctl writes a byte. */
+  async function withClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    return { code, stderr };
+  }
+
+  it("ends the output, not the run: no EPIPE stack trace, the renewals finish and exit 0 stands", async () => {
+    const help = await withClosedStdout(["--help"]);
+    expect(help.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(help.code).toBe(0);
+    const dirs = [dir("reader-gone"), dir("reader-gone")];
+    for (const d of dirs) await issueInto(d);
+    const before = dirs.map((d) => JSON.parse(readFileSync(join(d, "certctl.json"), "utf8")).serialNumber as string);
+    const renewed = await withClosedStdout(["renew", "--force", ...dirs]);
+    expect(renewed.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(renewed.code).toBe(0);
+    const after = dirs.map((d) => JSON.parse(readFileSync(join(d, "certctl.json"), "utf8")).serialNumber as string);
+    after.forEach((serial, i) => expect(serial).not.toBe(before[i]));
+  });
+});

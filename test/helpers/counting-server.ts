@@ -43,13 +43,20 @@ export interface FaultProxy {
   /** Queue faults for "METHOD /path" (a trailing * matches a prefix); each is used once, then requests are forwarded. */
   on(route: string, ...faults: Fault[]): FaultProxy;
   count(route?: string): number;
+  /** The most requests it was answering at one time. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
-/** A proxy in front of `upstream` that injects faults per route and counts every request; HTTPS with `tls`. */
-export async function startFaultProxy(upstream: string, options: { tls?: { key: string; cert: string } } = {}): Promise<FaultProxy> {
+/**
+ * A proxy in front of `upstream` that injects faults per route and counts every request; HTTPS
+ * with `tls`; `delayMs` holds each forwarded request that long first (a slower network).
+ */
+export async function startFaultProxy(upstream: string, options: { tls?: { key: string; cert: string }; delayMs?: number } = {}): Promise<FaultProxy> {
   const queues: Array<{ route: string; faults: Fault[] }> = [];
   const requests: ScriptedRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const matches = (route: string, req: Pick<ScriptedRequest, "method" | "path">) => {
     const [method, path = ""] = route.split(" ");
     if (method !== req.method) return false;
@@ -62,6 +69,8 @@ export async function startFaultProxy(upstream: string, options: { tls?: { key: 
 
   const { url, close } = await listen((req, body, res) => {
     requests.push(req);
+    maxInFlight = Math.max(maxInFlight, ++inFlight);
+    res.on("close", () => inFlight--);
     const fault = next(req);
     switch (fault.kind) {
       case "hang":
@@ -74,7 +83,7 @@ export async function startFaultProxy(upstream: string, options: { tls?: { key: 
         return;
       case "forward":
       case "reset-mid-body":
-        void forward(upstream, req, body).then(({ status, headers, text }) => {
+        void new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0)).then(() => forward(upstream, req, body)).then(({ status, headers, text }) => {
           let out = text;
           if (fault.kind === "forward" && fault.rewrite && status < 300) out = JSON.stringify(fault.rewrite(JSON.parse(text)));
           const type = headers["content-type"] ?? "application/json";
@@ -96,6 +105,7 @@ export async function startFaultProxy(upstream: string, options: { tls?: { key: 
     count(route) {
       return route === undefined ? requests.length : requests.filter((req) => matches(route, req)).length;
     },
+    maxInFlight: () => maxInFlight,
     close,
   };
   return proxy;

@@ -28,12 +28,12 @@ export default async function setup(project: TestProject): Promise<() => void> {
   return () => rmSync(dir, { recursive: true, force: true });
 }
 
-/** dist/main.js is missing or older than a file under src/, the build script or package-lock.json. */
+/** dist/main.cjs is missing or older than a file under src/, the build script or package-lock.json. */
 function distIsStale(): boolean {
   const path = (rel: string) => fileURLToPath(new URL(`../../${rel}`, import.meta.url));
   let built: number;
   try {
-    built = statSync(path("dist/main.js")).mtimeMs;
+    built = statSync(path("dist/main.cjs")).mtimeMs;
   } catch {
     return true;
   }

@@ -1,6 +1,7 @@
-// What a certctl run loaded: a resolve hook logs every module URL, and each loaded dist/ chunk's
-// source map lists the source modules it holds. dist/ is an esbuild bundle split into chunks,
-// so this is how a test sees which of our modules and dependencies a command brought in.
+// What a certctl run loaded: a preload logs every file require() loads, and each
+// loaded dist/ chunk's source map lists the source modules it holds. dist/ is an esbuild bundle
+// split into CommonJS chunks, so this is how a test sees which of our modules and dependencies a
+// command brought in.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,23 +19,24 @@ export interface LoadedRun extends CliResult {
   sources: string[];
 }
 
-/** runCli with a module-resolution hook; asynchronous, so an in-process dev server can answer the run. */
+/** runCli with a preload that logs what loads; asynchronous, so an in-process dev server can answer the run. */
 export async function loadedSources(args: string[], opts: CliOptions = {}): Promise<LoadedRun> {
   const dir = mkdtempSync(join(tmpdir(), "certctl-hooks-"));
   try {
     const log = join(dir, "loaded.txt");
     writeFileSync(log, "");
-    writeFileSync(join(dir, "hooks.mjs"), `import { appendFileSync } from "node:fs";
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(${JSON.stringify(log)}, result.url + "\\n");
-  return result;
-}
+    // Logged as each file loads, not at exit: a run may be killed (renew.test's crash runs are).
+    writeFileSync(join(dir, "preload.cjs"), `const Module = require("node:module");
+const { appendFileSync } = require("node:fs");
+const load = Module.prototype.load;
+Module.prototype.load = function (filename) {
+  appendFileSync(${JSON.stringify(log)}, filename + "\\n");
+  return load.apply(this, arguments);
+};
 `);
-    writeFileSync(join(dir, "register.mjs"), `import { register } from "node:module";\nregister(${JSON.stringify(new URL(`file://${join(dir, "hooks.mjs")}`).href)});\n`);
-    const result = await runCli(args, { ...opts, nodeArgs: ["--import", join(dir, "register.mjs"), ...(opts.nodeArgs ?? [])] });
-    const files = readFileSync(log, "utf8").split("\n").filter((url) => url.startsWith("file:") && url.includes("/dist/"));
-    const sources = [...new Set(files)].flatMap((url) => (JSON.parse(readFileSync(new URL(`${url}.map`), "utf8")) as { sources: string[] }).sources);
+    const result = await runCli(args, { ...opts, nodeArgs: ["--require", join(dir, "preload.cjs"), ...(opts.nodeArgs ?? [])] });
+    const files = readFileSync(log, "utf8").split("\n").filter((file) => file.includes("/dist/") && file.endsWith(".cjs"));
+    const sources = [...new Set(files)].flatMap((file) => (JSON.parse(readFileSync(`${file}.map`, "utf8")) as { sources: string[] }).sources);
     return { ...result, sources };
   } finally {
     rmSync(dir, { recursive: true, force: true });

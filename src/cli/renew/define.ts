@@ -37,7 +37,7 @@ export function renewCommand(): Command {
     .addOption(withDefault(new Option("--hook-timeout <duration>", "kill a hook (and its process group) after this long"), "2m"))
     .addOption(new Option("--csr <file>", "for directories issued with --csr: the CSR to submit (default: the one recorded at issue time)"))
     .addOption(new Option("--random-delay <duration>", "before the first request, sleep a random time up to this (spreads a fleet's cron runs)"))
-    .addOption(withDefault(new Option("--concurrency <n>", "renew at most this many directories at once"), "4"))
+    .addOption(withDefault(new Option("--concurrency <n>", "at most this many requests to the server at once (twice as many directories are worked on)"), "4"))
     .addOption(withDefault(new Option("--lock-timeout <duration>", "wait this long for another certctl run on the same directory, then skip it (0: skip at once)"), "30s"))
     .addOption(noWaitOption("a pending renewal"))
     .addOption(waitTimeoutOption("wait at most this long for a pending renewal"))

@@ -87,7 +87,8 @@ export async function run(ctx: CommandContext, command: Command): Promise<number
     checkServer: (recordedDomain) => void globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, flags.moveToDomain === true),
     connect: async (recordedDomain) => {
       const globals = globalsWithRecordedDomain(ctx.globals, ctx.io.env, recordedDomain, flags.moveToDomain === true);
-      const { api, connection } = await connect({ ...ctx, globals });
+      // --concurrency bounds what the server sees: requests in flight (fleet.ts works on more directories).
+      const { api, connection } = await connect({ ...ctx, globals }, { maxInFlight: params.concurrency });
       return { api, apiUrl: connection.apiUrl };
     },
     onProgress: (input, event) => reporter.onProgress(input, event),

@@ -1,0 +1,109 @@
+// V8's code cache for dist/, so a run does not parse and compile again what the last run of the
+// same command compiled. What Node 22's `module.enableCompileCache()` does, for Node 20: dist/ is
+// CommonJS (scripts/build.js) and each of its files is compiled here with the cache, or without
+// one and its cache written when the command has finished.
+//
+// - Where: $CERTCTL_COMPILE_CACHE, else $XDG_CACHE_HOME/certctl, else ~/.cache/certctl; a
+//   folder of its own per build of certctl and version of Node (the older ones are removed).
+//   CERTCTL_COMPILE_CACHE=0 turns it off; CERTCTL_DEBUG=1 does too (its source-mapped stack
+//   traces need Node's own loader).
+// - Per command: a cache holds the functions a run compiled, so `renew` keeps its own and is not
+//   served the handful `--help` compiled.
+// - Safe to lose and to share between runs: written to a temporary name and renamed; a folder
+//   that is not the user's own (or is writable by others) is not used; any failure just means
+//   compiling as usual. V8 checks each cache against the source and its own version and flags.
+"use strict";
+
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+const Module = require("node:module");
+
+const DIST = path.join(__dirname, "..", "dist") + path.sep;
+
+/** Enable for a run of `argv`; returns the function that writes what this run compiled afresh. */
+function enableCompileCache(argv, env = process.env) {
+  const folder = cacheFolder(env);
+  if (folder === undefined) return () => {};
+  // A code cache is rejected when V8's flags differ from those it was made with, and connecting
+  // commands set this one (src/cli/connect.ts): set it first, for every command alike.
+  require("node:v8").setFlagsFromString("--liftoff-only");
+  if (typeof Module.enableCompileCache === "function") {
+    Module.enableCompileCache(folder.base);
+    return () => {};
+  }
+  let buildId;
+  try {
+    buildId = fs.readFileSync(path.join(DIST, "build-id"), "utf8").trim();
+  } catch {
+    return () => {};
+  }
+  const dir = path.join(folder.base, `${buildId}-node${process.version}-${process.arch}`);
+  const command = argv.find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? "-";
+  const fresh = [];
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (content, filename) {
+    if (!filename.startsWith(DIST) || !filename.endsWith(".cjs")) return compile.apply(this, arguments);
+    const file = path.join(dir, `${command}.${path.relative(DIST, filename).replaceAll(path.sep, "_")}.bin`);
+    const cachedData = readOwn(file);
+    const script = new vm.Script(Module.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
+    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ script, file });
+    const module = this;
+    const require = (id) => module.require(id);
+    require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
+    require.cache = Module._cache;
+    require.main = process.mainModule;
+    return script.runInThisContext().call(module.exports, module.exports, require, module, filename, path.dirname(filename));
+  };
+  return () => {
+    if (fresh.length === 0) return;
+    try {
+      if (!ownFolder(dir, true)) return;
+      for (const { script, file } of fresh) {
+        const temp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+        fs.renameSync(temp, file);
+      }
+      // Caches of other builds and Node versions are dead weight once this one is written.
+      for (const entry of fs.readdirSync(folder.base)) {
+        if (entry !== path.basename(dir) && /^[0-9a-f]{16}-nodev\d/.test(entry)) {
+          fs.rmSync(path.join(folder.base, entry), { recursive: true, force: true });
+        }
+      }
+    } catch {
+      // a cache that cannot be written is a run compiled as usual
+    }
+  };
+}
+
+function cacheFolder(env) {
+  const setting = env.CERTCTL_COMPILE_CACHE;
+  if (setting === "0" || env.CERTCTL_DEBUG === "1") return undefined;
+  if (setting !== undefined && setting !== "") return path.isAbsolute(setting) ? { base: setting } : undefined;
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return { base: path.join(env.XDG_CACHE_HOME, "certctl") };
+  if (env.HOME && path.isAbsolute(env.HOME)) return { base: path.join(env.HOME, ".cache", "certctl") };
+  return undefined;
+}
+
+/** A folder of this user's that nobody else can write to (made 0700 when `create`). */
+function ownFolder(dir, create) {
+  if (create) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = fs.lstatSync(dir);
+  const uid = process.geteuid ? process.geteuid() : stat.uid;
+  return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+}
+
+/** The cache file's bytes, when it is a regular file of this user's in a folder of this user's. */
+function readOwn(file) {
+  try {
+    const data = fs.readFileSync(file);
+    const stat = fs.lstatSync(file);
+    const uid = process.geteuid ? process.geteuid() : stat.uid;
+    if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o022) !== 0 || !ownFolder(path.dirname(file), false)) return undefined;
+    return data;
+  } catch {
+    return undefined;
+  }
+}
+
+module.exports = { enableCompileCache };

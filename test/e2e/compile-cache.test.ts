@@ -1,0 +1,98 @@
+// bin/compile-cache.js: V8's code cache for dist/, kept per build, Node version and command in
+// the user's cache folder. What a user can see of it: where it goes (and that it can be moved or
+// turned off), that a second run uses what the first wrote instead of writing it again, that a
+// damaged file is only a slower run, that a folder others can write to is not used, and that
+// the caches of an older build are removed.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, type CliResult } from "../helpers/cli.js";
+
+let work: string;
+const BUILD_ID = readFileSync(new URL("../../dist/build-id", import.meta.url), "utf8").trim();
+const FOLDER = `${BUILD_ID}-node${process.version}-${process.arch}`;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "certctl-compile-cache-"));
+});
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function help(env: Record<string, string | undefined>): Promise<CliResult> {
+  const res = await runCli(["--help"], { env: { XDG_CACHE_HOME: undefined, ...env } });
+  expect(res.code, res.stderr).toBe(0);
+  expect(res.stderr).toBe("");
+  return res;
+}
+
+/** name → [mtime, size] of each cache file in a folder. */
+function files(dir: string): Map<string, [number, number]> {
+  return new Map(readdirSync(dir).map((name) => {
+    const stat = statSync(join(dir, name));
+    return [name, [stat.mtimeMs, stat.size]];
+  }));
+}
+
+describe("compile cache", () => {
+  it("goes to ~/.cache/certctl, one folder per build and Node; a second run reads it and writes nothing", async () => {
+    const home = join(work, "home");
+    mkdirSync(home);
+    const first = await help({ HOME: home });
+    const dir = join(home, ".cache", "certctl", FOLDER);
+    const written = files(dir);
+    // The entry point and the chunks --help loaded, under the command's name ("-": no command).
+    expect([...written.keys()]).toContain("-.main.cjs.bin");
+    expect([...written.keys()].every((name) => /^-\.(main\.cjs|chunks_[\w-]+\.cjs)\.bin$/.test(name))).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const name of written.keys()) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+
+    const second = await help({ HOME: home });
+    expect(second.stdout).toBe(first.stdout);
+    // Rewritten only when V8 refuses a cache: unchanged files are caches it took.
+    expect(files(dir)).toEqual(written);
+
+    // Another command has caches of its own (what --help compiled is not what `completion` runs).
+    await runCli(["completion", "bash"], { env: { HOME: home, XDG_CACHE_HOME: undefined } });
+    expect(readdirSync(dir).some((name) => name.startsWith("completion."))).toBe(true);
+  });
+
+  it("a damaged cache file is a run compiled as usual, and is written again", async () => {
+    const base = join(work, "damaged");
+    const clean = await help({ CERTCTL_COMPILE_CACHE: base });
+    const file = join(base, FOLDER, "-.main.cjs.bin");
+    writeFileSync(file, "not a code cache");
+    const run = await help({ CERTCTL_COMPILE_CACHE: base });
+    expect(run.stdout).toBe(clean.stdout);
+    expect(readFileSync(file, "utf8")).not.toBe("not a code cache");
+  });
+
+  it("a folder that others can write to is not used: nothing is written there", async () => {
+    const base = join(work, "shared");
+    const clean = await help({ CERTCTL_COMPILE_CACHE: base });
+    const dir = join(base, FOLDER);
+    const file = join(dir, "-.main.cjs.bin");
+    writeFileSync(file, "planted");
+    chmodSync(dir, 0o777);
+    const run = await help({ CERTCTL_COMPILE_CACHE: base });
+    expect(run.stdout).toBe(clean.stdout);
+    expect(readFileSync(file, "utf8")).toBe("planted");
+  });
+
+  it("CERTCTL_COMPILE_CACHE=0 writes nothing; a new build's caches replace an older build's, and only those", async () => {
+    const home = join(work, "off");
+    mkdirSync(home);
+    await help({ HOME: home, CERTCTL_COMPILE_CACHE: "0" });
+    expect(existsSync(join(home, ".cache"))).toBe(false);
+
+    const base = join(work, "xdg");
+    const old = join(base, "certctl", "0123456789abcdef-nodev20.0.0-x64");
+    mkdirSync(old, { recursive: true });
+    writeFileSync(join(old, "renew.main.cjs.bin"), "old");
+    const mine = join(base, "certctl", "notes.txt");
+    writeFileSync(mine, "not certctl's");
+    await help({ XDG_CACHE_HOME: base });
+    expect(readdirSync(join(base, "certctl")).sort()).toEqual([FOLDER, "notes.txt"].sort());
+  });
+});
