@@ -33,7 +33,7 @@ export function sameIp(a: string, b: string): boolean {
 }
 
 /** The eight 16-bit groups of an IPv6 address (the URL parser expands it and hexes a dotted tail). */
-function ipv6Groups(ip: string): number[] {
+export function ipv6Groups(ip: string): number[] {
   const text = wireIp(ip);
   const [head = "", tail] = text.split("::");
   const parse = (part: string) => (part === "" ? [] : part.split(":").map((g) => parseInt(g, 16)));

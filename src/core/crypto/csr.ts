@@ -1,21 +1,17 @@
 // PKCS#10 requests built from validated attributes and a key (the default mode). A CSR the user
 // brings (--csr) is read and checked in csr-input.ts.
-import type { CertificateAttributes } from "../../model/types.js";
+import type { AltName, CertificateAttributes } from "../../model/types.js";
 import { UsageError } from "../../model/errors.js";
 import { keyFamily, signatureHash } from "../../model/algorithms.js";
 import { publicKeyDer, type SigningKey } from "./keys.js";
 import {
-  EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, GENERAL_NAME_FIELDS, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, subjectFields,
+  EXT_KEY_USAGE_OIDS, EXTENSION_REQUEST_OID, KEY_USAGE_FLAGS, SIGNATURE_OIDS, SUBJECT_FIELD_OIDS, subjectFields,
 } from "../../model/x509-names.js";
 import { KeyObject, sign } from "node:crypto";
-import { wireIp } from "../../model/ip.js";
+import { isIP } from "node:net";
+import { ipv6Groups, wireIp } from "../../model/ip.js";
 import { pemEncode } from "../../util/pem.js";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier, Attribute, AttributeTypeAndValue, AttributeValue, BasicConstraints, ExtendedKeyUsage, Extension, Extensions,
-  GeneralName, KeyUsage, Name, RelativeDistinguishedName, SubjectAlternativeName,
-  id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName,
-} from "@peculiar/asn1-x509";
+import { NULL, TAG, TRUE, integer, namedBits, oid, tlv } from "./der.js";
 
 /** The published spec's limit on the `csr` string; a longer one is refused with a 422. */
 export const CSR_MAX_LENGTH = 4096;
@@ -24,69 +20,77 @@ export const CSR_MAX_LENGTH = 4096;
  * One RDN per field, each value taken literally (no escapes, no "#hex" forms): PrintableString
  * when every character allows it, as openssl and @peculiar/x509 choose, otherwise UTF8String.
  */
-function subjectName(attributes: CertificateAttributes): Name {
-  return new Name(subjectFields(attributes).map(([field, value]) => new RelativeDistinguishedName([
-    new AttributeTypeAndValue({
-      type: SUBJECT_FIELD_OIDS[field],
-      value: new AttributeValue(PRINTABLE.test(value) ? { printableString: value } : { utf8String: value }),
-    }),
-  ])));
+function subjectName(attributes: CertificateAttributes): Buffer {
+  return tlv(TAG.SEQUENCE, ...subjectFields(attributes).map(([field, value]) => tlv(TAG.SET, tlv(TAG.SEQUENCE,
+    oid(SUBJECT_FIELD_OIDS[field]),
+    PRINTABLE.test(value) ? tlv(TAG.PRINTABLE_STRING, Buffer.from(value, "latin1")) : tlv(TAG.UTF8_STRING, Buffer.from(value, "utf8")),
+  ))));
 }
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
-function extension(extnID: string, critical: boolean, value: object): Extension {
-  return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+/** Extension (RFC 5280 4.1): critical is DEFAULT FALSE, so only a critical one says so. */
+function extension(extnID: string, critical: boolean, value: Buffer): Buffer {
+  return tlv(TAG.SEQUENCE, oid(extnID), ...(critical ? [TRUE] : []), tlv(TAG.OCTET_STRING, value));
+}
+
+/** GeneralName CHOICE tags (RFC 5280 4.2.1.6), implicit and primitive: [1] rfc822Name, [2] dNSName, [6] URI, [7] iPAddress. */
+const GENERAL_NAME_TAGS: Record<AltName["type"], number> = { email: 0x81, dns_name: 0x82, uri: 0x86, ip_address: 0x87 };
+
+function generalName(name: AltName): Buffer {
+  if (name.type !== "ip_address") return tlv(GENERAL_NAME_TAGS[name.type], Buffer.from(name.value, "latin1"));
+  // The wire form here too: certctl.json files written before --ip normalised its values may hold
+  // a dotted IPv4 tail (see wireIp); an address goes in as its 4 or 16 octets.
+  const ip = wireIp(name.value);
+  const octets = isIP(ip) === 4 ? ip.split(".").map(Number) : ipv6Groups(ip).flatMap((group) => [group >> 8, group & 0xff]);
+  return tlv(GENERAL_NAME_TAGS.ip_address, Buffer.from(octets));
 }
 
 /** SANs, key usage, EKU and basic constraints, as the server copies them into the certificate. */
-function csrExtensions(attributes: CertificateAttributes): Extension[] {
-  const extensions: Extension[] = [];
+function csrExtensions(attributes: CertificateAttributes): Buffer[] {
+  const extensions: Buffer[] = [];
   if (attributes.altNames?.length) {
     // Critical when the subject is empty, as RFC 5280 4.2.1.6 asks.
     const critical = subjectFields(attributes).length === 0;
-    // The wire form here too: certctl.json files written before --ip normalised its values may hold
-    // a dotted IPv4 tail, which the encoder would misread (see wireIp).
-    const names = attributes.altNames.map((n) => new GeneralName({
-      [GENERAL_NAME_FIELDS[n.type]]: n.type === "ip_address" ? wireIp(n.value) : n.value,
-    }));
-    extensions.push(extension(id_ce_subjectAltName, critical, new SubjectAlternativeName(names)));
+    extensions.push(extension(OID.subjectAltName, critical, tlv(TAG.SEQUENCE, ...attributes.altNames.map(generalName))));
   }
   if (attributes.keyUsages?.length) {
     const flags = attributes.keyUsages.reduce((acc, usage) => acc | KEY_USAGE_FLAGS[usage], 0);
-    extensions.push(extension(id_ce_keyUsage, true, new KeyUsage(flags)));
+    extensions.push(extension(OID.keyUsage, true, namedBits(flags)));
   }
   if (attributes.extendedKeyUsages?.length) {
-    extensions.push(extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage(attributes.extendedKeyUsages.map((u) => EXT_KEY_USAGE_OIDS[u]))));
+    extensions.push(extension(OID.extKeyUsage, false, tlv(TAG.SEQUENCE, ...attributes.extendedKeyUsages.map((u) => oid(EXT_KEY_USAGE_OIDS[u])))));
   }
   if (attributes.basicConstraints) {
+    // cA is DEFAULT FALSE too; pathLenConstraint only when given.
     const { isCA, pathLength } = attributes.basicConstraints;
-    extensions.push(extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: isCA, ...(pathLength !== undefined ? { pathLenConstraint: pathLength } : {}) })));
+    extensions.push(extension(OID.basicConstraints, true, tlv(TAG.SEQUENCE, ...(isCA ? [TRUE] : []), ...(pathLength !== undefined ? [integer(pathLength)] : []))));
   }
   return extensions;
 }
 
+const OID = { subjectAltName: "2.5.29.17", keyUsage: "2.5.29.15", extKeyUsage: "2.5.29.37", basicConstraints: "2.5.29.19" };
+
 /**
  * A PEM CSR carrying subject, SANs, usages and constraints, signed with the key's signature
- * algorithm. The parts with structure (name, extensions, algorithm) are encoded by @peculiar's
- * ASN.1 schemas and the signature made by node:crypto; the SEQUENCEs around them are written
- * here (`tlv`), so the key's SubjectPublicKeyInfo goes in as exported and nothing is encoded
- * twice. Measured over 40 requests in one process: @peculiar/x509's generator (which parses its
- * own output back) cost ~5 ms more per request, and a CertificationRequest object serialized
- * whole ~1.3 ms more — the difference a fleet renewal feels.
+ * algorithm: DER written here (der.ts), the key's SubjectPublicKeyInfo put in as exported, the
+ * signature made by node:crypto. @peculiar/x509's generator (which parses its own output back)
+ * cost ~5 ms more per request, and @peculiar's ASN.1 schemas ~1.5 ms per request plus ~60 ms of
+ * loading at every start — the difference a fleet renewal feels.
  */
 export async function buildCsr(attributes: CertificateAttributes, key: SigningKey, spki?: Buffer): Promise<string> {
   const publicKey = spki ?? (await publicKeyDer(key.keys.publicKey));
   const extensions = csrExtensions(attributes);
-  const requested = extensions.length === 0 ? [] : [AsnConvert.serialize(new Attribute({ type: EXTENSION_REQUEST_OID, values: [AsnConvert.serialize(new Extensions(extensions))] }))];
+  // The extensionRequest attribute (PKCS#9): SET OF one Extensions.
+  const requested = extensions.length === 0 ? [] : [tlv(TAG.SEQUENCE, oid(EXTENSION_REQUEST_OID), tlv(TAG.SET, tlv(TAG.SEQUENCE, ...extensions)))];
   // CertificationRequestInfo (RFC 2986 4.1): version 0, subject, key, [0] attributes (present even when empty).
-  const tbs = tlv(SEQUENCE, VERSION_1, AsnConvert.serialize(subjectName(attributes)), publicKey, tlv(ATTRIBUTES_TAG, ...requested));
+  const tbs = tlv(TAG.SEQUENCE, VERSION_1, subjectName(attributes), publicKey, tlv(ATTRIBUTES_TAG, ...requested));
   const hash = signatureHash(key.signatureAlgorithm);
   const ec = keyFamily(key.keyAlgorithm) === "EC";
   // DER-encoded ECDSA signatures and PKCS#1 v1.5 for RSA: what X.509 wants, and node:crypto's defaults.
   const signature = sign(hash.replace("-", "").toLowerCase(), tbs, { key: KeyObject.from(key.keys.privateKey), dsaEncoding: "der" });
   // RSA algorithm identifiers carry an explicit NULL parameter (RFC 4055); ECDSA ones none (RFC 5758).
-  const algorithm = AsnConvert.serialize(new AlgorithmIdentifier(ec ? { algorithm: SIGNATURE_OIDS[key.signatureAlgorithm] } : { algorithm: SIGNATURE_OIDS[key.signatureAlgorithm], parameters: null }));
-  const der = tlv(SEQUENCE, tbs, algorithm, tlv(BIT_STRING, NO_UNUSED_BITS, signature));
+  const algorithm = tlv(TAG.SEQUENCE, oid(SIGNATURE_OIDS[key.signatureAlgorithm]), ...(ec ? [] : [NULL]));
+  const der = tlv(TAG.SEQUENCE, tbs, algorithm, tlv(TAG.BIT_STRING, NO_UNUSED_BITS, signature));
   const pem = pemEncode(der, "CERTIFICATE REQUEST");
   if (pem.length > CSR_MAX_LENGTH) {
     const sans = attributes.altNames?.length ?? 0;
@@ -97,19 +101,8 @@ export async function buildCsr(attributes: CertificateAttributes, key: SigningKe
   return pem;
 }
 
-const SEQUENCE = 0x30;
-const BIT_STRING = 0x03;
 /** [0] IMPLICIT SET OF Attribute, constructed. */
 const ATTRIBUTES_TAG = 0xa0;
 /** INTEGER 0: PKCS#10 version 1. */
 const VERSION_1 = new Uint8Array([0x02, 0x01, 0x00]);
 const NO_UNUSED_BITS = new Uint8Array([0x00]);
-
-/** One DER element (X.690 8.1): tag, definite length, then the contents as given. */
-function tlv(tag: number, ...contents: Array<Uint8Array | ArrayBuffer>): Buffer {
-  const body = Buffer.concat(contents.map((part) => (part instanceof Uint8Array ? part : new Uint8Array(part))));
-  const size: number[] = [];
-  for (let n = body.length; n > 0; n = Math.floor(n / 256)) size.unshift(n % 256);
-  const length = body.length < 0x80 ? [body.length] : [0x80 | size.length, ...size];
-  return Buffer.concat([Buffer.from([tag, ...length]), body]);
-}
