@@ -111,12 +111,12 @@ export async function prepareMaterial(params: IssueParams, deps: Pick<IssueDeps,
 export async function localKeyMaterial(attributes: CertificateAttributes, key: SigningKey): Promise<IssueMaterial> {
   attributes.keyAlgorithm = key.keyAlgorithm;
   attributes.signatureAlgorithm = key.signatureAlgorithm;
-  const spki = await publicKeyDer(key.keys.publicKey);
+  const spki = key.encoded?.spki ?? (await publicKeyDer(key.keys.publicKey));
   return {
     mode: "local-key",
     attributes,
     csrPem: await buildCsr(attributes, key, spki),
-    privateKeyPem: await exportPrivateKeyPem(key.keys.privateKey),
+    privateKeyPem: key.encoded?.privateKeyPem ?? (await exportPrivateKeyPem(key.keys.privateKey)),
     publicKeyDer: spki,
     keyAlgorithm: key.keyAlgorithm,
     signatureAlgorithm: key.signatureAlgorithm,
