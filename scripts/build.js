@@ -28,15 +28,32 @@ const minify = process.env.CERTCTL_NO_MINIFY !== "1";
 // commander requires node:child_process at the top of lib/command.js for executable
 // subcommands, which certctl has none of; loading it cost ~9 ms at every start, --help included.
 // It is required when commander would spawn, never before.
-const lazyChildProcessInCommander = {
-  name: "certctl-lazy-child-process-in-commander",
+//
+// undici's HTTP/1.1 client requires its HTTP/2 client (and node:http2, ~8 ms) at the top of
+// client.js; it is used only for a TLS connection that negotiated h2, which certctl's agents
+// never offer (allowH2 is off), so it is required when that happens, not before.
+const LAZY_REQUIRES = [
+  {
+    file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
+    eager: "const childProcess = require('node:child_process');",
+    lazy: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+  },
+  {
+    file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+    eager: "const connectH2 = require('./client-h2.js')",
+    lazy: "const connectH2 = (...args) => require('./client-h2.js')(...args)",
+  },
+];
+const lazyRequires = {
+  name: "certctl-lazy-requires",
   setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const text = readFileSync(args.path, "utf8");
-      const eager = "const childProcess = require('node:child_process');";
-      if (!text.includes(eager)) throw new Error(`${args.path} no longer requires node:child_process as scripts/build.js expects`);
-      return { contents: text.replace(eager, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };"), loader: "js" };
-    });
+    for (const { file, eager, lazy } of LAZY_REQUIRES) {
+      b.onLoad({ filter: file }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes(eager)) throw new Error(`${args.path} no longer says \`${eager}\` as scripts/build.js expects`);
+        return { contents: text.replace(eager, lazy), loader: "js" };
+      });
+    }
   },
 };
 try {
@@ -71,7 +88,7 @@ try {
     keepNames: true,
     logLevel: "warning",
     metafile: true,
-    plugins: [lazyChildProcessInCommander],
+    plugins: [lazyRequires],
   });
   const outputs = Object.keys(first.metafile.outputs).filter((file) => file.endsWith(".cjs")).map((file) => join(root, file));
   await build({

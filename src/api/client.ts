@@ -1,7 +1,6 @@
 // The one HTTP client: every call to the server goes through `request`. It owns the
 // transport concerns — base URL, timeouts, retries (policy in retry.ts), proxies and TLS
 // trust — and hands the final answer back; infisical.ts turns answers into typed results.
-import { rootCertificates } from "node:tls";
 import { EnvHttpProxyAgent } from "./undici.js";
 import type { Connection } from "./config.js";
 import { isSignalReason } from "../model/errors.js";
@@ -75,7 +74,8 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
   const host = base.host;
   const timeoutMs = connection.timeoutMs;
   const secrets = options.secrets ?? [];
-  const dispatcher = createDispatcher(connection, options.env ?? {});
+  // Made at the first request: a command that fails its local checks never builds one.
+  let dispatcher: Promise<EnvHttpProxyAgent> | undefined;
   const policy: RetryPolicy = {
     maxAttempts: connection.retries + 1,
     baseMs: options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS,
@@ -129,7 +129,8 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
       let response: HttpResponse | undefined;
       let detail = "";
       try {
-        const res = await dispatcher.request({
+        dispatcher ??= createDispatcher(connection, options.env ?? {});
+        const res = await (await dispatcher).request({
           origin, path: basePath + req.path + query, method: req.method, headers, body: body ?? null, signal,
           headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
         });
@@ -187,7 +188,7 @@ export function createHttpClient(connection: Connection, options: HttpClientOpti
     }
   }
 
-  return { host, timeoutMs, request, close: () => dispatcher.close() };
+  return { host, timeoutMs, request, close: async () => (dispatcher === undefined ? undefined : (await dispatcher).close()) };
 }
 
 /** A 5xx other than 503 on a non-idempotent call was returned without a retry: say why. */
@@ -213,8 +214,9 @@ export const NOT_RETRIED_HINT =
  * undici's NO_PROXY matching is by host name or suffix, so `NO_PROXY=127.0.0.1,localhost`
  * exempts loopback; nothing is exempt by default, as with curl.
  */
-function createDispatcher(connection: Connection, env: NodeJS.ProcessEnv): EnvHttpProxyAgent {
-  const tls = connection.cacertPem ? { ca: [...rootCertificates, connection.cacertPem] } : {};
+async function createDispatcher(connection: Connection, env: NodeJS.ProcessEnv): Promise<EnvHttpProxyAgent> {
+  // node:tls only when it is needed now (~5 ms at start-up); undici loads it itself for https.
+  const tls = connection.cacertPem ? { ca: [...(await import("node:tls")).rootCertificates, connection.cacertPem] } : {};
   return new EnvHttpProxyAgent({
     httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? "",
     httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? "",
