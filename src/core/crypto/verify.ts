@@ -11,6 +11,7 @@ import { parseCertificate, signedBy } from "../../util/certificates.js";
 import { countBeginLines, pemBlocks } from "../../util/pem.js";
 import { displayIp } from "../../model/ip.js";
 import { escapeControlsOneLine } from "../../util/terminal.js";
+import { certificateFields } from "./der.js";
 
 /**
  * Every certificate in a PEM text, in order. `what` names the field in errors ("the certificate",
@@ -67,7 +68,7 @@ export async function verifyIssuedSet(input: VerifyInput): Promise<VerifiedSet> 
   // Some servers include the leaf in the chain; chain.pem must not.
   if (chain[0] && chain[0].raw.equals(leaf.raw)) chain = chain.slice(1);
 
-  if (!leaf.publicKey.export({ type: "spki", format: "der" }).equals(input.publicKeyDer)) {
+  if (!Buffer.from(spkiOf(leaf)).equals(input.publicKeyDer)) {
     throw new RefusedError(`the issued certificate${id} does not carry our public key; refusing to write a set whose key does not match`);
   }
   if (chain.length === 0) {
@@ -90,6 +91,15 @@ export async function verifyIssuedSet(input: VerifyInput): Promise<VerifiedSet> 
   }
   const certificatePem = leaf.toString().trim();
   return { leaf, chain, certificatePem, chainPem: toPem(chain) };
+}
+
+/** The certificate's SubjectPublicKeyInfo: from its DER (~µs), or through OpenSSL's encoder (~0.3 ms) when that fails. */
+function spkiOf(cert: X509Certificate): Uint8Array {
+  try {
+    return certificateFields(cert.raw).spki;
+  } catch {
+    return cert.publicKey.export({ type: "spki", format: "der" });
+  }
 }
 
 /**

@@ -4,6 +4,8 @@
 import { parseCertificate } from "../../util/certificates.js";
 import { defaultRenewalMargin } from "../../model/renewal.js";
 import { canonicalSerial } from "../request/record.js";
+import { certificateFields } from "../crypto/der.js";
+import { pemBlocks } from "../../util/pem.js";
 
 const DAY = 86_400_000;
 
@@ -57,10 +59,19 @@ export function decideDue(validity: Validity, now: Date, rule: RenewBefore): Due
   };
 }
 
-/** notBefore/notAfter of the first certificate in a PEM (node:crypto: no x509 library needed for dates). */
+/** notBefore/notAfter and serial of the first certificate in a PEM (read from its DER; node:crypto when that fails). */
 export type CertificateValidity = Validity & { serialNumber: string };
 
 export function certificateValidity(pem: string): CertificateValidity {
+  const block = pemBlocks(pem).find((b) => b.label === "CERTIFICATE");
+  if (block !== undefined) {
+    try {
+      const fields = certificateFields(Buffer.from(block.base64, "base64"));
+      return { notBefore: fields.notBefore, notAfter: fields.notAfter, serialNumber: canonicalSerial(fields.serialHex) };
+    } catch {
+      // read the full way below, which says what is wrong
+    }
+  }
   const cert = parseCertificate(pem);
   return {
     notBefore: new Date(cert.validFrom),

@@ -23,7 +23,7 @@ export type KeySource = "new-local-key" | "reused-local-key" | "new-server-key" 
 
 /** The server a directory's certificate came from, and the client talking to it. */
 export interface RenewServer {
-  api: Pick<InfisicalApi, "renewCertificate" | "createCertificate" | "getCertificateRequest" | "getCertificate" | "getBundle">;
+  api: Pick<InfisicalApi, "renewCertificate" | "createCertificate" | "getCertificateRequest" | "getCertificate" | "getBundle"> & Partial<Pick<InfisicalApi, "authenticate">>;
   /** The API root actually used (recorded in certctl.json). */
   apiUrl: string;
 }
@@ -144,7 +144,13 @@ export async function requestRenewal(
 ): Promise<RenewedCertificate> {
   // The formats' passwords (p12, encrypted key.pem) must be readable before a request is sent.
   await readFormatPasswords(plan.meta.formats, deps.env, params.names);
+  // From here a new key (or the server's) leaves nothing local to fail, so the login goes on the
+  // wire while the key and CSR are made (a run's first directories wait for it otherwise). A key
+  // or CSR read from a file is read first: a bad one sends nothing.
+  const early = !params.reuseKey && plan.meta.mode !== "csr" ? server.api.authenticate?.() : undefined;
+  early?.catch(() => undefined); // awaited below, after the key: its failure is this directory's
   const { material, keySource } = await renewalMaterial(plan, params.reuseKey, deps.env);
+  await early;
   deps.onProgress?.({ kind: "requesting", host: server.apiUrl });
   const { answer, fallbackReason } = await ask(plan, material, params.reuseKey, server);
   const method = fallbackReason === undefined ? "renew" : "reissue";
