@@ -8,7 +8,8 @@
 //   CERTCTL_COMPILE_CACHE=0 turns it off; CERTCTL_DEBUG=1 does too (its source-mapped stack
 //   traces need Node's own loader).
 // - Per command: a cache holds the functions a run compiled, so `renew` keeps its own and is not
-//   served the handful `--help` compiled.
+//   served the handful `--help` compiled. A run that loads a file no cache covers yet writes
+//   the caches of all the files it loaded, so a renewal after days of "nothing due" is covered.
 // - Safe to lose and to share between runs: written to a temporary name and renamed; a folder
 //   that is not the user's own (or is writable by others) is not used; any failure just means
 //   compiling as usual. V8 checks each cache against the source and its own version and flags.
@@ -40,14 +41,16 @@ function enableCompileCache(argv, env = process.env) {
   }
   const dir = path.join(folder.base, `${buildId}-node${process.version}-${process.arch}`);
   const command = argv.find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? "-";
-  const fresh = [];
+  const loaded = [];
+  let uncached = 0;
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename) {
     if (!filename.startsWith(DIST) || !filename.endsWith(".cjs")) return compile.apply(this, arguments);
     const file = path.join(dir, `${command}.${path.relative(DIST, filename).replaceAll(path.sep, "_")}.bin`);
     const cachedData = readOwn(file);
     const script = new vm.Script(Module.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
-    if (cachedData === undefined || script.cachedDataRejected) fresh.push({ script, file });
+    loaded.push({ script, file });
+    if (cachedData === undefined || script.cachedDataRejected) uncached += 1;
     const module = this;
     const require = (id) => module.require(id);
     require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
@@ -56,10 +59,13 @@ function enableCompileCache(argv, env = process.env) {
     return script.runInThisContext().call(module.exports, module.exports, require, module, filename, path.dirname(filename));
   };
   return () => {
-    if (fresh.length === 0) return;
+    // Nothing new: every file came with a cache. Otherwise this run went further than the runs
+    // that wrote the caches (say a renewal after runs with nothing due), and the caches of every
+    // file it loaded are written again with what it compiled (~15 ms, once).
+    if (uncached === 0) return;
     try {
       if (!ownFolder(dir, true)) return;
-      for (const { script, file } of fresh) {
+      for (const { script, file } of loaded) {
         const temp = `${file}.${process.pid}.tmp`;
         fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
         fs.renameSync(temp, file);

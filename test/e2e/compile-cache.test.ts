@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
+import { openssl } from "../helpers/openssl.js";
 
 let work: string;
 const BUILD_ID = readFileSync(new URL("../../dist/build-id", import.meta.url), "utf8").trim();
@@ -56,6 +57,25 @@ describe("compile cache", () => {
     // Another command has caches of its own (what --help compiled is not what `completion` runs).
     await runCli(["completion", "bash"], { env: { HOME: home, XDG_CACHE_HOME: undefined } });
     expect(readdirSync(dir).some((name) => name.startsWith("completion."))).toBe(true);
+  });
+
+  it("a run that loads a file no cache covers yet writes the caches of everything it loaded again", async () => {
+    const base = join(work, "grows");
+    const dir = join(base, FOLDER);
+    const env = { CERTCTL_COMPILE_CACHE: base };
+    const cert = join(work, "grows.pem");
+    openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(work, "grows.key"), "-subj", "/CN=grows", "-days", "1", "-out", cert]);
+    // `inspect --help` loads the entry point's files only; `inspect <file>` those and inspect's own.
+    expect((await runCli(["inspect", "--help"], { env })).code).toBe(0);
+    const helpOnly = files(dir);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a later mtime for what is written again
+    expect((await runCli(["inspect", cert], { env })).code).toBe(0);
+    const after = files(dir);
+    expect(after.size).toBeGreaterThan(helpOnly.size);
+    for (const [name, [mtime]] of helpOnly) expect(after.get(name)![0], name).toBeGreaterThan(mtime);
+    // The same run again finds a cache for every file it loads: nothing is written.
+    expect((await runCli(["inspect", cert], { env })).code).toBe(0);
+    expect(files(dir)).toEqual(after);
   });
 
   it("a damaged cache file is a run compiled as usual, and is written again", async () => {
