@@ -92,6 +92,23 @@ describe("renew over a directory of certificate directories", () => {
     }
   });
 
+  it("a directory waiting for another run's lock holds up none of the others, the first in line included", async () => {
+    // The first directory goes ahead alone until its checks pass (fleet.ts); waiting for a lock
+    // must let the others go, or a held lock would stall the whole run for --lock-timeout.
+    const [held, free] = [join(work, "held-first"), join(work, "free-second")];
+    await Promise.all([issued(due, held), issued(due, free)]);
+    const lock = join(held, ".certctl", "renew.lock");
+    mkdirSync(lock); // another run's live lock (fresh mtime)
+    const released = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => rmSync(lock, { recursive: true, force: true }));
+    const res = await renew([held, free, "--json", "--lock-timeout", "20s"]);
+    await released;
+    expect(res.code, res.stderr).toBe(0);
+    expect((JSON.parse(res.stdout) as Array<{ status: string }>).map((r) => r.status)).toEqual(["renewed", "renewed"]);
+    const renewedAt = (dir: string) => Date.parse((JSON.parse(readFileSync(join(dir, "certctl.json"), "utf8")) as { renewedAt: string }).renewedAt);
+    // The second was renewed while the first still waited (the lock went only after 1.5 s).
+    expect(renewedAt(held) - renewedAt(free)).toBeGreaterThan(1000);
+  });
+
   it("with no argument, . is expanded the same way", async () => {
     const root = join(work, "cwd-root");
     await issued(due, join(root, "web"));

@@ -16,11 +16,19 @@ import { failedResult, planDirectory, planResult, type DirPlan, type DirResult, 
 import { requestRenewal, type KeySource, type RenewServer } from "./request.js";
 import { outstandingRequest, resumeOutstanding, type KeptRequest } from "./resume.js";
 
-export async function renewDirectory(plan: DirPlan, params: RenewParams, server: RenewServer, deps: RenewDeps): Promise<DirResult> {
+/**
+ * `onChecked` is told once this directory has passed the checks that can fail without a request
+ * (or is about to wait: for another run's lock, for a kept request), and again when it is done.
+ */
+export async function renewDirectory(plan: DirPlan, params: RenewParams, server: RenewServer, deps: RenewDeps & { onChecked?: () => void }): Promise<DirResult> {
   let lock;
   try {
     lock = await acquireDirectoryLock(plan.dir, {
-      waitMs: params.lockWaitMs, signal: deps.signal, onWait: () => deps.onProgress?.(plan.input, { kind: "waiting-for-lock" }),
+      waitMs: params.lockWaitMs, signal: deps.signal,
+      onWait: () => {
+        deps.onChecked?.();
+        deps.onProgress?.(plan.input, { kind: "waiting-for-lock" });
+      },
     });
   } catch (error) {
     if (!deps.signal.aborted) return failedResult(plan.input, plan.dir, error);
@@ -40,7 +48,10 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
     // certctl.json names the paths: a renewal replaces only what certctl installed (nothing sent otherwise).
     await preflightRenewal(current.dir, metadataPaths(current.dir, current.meta), { writeKey: current.meta.mode !== "csr" });
     const kept = await outstandingRequest(plan.dir);
-    if (kept) return await resumed(current, kept, params, server, deps);
+    if (kept) {
+      deps.onChecked?.();
+      return await resumed(current, kept, params, server, deps);
+    }
     if (current.meta.certificateId !== plan.meta.certificateId || !current.renew) {
       const result = planResult({ ...current, renew: false }, false);
       result.reason = "renewed by another certctl run meanwhile";
@@ -48,6 +59,7 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
     }
     const renewed = await requestRenewal(current, params, server, {
       signal: deps.signal, now: deps.now, env: deps.env, onProgress: (event) => deps.onProgress?.(plan.input, event),
+      ...(deps.onChecked ? { onChecked: deps.onChecked } : {}),
     });
     const { issued } = renewed;
     const result: DirResult = {
@@ -63,6 +75,7 @@ export async function renewDirectory(plan: DirPlan, params: RenewParams, server:
     return failedResult(plan.input, plan.dir, error);
   } finally {
     await lock.release();
+    deps.onChecked?.();
   }
 }
 

@@ -156,11 +156,20 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
       input: item.plan.input, dir: item.plan.dir, outcome: "interrupted", exitCode: interruptCode(deps.signal),
       reason: "not started: certctl was interrupted",
     });
-    const renewed = await runFleet(due, async ({ plan }) => {
-      const domain = plan.meta.domain;
-      if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
-      const [server, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
-      return renewDirectory(plan, params, server, deps);
+    // The first directory goes ahead alone until it has passed its checks: its login then goes on
+    // the wire while the others make their keys, instead of after all of their first steps.
+    let firstChecked!: () => void;
+    const headStart = new Promise<void>((resolve) => (firstChecked = resolve));
+    const renewed = await runFleet(due, async ({ plan }, index) => {
+      if (index > 0) await headStart;
+      try {
+        const domain = plan.meta.domain;
+        if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
+        const [server, { renewDirectory }] = await Promise.all([clients.get(domain)!, renewer]);
+        return await renewDirectory(plan, params, server, index === 0 ? { ...deps, onChecked: firstChecked } : deps);
+      } finally {
+        if (index === 0) firstChecked(); // whatever became of it (a failed connection included)
+      }
     }, {
       // The server sees at most --concurrency requests (deps.connect's client holds the rest in
       // line); twice as many directories are worked on, so that one directory's key, checks and

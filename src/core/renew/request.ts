@@ -140,7 +140,7 @@ export function renewalRecord(plan: DirPlan, material: IssueMaterial, apiUrl: st
 
 export async function requestRenewal(
   plan: DirPlan, params: Pick<RenewParams, "reuseKey" | "wait" | "waitTimeoutMs" | "names">, server: RenewServer,
-  deps: { signal: AbortSignal; now: () => Date; env: NodeJS.ProcessEnv; onProgress?: (event: IssueProgress) => void },
+  deps: { signal: AbortSignal; now: () => Date; env: NodeJS.ProcessEnv; onProgress?: (event: IssueProgress) => void; onChecked?: () => void },
 ): Promise<RenewedCertificate> {
   // The formats' passwords (p12, encrypted key.pem) must be readable before a request is sent.
   await readFormatPasswords(plan.meta.formats, deps.env, params.names);
@@ -149,7 +149,9 @@ export async function requestRenewal(
   // or CSR read from a file is read first: a bad one sends nothing.
   const early = !params.reuseKey && plan.meta.mode !== "csr" ? server.api.authenticate?.() : undefined;
   early?.catch(() => undefined); // awaited below, after the key: its failure is this directory's
+  if (early) deps.onChecked?.();
   const { material, keySource } = await renewalMaterial(plan, params.reuseKey, deps.env);
+  deps.onChecked?.();
   await early;
   deps.onProgress?.({ kind: "requesting", host: server.apiUrl });
   const { answer, fallbackReason } = await ask(plan, material, params.reuseKey, server);
