@@ -31,12 +31,19 @@ const minify = process.env.CERTCTL_NO_MINIFY !== "1";
 //
 // undici's HTTP/1.1 client requires its HTTP/2 client (and node:http2, ~8 ms) at the top of
 // client.js; it is used only for a TLS connection that negotiated h2, which certctl's agents
-// never offer (allowH2 is off), so it is required when that happens, not before.
+// never offer (allowH2 is off), so it is required when that happens, not before. Its proxy
+// agent requires the SOCKS5 agent the same way, for a socks5:// proxy only.
 const LAZY_REQUIRES = [
   {
     file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
     eager: "const childProcess = require('node:child_process');",
     lazy: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+  },
+  {
+    // SOCKS5 proxies (socks5:// in ALL_PROXY and the like), likewise: loaded when one is used.
+    file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]proxy-agent\.js$/,
+    eager: "const Socks5ProxyAgent = require('./socks5-proxy-agent')",
+    lazy: "const Socks5ProxyAgent = function (...args) { return new (require('./socks5-proxy-agent'))(...args) }",
   },
   {
     file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
