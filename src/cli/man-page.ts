@@ -20,6 +20,7 @@ const ENVIRONMENT = [
   "INFISICAL_UNIVERSAL_AUTH_CLIENT_ID, INFISICAL_UNIVERSAL_AUTH_CLIENT_SECRET: Universal Auth credentials (--client-id, --client-secret-file). " +
     "INFISICAL_CACERT: an extra trusted CA bundle (--cacert).",
   "NO_COLOR, FORCE_COLOR: colour; CERTCTL_DEBUG=1: stack traces for internal errors. HTTPS_PROXY, NO_PROXY: proxies.",
+  "CERTCTL_COMPILE_CACHE: where V8's compile cache goes (default $XDG_CACHE_HOME/certctl or ~/.cache/certctl); 0 turns it off.",
 ];
 
 export function manPageText(): string {
