@@ -69,7 +69,7 @@ export function namedBits(flags: number): Buffer {
 
 // ---- reading ------------------------------------------------------------------------------
 
-interface Element {
+export interface Element {
   tag: number;
   /** The whole element, header included. */
   whole: Uint8Array;
@@ -77,7 +77,7 @@ interface Element {
 }
 
 /** The elements one after another in `der`; anything but well-formed DER throws. */
-function elements(der: Uint8Array): Element[] {
+export function elements(der: Uint8Array): Element[] {
   const out: Element[] = [];
   for (let at = 0; at < der.length;) {
     const tag = der[at]!;

@@ -7,41 +7,7 @@
 // the mix-up this is for (a key of another certificate); a key file whose two halves disagree
 // with each other is a forgery, and no service would load it either.
 import { createPrivateKey, type X509Certificate } from "node:crypto";
-
-interface Tlv {
-  tag: number;
-  /** Content start and end. */
-  start: number;
-  end: number;
-}
-
-function readTlv(der: Buffer, at: number): Tlv | undefined {
-  if (at + 2 > der.length) return undefined;
-  const tag = der[at]!;
-  let length = der[at + 1]!;
-  let start = at + 2;
-  if (length & 0x80) {
-    const bytes = length & 0x7f;
-    if (bytes < 1 || bytes > 3 || start + bytes > der.length) return undefined;
-    length = 0;
-    for (let i = 0; i < bytes; i++) length = length * 256 + der[start + i]!;
-    start += bytes;
-  }
-  const end = start + length;
-  return end <= der.length ? { tag, start, end } : undefined;
-}
-
-/** The TLVs directly inside a constructed one. */
-function children(der: Buffer, parent: Tlv): Tlv[] {
-  const found: Tlv[] = [];
-  for (let at = parent.start; at < parent.end;) {
-    const tlv = readTlv(der, at);
-    if (!tlv) return [];
-    found.push(tlv);
-    at = tlv.end;
-  }
-  return found;
-}
+import { TAG, elements } from "../crypto/der.js";
 
 const EC_PUBLIC_KEY = Buffer.from("2a8648ce3d0201", "hex");
 const RSA_ENCRYPTION = Buffer.from("2a864886f70d010101", "hex");
@@ -50,28 +16,30 @@ type PublicHalf = { kind: "ec"; point: Buffer } | { kind: "rsa"; n: Buffer; e: B
 
 /** The public half a PKCS#8 key carries, or undefined when it carries none we read. */
 function publicHalf(der: Buffer): PublicHalf | undefined {
-  const outer = readTlv(der, 0);
-  if (!outer || outer.tag !== 0x30) return undefined;
-  const [, algorithm, privateKey] = children(der, outer);
-  if (!algorithm || !privateKey || privateKey.tag !== 0x04) return undefined;
-  const oid = children(der, algorithm)[0];
-  if (!oid || oid.tag !== 0x06) return undefined;
-  const oidBytes = der.subarray(oid.start, oid.end);
-  const inner = readTlv(der, privateKey.start);
-  if (!inner || inner.tag !== 0x30) return undefined;
-  const fields = children(der, inner);
-  if (oidBytes.equals(EC_PUBLIC_KEY)) {
-    const tagged = fields.find((f) => f.tag === 0xa1);
-    const bits = tagged && readTlv(der, tagged.start);
-    if (!bits || bits.tag !== 0x03 || der[bits.start] !== 0) return undefined;
-    return { kind: "ec", point: der.subarray(bits.start + 1, bits.end) };
+  try {
+    const [outer] = elements(der);
+    if (outer?.tag !== TAG.SEQUENCE) return undefined;
+    const [, algorithm, privateKey] = elements(outer.content);
+    if (!algorithm || privateKey?.tag !== TAG.OCTET_STRING) return undefined;
+    const [oid] = elements(algorithm.content);
+    const [inner] = elements(privateKey.content);
+    if (oid?.tag !== TAG.OID || inner?.tag !== TAG.SEQUENCE) return undefined;
+    const fields = elements(inner.content);
+    if (EC_PUBLIC_KEY.equals(oid.content)) {
+      const tagged = fields.find((f) => f.tag === 0xa1); // [1] publicKey
+      const [bits] = tagged ? elements(tagged.content) : [];
+      if (bits?.tag !== TAG.BIT_STRING || bits.content[0] !== 0) return undefined;
+      return { kind: "ec", point: Buffer.from(bits.content.subarray(1)) };
+    }
+    if (RSA_ENCRYPTION.equals(oid.content)) {
+      const [, n, e] = fields;
+      if (n?.tag !== TAG.INTEGER || e?.tag !== TAG.INTEGER) return undefined;
+      return { kind: "rsa", n: unsigned(Buffer.from(n.content)), e: unsigned(Buffer.from(e.content)) };
+    }
+    return undefined;
+  } catch {
+    return undefined; // not DER we read: the full path decides
   }
-  if (oidBytes.equals(RSA_ENCRYPTION)) {
-    const [, n, e] = fields;
-    if (!n || !e || n.tag !== 0x02 || e.tag !== 0x02) return undefined;
-    return { kind: "rsa", n: unsigned(der.subarray(n.start, n.end)), e: unsigned(der.subarray(e.start, e.end)) };
-  }
-  return undefined;
 }
 
 function unsigned(bytes: Buffer): Buffer {
