@@ -4,6 +4,7 @@ import type { ChalkInstance } from "chalk";
 import type { CheckSummary } from "../core/fleet/survey.js";
 import type { DirectoryState } from "../core/fleet/state.js";
 import { humanDate } from "../model/date.js";
+import { friendlyReason, type RevocationReason } from "../model/types.js";
 import { leftText, stateColour, stateDocument } from "./list.js";
 import { humanDuration } from "./time-left.js";
 
@@ -15,7 +16,7 @@ export function attentionText(state: DirectoryState): string {
     case "expired":
       return `${leftText(state)} (not after ${humanDate(state.notAfter ?? "")})`;
     case "revoked":
-      return `revoked ${humanDate(state.revokedAt ?? "")}${state.reason ? ` (${state.reason})` : ""}`;
+      return `revoked ${humanDate(state.revokedAt ?? "")}${state.reason ? ` (${friendlyReason(state.reason as RevocationReason)})` : ""}`;
     case "pending":
       return `request ${state.pendingRequestId ?? "?"} pending since ${humanDate(state.pendingSince ?? "")}`;
     case "broken":

@@ -4,6 +4,7 @@
 import type { ChalkInstance } from "chalk";
 import type { CertState, DirectoryState } from "../core/fleet/state.js";
 import { humanDate } from "../model/date.js";
+import { friendlyReason, type RevocationReason } from "../model/types.js";
 import { humanDuration } from "./time-left.js";
 
 /** One directory's state as JSON: the state document without the argument it was found through. */
@@ -44,7 +45,7 @@ export function namesText(state: DirectoryState): string {
 export function detailLines(state: DirectoryState): string[] {
   const lines: string[] = [];
   if (state.state === "broken" && state.reason) lines.push(`broken: ${state.reason}`);
-  if (state.state === "revoked") lines.push(`revoked ${humanDate(state.revokedAt ?? "")}${state.reason ? ` (${state.reason})` : ""}`);
+  if (state.state === "revoked") lines.push(`revoked ${humanDate(state.revokedAt ?? "")}${state.reason ? ` (${friendlyReason(state.reason as RevocationReason)})` : ""}`);
   if (state.pendingRequestId) {
     // A first issue has no certctl.json yet, so only status can finish it; a renewal is resumed by renew.
     const resume = state.certificateId === undefined ? `certctl status ${state.pendingRequestId} --out-dir ${state.input}` : `certctl renew ${state.input}`;

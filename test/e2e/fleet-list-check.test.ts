@@ -156,6 +156,8 @@ describe("certctl list", () => {
     expect(res.stdout).toContain(`request ${ids.pendingNew} pending since`);
     expect(res.stdout).toContain(`certctl status ${ids.pendingNew} --out-dir ${join(certs, "pending-new")} resumes it`);
     expect(res.stdout).toContain("broken: missing chain.pem");
+    // The reason as `certctl revoke --reason` spells it (and its own output says it), not the API's enum.
+    expect(res.stdout).toMatch(/^ +revoked \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(superseded\)$/m);
     const coloured = await cli(["list", certs], { FORCE_COLOR: "1" });
     expect(coloured.stdout).toMatch(/\x1b\[31mbroken/);
     expect(coloured.stdout).toMatch(/\x1b\[32mok/);
@@ -203,6 +205,7 @@ describe("certctl check", () => {
     const res = await cli(["check", certs]);
     const states = res.stdout.trimEnd().split("\n").slice(0, 6).map((l) => l.split(/\s+/)[0]);
     expect(states).toEqual(["broken", "broken", "revoked", ...states.slice(3)]);
+    expect(res.stdout).toMatch(/^revoked\s.*revoked \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(superseded\)/m);
     expect(states.slice(3).sort()).toEqual(["due", "pending", "pending"]);
   });
 
