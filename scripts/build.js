@@ -33,7 +33,7 @@ const minify = process.env.CERTCTL_NO_MINIFY !== "1";
 // client.js; it is used only for a TLS connection that negotiated h2, which certctl's agents
 // never offer (allowH2 is off), so it is required when that happens, not before. Its proxy
 // agent requires the SOCKS5 agent the same way, for a socks5:// proxy only.
-const LAZY_REQUIRES = [
+const REQUIRE_REWRITES = [
   {
     file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
     eager: "const childProcess = require('node:child_process');",
@@ -46,15 +46,23 @@ const LAZY_REQUIRES = [
     lazy: "const Socks5ProxyAgent = function (...args) { return new (require('./socks5-proxy-agent'))(...args) }",
   },
   {
+    // proper-lockfile's fs is graceful-fs, whose loading (it clones and patches fs, ~7 ms) sits
+    // between a renewal's planning and its login; graceful-fs queues calls that hit EMFILE, and
+    // certctl keeps at most a few dozen files open. Node's own fs, as for everything else.
+    file: /[\\/]proper-lockfile[\\/]lib[\\/](lockfile|adapter)\.js$/,
+    eager: "const fs = require('graceful-fs');",
+    lazy: "const fs = require('fs');",
+  },
+  {
     file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
     eager: "const connectH2 = require('./client-h2.js')",
     lazy: "const connectH2 = (...args) => require('./client-h2.js')(...args)",
   },
 ];
-const lazyRequires = {
-  name: "certctl-lazy-requires",
+const requireRewrites = {
+  name: "certctl-require-rewrites",
   setup(b) {
-    for (const { file, eager, lazy } of LAZY_REQUIRES) {
+    for (const { file, eager, lazy } of REQUIRE_REWRITES) {
       b.onLoad({ filter: file }, (args) => {
         const text = readFileSync(args.path, "utf8");
         if (!text.includes(eager)) throw new Error(`${args.path} no longer says \`${eager}\` as scripts/build.js expects`);
@@ -95,7 +103,7 @@ try {
     keepNames: true,
     logLevel: "warning",
     metafile: true,
-    plugins: [lazyRequires],
+    plugins: [requireRewrites],
   });
   const outputs = Object.keys(first.metafile.outputs).filter((file) => file.endsWith(".cjs")).map((file) => join(root, file));
   await build({
