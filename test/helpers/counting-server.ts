@@ -45,6 +45,8 @@ export interface FaultProxy {
   count(route?: string): number;
   /** The most requests it was answering at one time. */
   maxInFlight(): number;
+  /** How long each forwarded request is held first (a slower network); changeable between runs. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function startFaultProxy(upstream: string, options: { tls?: { key: 
         return;
       case "forward":
       case "reset-mid-body":
-        void new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 0)).then(() => forward(upstream, req, body)).then(({ status, headers, text }) => {
+        void new Promise((resolve) => setTimeout(resolve, proxy.delayMs)).then(() => forward(upstream, req, body)).then(({ status, headers, text }) => {
           let out = text;
           if (fault.kind === "forward" && fault.rewrite && status < 300) out = JSON.stringify(fault.rewrite(JSON.parse(text)));
           const type = headers["content-type"] ?? "application/json";
@@ -106,6 +108,7 @@ export async function startFaultProxy(upstream: string, options: { tls?: { key: 
       return route === undefined ? requests.length : requests.filter((req) => matches(route, req)).length;
     },
     maxInFlight: () => maxInFlight,
+    delayMs: options.delayMs ?? 0,
     close,
   };
   return proxy;
