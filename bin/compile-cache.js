@@ -91,12 +91,20 @@ function cacheFolder(env) {
   return undefined;
 }
 
-/** A folder of this user's that nobody else can write to (made 0700 when `create`). */
+/**
+ * A folder of this user's that nobody else can write to, made 0700 when `create` — and only inside
+ * a folder of this user's: `sudo certctl` with another user's HOME leaves nothing of root's there.
+ */
 function ownFolder(dir, create) {
-  if (create) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const uid = process.geteuid ? process.geteuid() : undefined;
+  if (create && !fs.existsSync(dir)) {
+    let existing = path.dirname(dir);
+    while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+    if (uid !== undefined && fs.statSync(existing).uid !== uid) return false;
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
   const stat = fs.lstatSync(dir);
-  const uid = process.geteuid ? process.geteuid() : stat.uid;
-  return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+  return stat.isDirectory() && stat.uid === (uid ?? stat.uid) && (stat.mode & 0o022) === 0;
 }
 
 /** The cache file's bytes, when it is a regular file of this user's in a folder of this user's. */

@@ -3,7 +3,7 @@
 // turned off), that a second run uses what the first wrote instead of writing it again, that a
 // damaged file is only a slower run, that a folder others can write to is not used, and that
 // the caches of an older build are removed.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,6 +98,14 @@ describe("compile cache", () => {
     const run = await help({ CERTCTL_COMPILE_CACHE: base });
     expect(run.stdout).toBe(clean.stdout);
     expect(readFileSync(file, "utf8")).toBe("planted");
+  });
+
+  it.skipIf(process.getuid?.() !== 0)("run as root with another user's HOME (sudo without -H), it leaves nothing of root's there", async () => {
+    const home = join(work, "someone-else");
+    mkdirSync(home);
+    chownSync(home, 65534, 65534);
+    await help({ HOME: home });
+    expect(readdirSync(home)).toEqual([]);
   });
 
   it("CERTCTL_COMPILE_CACHE=0 writes nothing; a new build's caches replace an older build's, and only those", async () => {
