@@ -161,7 +161,10 @@ export async function renewDirectories(params: RenewParams, deps: RenewDeps): Pr
     let firstChecked!: () => void;
     const headStart = new Promise<void>((resolve) => (firstChecked = resolve));
     const renewed = await runFleet(due, async ({ plan }, index) => {
-      if (index > 0) await headStart;
+      if (index > 0) {
+        await headStart;
+        if (deps.signal.aborted) return notStarted({ plan }); // stopped while the first one went ahead
+      }
       try {
         const domain = plan.meta.domain;
         if (!clients.has(domain)) clients.set(domain, deps.connect(domain));
