@@ -41,13 +41,15 @@ function enableCompileCache(argv, env = process.env) {
   }
   const dir = path.join(folder.base, `${buildId}-node${process.version}-${process.arch}`);
   const command = argv.find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? "-";
+  // Checked once: a folder that is missing, not the user's, or writable by others is not read from.
+  const readable = isOwnFolder(dir);
   const loaded = [];
   let uncached = 0;
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename) {
     if (!filename.startsWith(DIST) || !filename.endsWith(".cjs")) return compile.apply(this, arguments);
     const file = path.join(dir, `${command}.${path.relative(DIST, filename).replaceAll(path.sep, "_")}.bin`);
-    const cachedData = readOwn(file);
+    const cachedData = readable ? readOwn(file) : undefined;
     const script = new vm.Script(Module.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
     loaded.push({ script, file });
     if (cachedData === undefined || script.cachedDataRejected) uncached += 1;
@@ -107,14 +109,21 @@ function ownFolder(dir, create) {
   return stat.isDirectory() && stat.uid === (uid ?? stat.uid) && (stat.mode & 0o022) === 0;
 }
 
-/** The cache file's bytes, when it is a regular file of this user's in a folder of this user's. */
+function isOwnFolder(dir) {
+  try {
+    return ownFolder(dir, false);
+  } catch {
+    return false;
+  }
+}
+
+/** The cache file's bytes, when it is a regular file of this user's that others cannot write. */
 function readOwn(file) {
   try {
     const data = fs.readFileSync(file);
     const stat = fs.lstatSync(file);
     const uid = process.geteuid ? process.geteuid() : stat.uid;
-    if (!stat.isFile() || stat.uid !== uid || (stat.mode & 0o022) !== 0 || !ownFolder(path.dirname(file), false)) return undefined;
-    return data;
+    return stat.isFile() && stat.uid === uid && (stat.mode & 0o022) === 0 ? data : undefined;
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@
 // 1. bundle and split as ES modules into a scratch folder;
 // 2. turn each file into CommonJS (import → require, import() → a lazy require), with the
 //    first pass's source maps carried through.
-// dist/ is CommonJS so that bin/compile-cache.cjs can give V8 a code cache for it: Node 20's ES
+// dist/ is CommonJS so that bin/compile-cache.js can give V8 a code cache for it: Node 20's ES
 // module loader takes none (`module.enableCompileCache` arrived in Node 22), and compiling the
 // renew path's ~1 MB again on every run was a fifth of a fleet renewal's main-thread time.
 import { build } from "esbuild";
@@ -36,37 +36,37 @@ const minify = process.env.CERTCTL_NO_MINIFY !== "1";
 const REQUIRE_REWRITES = [
   {
     file: /[\\/]commander[\\/]lib[\\/]command\.js$/,
-    eager: "const childProcess = require('node:child_process');",
-    lazy: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+    from: "const childProcess = require('node:child_process');",
+    to: "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
   },
   {
     // SOCKS5 proxies (socks5:// in ALL_PROXY and the like), likewise: loaded when one is used.
     file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]proxy-agent\.js$/,
-    eager: "const Socks5ProxyAgent = require('./socks5-proxy-agent')",
-    lazy: "const Socks5ProxyAgent = function (...args) { return new (require('./socks5-proxy-agent'))(...args) }",
+    from: "const Socks5ProxyAgent = require('./socks5-proxy-agent')",
+    to: "const Socks5ProxyAgent = function (...args) { return new (require('./socks5-proxy-agent'))(...args) }",
   },
   {
     // proper-lockfile's fs is graceful-fs, whose loading (it clones and patches fs, ~7 ms) sits
     // between a renewal's planning and its login; graceful-fs queues calls that hit EMFILE, and
     // certctl keeps at most a few dozen files open. Node's own fs, as for everything else.
     file: /[\\/]proper-lockfile[\\/]lib[\\/](lockfile|adapter)\.js$/,
-    eager: "const fs = require('graceful-fs');",
-    lazy: "const fs = require('fs');",
+    from: "const fs = require('graceful-fs');",
+    to: "const fs = require('fs');",
   },
   {
     file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
-    eager: "const connectH2 = require('./client-h2.js')",
-    lazy: "const connectH2 = (...args) => require('./client-h2.js')(...args)",
+    from: "const connectH2 = require('./client-h2.js')",
+    to: "const connectH2 = (...args) => require('./client-h2.js')(...args)",
   },
 ];
 const requireRewrites = {
   name: "certctl-require-rewrites",
   setup(b) {
-    for (const { file, eager, lazy } of REQUIRE_REWRITES) {
+    for (const { file, from, to } of REQUIRE_REWRITES) {
       b.onLoad({ filter: file }, (args) => {
         const text = readFileSync(args.path, "utf8");
-        if (!text.includes(eager)) throw new Error(`${args.path} no longer says \`${eager}\` as scripts/build.js expects`);
-        return { contents: text.replace(eager, lazy), loader: "js" };
+        if (!text.includes(from)) throw new Error(`${args.path} no longer says \`${from}\` as scripts/build.js expects`);
+        return { contents: text.replace(from, to), loader: "js" };
       });
     }
   },
@@ -128,7 +128,7 @@ try {
     logOverride: { "empty-import-meta": "silent" },
     logLevel: "warning",
   });
-  // What bin/compile-cache.cjs keys its cache on: the build, not each file's bytes.
+  // What bin/compile-cache.js keys its cache on: the build, not each file's bytes.
   const hash = createHash("sha256");
   for (const file of readdirSync(dist, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".cjs")).sort()) {
     hash.update(file).update(readFileSync(join(dist, file)));

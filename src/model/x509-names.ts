@@ -76,5 +76,9 @@ export const SIGNATURE_OIDS: Record<SignatureAlgorithm, string> = {
   "RSA-SHA512": "1.2.840.113549.1.1.13",
 };
 
+/** The algorithm of a SubjectPublicKeyInfo (and PKCS#8 key): id-ecPublicKey (RFC 5480), rsaEncryption (RFC 8017). */
+export const EC_PUBLIC_KEY_OID = "1.2.840.10045.2.1";
+export const RSA_ENCRYPTION_OID = "1.2.840.113549.1.1.1";
+
 /** PKCS#9 extensionRequest: the CSR attribute that carries the requested extensions. */
 export const EXTENSION_REQUEST_OID = "1.2.840.113549.1.9.14";

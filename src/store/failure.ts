@@ -2,7 +2,7 @@
 // why), so `list`, `check` and the metrics file can say a renewal is failing before the
 // certificate runs out. Written by renew (and the agent) on a failed attempt and removed on
 // success. The message is an error message certctl printed anyway: never a secret or a key.
-import { readFileSync } from "node:fs";
+import { tryRead } from "./probe.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PUBLIC_MODE, writeFileAtomic } from "./atomic.js";
@@ -27,14 +27,10 @@ function failureFile(dir: string): string {
  * treated as none: it is a note for the operator, and must never make a directory unusable.
  */
 export async function readLastFailure(dir: string): Promise<LastFailure | undefined> {
-  let text: string;
+  const text = tryRead(failureFile(dir));
+  if (text === undefined) return undefined;
   try {
-    text = readFileSync(failureFile(dir), "utf8");
-  } catch {
-    return undefined;
-  }
-  try {
-    const data = JSON.parse(text) as Partial<LastFailure>;
+    const data = JSON.parse(text.toString("utf8")) as Partial<LastFailure>;
     if (typeof data.time !== "string" || Number.isNaN(Date.parse(data.time)) || typeof data.exitCode !== "number" || typeof data.message !== "string") return undefined;
     return { time: data.time, exitCode: data.exitCode, message: data.message };
   } catch {

@@ -7,7 +7,6 @@
 //   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
 //   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
 //   (and cert.p12, cert.der, combined.pem when those formats were asked for: swapped with the rest)
-import { readdirSync, realpathSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
@@ -15,6 +14,7 @@ import { KEY_MODE, PUBLIC_MODE, removeQuietly, replaceWithSymlink, syncDirectory
 import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
 import { STATE_DIR, liveAttributes, stateDir, type FileAttributes } from "./live.js";
 import { KEY_ROLES, ROLES, ROLE_FILE, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
+import { tryReaddir, tryRealpath } from "./probe.js";
 import { splitSelfSignedRoot } from "./roots.js";
 
 // The store's public face: callers import paths and the preflight from here.
@@ -161,7 +161,7 @@ export async function installFileSet(outDir: string, paths: FilePaths, pems: Pem
 }
 
 async function createVersionDir(versions: string): Promise<string> {
-  const names = listNames(versions);
+  const names = tryReaddir(versions) ?? [];
   const highest = names.reduce((max, name) => Math.max(max, Number.parseInt(name, 10) || 0), 0);
   for (let next = highest + 1; ; next++) {
     const dir = join(versions, `${String(next).padStart(4, "0")}-${Date.now().toString(36)}`);
@@ -170,26 +170,10 @@ async function createVersionDir(versions: string): Promise<string> {
 }
 
 async function pruneVersions(versions: string, live: string): Promise<void> {
-  const names = listNames(versions).filter((n) => /^\d+-/.test(n)).sort();
-  const liveReal = realOrSelf(live);
+  const names = (tryReaddir(versions) ?? []).filter((n) => /^\d+-/.test(n)).sort();
+  const liveReal = tryRealpath(live) ?? live;
   for (const name of names.slice(0, Math.max(0, names.length - VERSIONS_KEPT))) {
     const dir = join(versions, name);
-    if (realOrSelf(dir) !== liveReal) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-function listNames(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function realOrSelf(path: string): string {
-  try {
-    return realpathSync.native(path);
-  } catch {
-    return path;
+    if ((tryRealpath(dir) ?? dir) !== liveReal) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 // Where each file of a set goes, and how certctl recognises the links it installed itself.
-import { readlinkSync } from "node:fs";
+import { tryReadlink } from "./probe.js";
 import { dirname, join, resolve } from "node:path";
 import { stateDir } from "./live.js";
 
@@ -47,11 +47,6 @@ export function liveFile(outDir: string, role: FileRole): string {
 
 /** Whether `path` is certctl's own link into this directory's live set. */
 export function isManagedLink(path: string, outDir: string, role: FileRole): boolean {
-  let target: string;
-  try {
-    target = readlinkSync(path);
-  } catch {
-    return false;
-  }
-  return resolve(dirname(path), target) === liveFile(outDir, role);
+  const target = tryReadlink(path);
+  return target !== undefined && resolve(dirname(path), target) === liveFile(outDir, role);
 }

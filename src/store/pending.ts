@@ -2,7 +2,8 @@
 // later exactly as `issue` would have. The key is kept under .certctl/pending/ as
 // <requestId>.key.pem (0600) — a name nobody can mistake for the live key.pem — and never
 // replaces a live key before the matching certificate has arrived.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { tryReaddir } from "./probe.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../model/errors.js";
@@ -64,13 +65,7 @@ export async function readPending(
 
 /** The request ids kept in a directory's pending folder (none when it does not exist). */
 export async function listPending(outDir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = readdirSync(pendingDir(outDir));
-  } catch {
-    return [];
-  }
-  return names.filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length));
+  return (tryReaddir(pendingDir(outDir)) ?? []).filter((name) => name.endsWith(".json")).map((name) => name.slice(0, -".json".length));
 }
 
 export async function discardPending(outDir: string, requestId: string): Promise<void> {

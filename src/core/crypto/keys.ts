@@ -9,6 +9,7 @@ import { hasPrivateKeyPem, pemEncode } from "../../util/pem.js";
 import { TAG, integer, oid, tlv } from "./der.js";
 import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
 import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
+import { EC_PUBLIC_KEY_OID } from "../../model/x509-names.js";
 
 /** A key pair ready to sign a CSR with `signatureAlgorithm`. */
 export interface SigningKey {
@@ -58,9 +59,6 @@ export function ecEncodings(jwk: JsonWebKey, curveOid: string): { privateKeyPem:
   const pkcs8 = tlv(TAG.SEQUENCE, integer(0), algorithm, tlv(TAG.OCTET_STRING, ecPrivateKey));
   return { privateKeyPem: `${pemEncode(pkcs8, "PRIVATE KEY")}\n`, spki: tlv(TAG.SEQUENCE, algorithm, publicKey) };
 }
-
-/** id-ecPublicKey (RFC 5480). */
-const EC_PUBLIC_KEY_OID = "1.2.840.10045.2.1";
 
 /** The API's key algorithm for a Node key object; unsupported types and sizes are a usage error. */
 export function keyAlgorithmOf(key: KeyObject, source: string): KeyAlgorithm {

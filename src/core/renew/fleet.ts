@@ -79,7 +79,7 @@ export function fleetExitCode(codes: Iterable<number>, signal?: AbortSignal): nu
 // ---- certctl renew over many directories -------------------------------------------------
 
 /** Directories worked on at once per request in flight (see renewDirectories). */
-export const LOCAL_LANES_PER_REQUEST = 2;
+const LOCAL_LANES_PER_REQUEST = 2;
 
 export type RenewProgress = IssueProgress | { kind: "waiting-for-lock" } | { kind: "delay"; ms: number } | { kind: "hook"; which: "pre" | "post" };
 
