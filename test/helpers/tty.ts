@@ -31,7 +31,8 @@ export interface TtySession {
   /** The screen as a person sees it now; with escapes: true, colours included. */
   screen(opts?: { escapes?: boolean }): string;
   /** Polls the screen (or the raw bytes) until it matches. */
-  waitFor(pattern: RegExp, opts?: { timeoutMs?: number; raw?: boolean }): Promise<string>;
+  /** Polls the screen (with its escape codes when `escapes`) until `pattern` matches it. */
+  waitFor(pattern: RegExp, opts?: { timeoutMs?: number; raw?: boolean; escapes?: boolean }): Promise<string>;
   /** Resolves with the exit status once the program has ended. */
   exitCode(timeoutMs?: number): Promise<number>;
   /** tmux key names, e.g. "C-c", "Tab", "Enter", or literal text. */
@@ -87,7 +88,7 @@ export function startTty(shellCommand: string, opts: TtyOptions = {}): TtySessio
     async waitFor(pattern, o = {}) {
       const deadline = Date.now() + (o.timeoutMs ?? WAIT_DEADLINE_MS);
       for (;;) {
-        const text = o.raw ? session.raw() : session.screen();
+        const text = o.raw ? session.raw() : session.screen({ escapes: o.escapes === true });
         if (pattern.test(text)) return text;
         if (Date.now() > deadline) throw new Error(`terminal never showed ${String(pattern)}; screen:\n${session.screen()}`);
         await new Promise((r) => setTimeout(r, 50));
