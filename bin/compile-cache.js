@@ -22,13 +22,38 @@ const Module = require("node:module");
 
 const DIST = path.join(__dirname, "..", "dist") + path.sep;
 
+// The commands that talk to a server, and the built-ins they load. They run undici, whose HTTP
+// parser is WebAssembly: V8's optimising tier would spend ~200 ms of a second thread compiling it
+// beside the work, and keep the process alive ~100 ms at the end; --liftoff-only keeps it on the
+// baseline tier. But a V8 flag set at run time changes V8's flag hash for the rest of the process,
+// and a code cache made under another hash is rejected: certctl's own (made and read under the same
+// flags: each command's caches are its own) and Node's cache of its built-in modules, which are
+// then compiled from source (~25 ms for crypto, net, http and the rest, before the first request).
+// So these built-ins are loaded first, then the flags are set; other commands set none.
+// The second flag: V8 optimises a function once it has run for a while, compiling it on a second
+// thread. A renewal's functions reach that point within the second it lasts, for code the run is
+// nearly done with: ~90 ms of a second core (40 directories), which the run shares with the server
+// it talks to when that is local. Four times V8's budget (67,584) leaves that to code that stays
+// hot (the agent's, a renewal of hundreds of directories).
+// test/e2e/compile-cache.test.ts fails when a built-in `renew` or `issue` loads is missing here.
+const CONNECTING = new Set(["issue", "status", "renew", "revoke", "apply", "agent"]);
+const CONNECTING_BUILTINS = ["node:tty", "node:net", "node:http", "node:assert", "node:diagnostics_channel", "node:os", "node:process", "node:fs/promises", "node:crypto"];
+
+function prepareV8(command) {
+  if (!CONNECTING.has(command)) return;
+  for (const id of CONNECTING_BUILTINS) require(id);
+  void globalThis.crypto.subtle; // Node's WebCrypto, which makes the keys
+  const v8 = require("node:v8");
+  v8.setFlagsFromString("--liftoff-only");
+  v8.setFlagsFromString("--interrupt-budget=270336");
+}
+
 /** Enable for a run of `argv`; returns the function that writes what this run compiled afresh. */
 function enableCompileCache(argv, env = process.env) {
+  const command = argv.find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? "-";
+  prepareV8(command);
   const folder = cacheFolder(env);
   if (folder === undefined) return () => {};
-  // A code cache is rejected when V8's flags differ from those it was made with, and connecting
-  // commands set this one (src/cli/connect.ts): set it first, for every command alike.
-  require("node:v8").setFlagsFromString("--liftoff-only");
   if (typeof Module.enableCompileCache === "function") {
     Module.enableCompileCache(folder.base);
     return () => {};
@@ -40,7 +65,6 @@ function enableCompileCache(argv, env = process.env) {
     return () => {};
   }
   const dir = path.join(folder.base, `${buildId}-node${process.version}-${process.arch}`);
-  const command = argv.find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? "-";
   // Checked once: a folder that is missing, not the user's, or writable by others is not read from.
   const readable = isOwnFolder(dir);
   const loaded = [];

@@ -12,8 +12,10 @@ export async function connect(
   const connection = await resolveConnection(ctx.globals, ctx.io.env);
   requireCredentials(connection.credentials);
   // undici parses HTTP with WebAssembly, and V8's optimising tier would keep the process alive
-  // ~100 ms after the work is done compiling it; the baseline tier is plenty for a CLI. Set
-  // here, before undici loads, so commands that never connect don't pay for node:v8 either.
+  // ~100 ms after the work is done compiling it; the baseline tier is plenty for a CLI. bin/
+  // sets it at start for the commands that connect, after loading the built-ins they use (see
+  // bin/compile-cache.js); this is for a command line it did not recognise (setting it again
+  // changes nothing).
   (await import("node:v8")).setFlagsFromString("--liftoff-only");
   // Imported here so that flag errors and --help never pay for loading undici.
   const { createApi } = await import("../api/infisical.js");

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { openssl } from "../helpers/openssl.js";
+import { startLocalDevServer } from "../helpers/local-devserver.js";
 
 let work: string;
 const BUILD_ID = readFileSync(new URL("../../dist/build-id", import.meta.url), "utf8").trim();
@@ -106,6 +107,46 @@ describe("compile cache", () => {
     chownSync(home, 65534, 65534);
     await help({ HOME: home });
     expect(readdirSync(home)).toEqual([]);
+  });
+
+  it("issue and renew set their V8 flags after loading the built-ins they use, and their caches hold from run to run", async () => {
+    // A flag set at run time changes V8's flag hash: Node's cache of a built-in loaded afterwards is
+    // refused (it is compiled from source), and so is a cache of ours made under other flags.
+    const preload = join(work, "after-flags.cjs");
+    const log = join(work, "after-flags.txt");
+    writeFileSync(preload, `const v8 = require("node:v8");
+const set = v8.setFlagsFromString;
+let before;
+v8.setFlagsFromString = function () { before ??= new Set(process.moduleLoadList); return set.apply(this, arguments); };
+process.on("exit", () => {
+  const after = before ? process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith("NativeModule ")) : ["(no flags set)"];
+  require("node:fs").appendFileSync(${JSON.stringify(log)}, after.join("\\n") + "\\n");
+});
+`);
+    const { server, env } = await startLocalDevServer();
+    try {
+      const base = join(work, "connecting");
+      const out = join(work, "connecting-set");
+      const run = async (args: string[]) => {
+        const res = await runCli(args, { env: { ...env, CERTCTL_COMPILE_CACHE: base }, nodeArgs: ["--require", preload] });
+        expect(res.code, res.stderr).toBe(0);
+      };
+      await run(["issue", "--profile", server.info.profileId, "--cn", "cache.example.com", "--out-dir", out, "--quiet"]);
+      await run(["renew", "--force", "--quiet", out]);
+      const loadedAfter = readFileSync(log, "utf8").split("\n").filter(Boolean).map((line) => line.replace("NativeModule ", ""));
+      expect(loadedAfter).not.toContain("(no flags set)");
+      // Node's internal modules that load lazily on first use (WebCrypto's EC code, rm -r) may come
+      // later; a public one (crypto, net, http, …) belongs in bin/compile-cache.js's list.
+      expect(loadedAfter.filter((name) => !name.startsWith("internal/"))).toEqual([]);
+
+      const dir = join(base, FOLDER);
+      const written = files(dir);
+      expect([...written.keys()].some((name) => name.startsWith("renew."))).toBe(true);
+      await run(["renew", "--force", "--quiet", out]);
+      expect(files(dir)).toEqual(written);
+    } finally {
+      await server.close();
+    }
   });
 
   it("CERTCTL_COMPILE_CACHE=0 writes nothing; a new build's caches replace an older build's, and only those", async () => {
