@@ -3,12 +3,13 @@
 //   .certctl/, versions/, each version: 0755 — services read certificates through them (the key
 //   is protected by its own mode);  pending/: 0700 — it holds keys waiting for their certificate.
 // The out dir and its parents are the user's: created 0755 at most (a umask may narrow that).
-import { chmodSync, lstatSync } from "node:fs";
+import { chmodSync, lstatSync, type Stats } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { FileError } from "../model/errors.js";
 import { fileError } from "./atomic.js";
 import { stateDir, versionsDir } from "./live.js";
+import { tryLstat, tryStat } from "./probe.js";
 
 export const STATE_DIR_MODE = 0o755;
 export const PENDING_DIR_MODE = 0o700;
@@ -17,6 +18,8 @@ const USER_DIR_MODE = 0o755;
 
 /** Create `dir` and missing parents (0755 at most). Returns the first folder it created, if any. */
 export async function makeUserDir(dir: string): Promise<string | undefined> {
+  // Nearly always there already: a look costs ~5 µs, a mkdir through the thread pool ~40.
+  if (tryStat(dir)?.isDirectory()) return undefined;
   try {
     return await mkdir(dir, { recursive: true, mode: USER_DIR_MODE });
   } catch (error) {
@@ -29,13 +32,13 @@ export async function makeUserDir(dir: string): Promise<string | undefined> {
  * folder. A link in its place is refused: following it would put keys wherever it points.
  */
 export async function makeOwnDir(dir: string, mode: number): Promise<boolean> {
+  const existing = tryLstat(dir);
+  if (existing) return acceptExisting(dir, existing);
   try {
     await mkdir(dir, { mode });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw fileError("create", dir, error);
-    const info = lstatSync(dir);
-    if (!info.isDirectory()) throw new FileError(`refusing to use ${dir}: it is ${info.isSymbolicLink() ? "a symlink" : "not a directory"}, not a folder certctl made`);
-    return false;
+    return acceptExisting(dir, lstatSync(dir));
   }
   // mkdir's mode went through the umask; set it exactly.
   try {
@@ -44,6 +47,11 @@ export async function makeOwnDir(dir: string, mode: number): Promise<boolean> {
     throw fileError("set the mode of", dir, error);
   }
   return true;
+}
+
+function acceptExisting(dir: string, info: Stats): false {
+  if (!info.isDirectory()) throw new FileError(`refusing to use ${dir}: it is ${info.isSymbolicLink() ? "a symlink" : "not a directory"}, not a folder certctl made`);
+  return false;
 }
 
 /** `<outDir>/.certctl`, creating the out dir too when needed. */

@@ -2,7 +2,7 @@
 // why), so `list`, `check` and the metrics file can say a renewal is failing before the
 // certificate runs out. Written by renew (and the agent) on a failed attempt and removed on
 // success. The message is an error message certctl printed anyway: never a secret or a key.
-import { tryRead } from "./probe.js";
+import { tryLstat, tryRead } from "./probe.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { PUBLIC_MODE, writeFileAtomic } from "./atomic.js";
@@ -45,5 +45,6 @@ export async function recordFailure(dir: string, failure: LastFailure): Promise<
 }
 
 export async function clearFailure(dir: string): Promise<void> {
+  if (tryLstat(failureFile(dir)) === undefined) return; // the usual case: nothing to clear, no thread-pool trip
   await rm(failureFile(dir), { force: true });
 }

@@ -7,14 +7,15 @@
 //   out/cert.pem -> .certctl/live/cert.pem        out/.certctl/live -> versions/0002-…
 //   out/key.pem  -> .certctl/live/key.pem         out/.certctl/versions/0001-…/{cert,chain,fullchain,ca,key}.pem
 //   (and cert.p12, cert.der, combined.pem when those formats were asked for: swapped with the rest)
+import { rmdir, unlink } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
-import { KEY_MODE, PUBLIC_MODE, removeQuietly, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
+import { KEY_MODE, PUBLIC_MODE, fsCall, removeQuietly, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
 import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
 import { STATE_DIR, liveAttributes, stateDir, type FileAttributes } from "./live.js";
 import { KEY_ROLES, ROLES, ROLE_FILE, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
-import { tryReaddir, tryRealpath } from "./probe.js";
+import { tryReaddir, tryReaddirEntries, tryRealpath } from "./probe.js";
 import { splitSelfSignedRoot } from "./roots.js";
 
 // The store's public face: callers import paths and the preflight from here.
@@ -174,6 +175,21 @@ async function pruneVersions(versions: string, live: string): Promise<void> {
   const liveReal = tryRealpath(live) ?? live;
   for (const name of names.slice(0, Math.max(0, names.length - VERSIONS_KEPT))) {
     const dir = join(versions, name);
-    if ((tryRealpath(dir) ?? dir) !== liveReal) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    if ((tryRealpath(dir) ?? dir) !== liveReal) await removeVersion(dir);
   }
+}
+
+/**
+ * An old version folder: its files, then the folder (two steps on the thread pool, where rm -r
+ * looks at each file on it first). Anything else in it (a folder) goes through rm -r.
+ */
+async function removeVersion(dir: string): Promise<void> {
+  const entries = tryReaddirEntries(dir);
+  if (entries === undefined) return;
+  if (entries.some((entry) => entry.isDirectory())) {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    return;
+  }
+  await Promise.all(entries.map((entry) => fsCall((done) => unlink(join(dir, entry.name), done)).catch(() => undefined)));
+  await fsCall((done) => rmdir(dir, done)).catch(() => rm(dir, { recursive: true, force: true }).catch(() => undefined));
 }

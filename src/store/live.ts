@@ -3,7 +3,6 @@
 // `.certctl/versions/`: a `live` re-pointed elsewhere (by anyone who could write .certctl) would
 // otherwise hand certctl someone else's key and certificate, or their owner and mode to copy.
 import { lstatSync, readlinkSync } from "node:fs";
-import { lstat } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { FileError } from "../model/errors.js";
 import { fileError } from "./atomic.js";
@@ -65,13 +64,9 @@ export async function liveAttributes<R extends string>(outDir: string, roles: Re
   const version = await liveVersion(outDir);
   const found: Partial<Record<R, FileAttributes>> = {};
   if (version === undefined) return found;
-  // In parallel on the thread pool: these files were written by the last run, and a synchronous
-  // lstat of them measured ~0.1 ms each while other directories' fsyncs were in flight.
-  const roleList = Object.keys(roles) as R[];
-  const infos = await Promise.all(roleList.map((role) => lstat(join(version, roles[role])).catch(() => undefined)));
-  roleList.forEach((role, i) => {
-    const info = infos[i];
+  for (const role of Object.keys(roles) as R[]) {
+    const info = tryLstat(join(version, roles[role]));
     if (info?.isFile()) found[role] = { mode: info.mode & 0o777, uid: info.uid, gid: info.gid };
-  });
+  }
   return found;
 }

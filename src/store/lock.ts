@@ -60,6 +60,10 @@ export async function acquireDirectoryLock(dir: string, opts: AcquireOptions): P
     try {
       const release = await lockfile.lock(dir, {
         lockfilePath: lockPath(dir),
+        // The lock is the lock folder itself (an explicit path): resolving `dir` through its links
+        // first (proper-lockfile's default) only names its in-process record, at five
+        // thread-pool trips per directory.
+        realpath: false,
         stale: opts.staleMs ?? STALE_MS,
         retries: 0,
         // Never throw from a timer: a lost lock is reported by the caller after its work.

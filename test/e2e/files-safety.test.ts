@@ -24,8 +24,9 @@ let token: string;
 let probe: string;
 
 // Runs inside certctl (NODE_OPTIONS=--require). node:fs and fs/promises are patched and the ESM
-// bindings re-synced, so `import { openSync } from "node:fs"` in dist/ goes through it (the store
-// writes synchronously; the promise forms are watched too, so no way of writing escapes).
+// bindings re-synced, so `import { open } from "node:fs"` in dist/ goes through it (the store
+// creates and renames with the callback forms; the synchronous and promise forms are watched too,
+// so no way of writing escapes).
 const PROBE = `
 const fs = require("fs");
 const { syncBuiltinESMExports } = require("module");
@@ -60,6 +61,18 @@ fs.renameSync = function (from, to) { record({ op: "rename", from: String(from),
 // A write through a descriptor is the open above; one by path would create or truncate on its own.
 fs.writeFileSync = function (file, ...rest) { if (typeof file !== "number") record({ op: "writeFile", path: String(file) }); return writeFileSync.call(this, file, ...rest); };
 fs.appendFileSync = function (file, ...rest) { if (typeof file !== "number") record({ op: "appendFile", path: String(file) }); return appendFileSync.call(this, file, ...rest); };
+const openCb = fs.open, renameCb = fs.rename;
+fs.open = function (path, flags, ...rest) {
+  const done = rest.pop();
+  return openCb.call(this, path, flags, ...rest, (error, fd) => {
+    if (!error && writes(flags)) {
+      const st = fs.fstatSync(fd);
+      record({ op: "open", path: String(path), flags, mode: rest[0], createdMode: st.mode & 0o777, size: st.size });
+    }
+    done(error, fd);
+  });
+};
+fs.rename = function (from, to, done) { record({ op: "rename", from: String(from), to: String(to) }); return renameCb.call(this, from, to, done); };
 syncBuiltinESMExports();
 `;
 

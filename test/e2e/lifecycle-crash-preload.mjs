@@ -7,11 +7,12 @@ import { syncBuiltinESMExports } from "node:module";
 const step = process.env.CRASH_AT_STEP;
 const { rename, readdir } = fs.promises;
 const { renameSync, readdirSync } = fs;
+const renameCallback = fs.rename;
 let swapped = false;
 const die = () => process.kill(process.pid, "SIGKILL");
 
-// The store renames and lists synchronously (store/atomic.ts); the promise forms are watched too,
-// so the seam does not depend on which one it uses.
+// The store renames with node:fs's callback form and lists synchronously (store/atomic.ts); the
+// synchronous and promise forms are watched too, so the seam does not depend on which one it uses.
 function beforeRename(to) {
   const intoLive = String(to).endsWith("/.certctl/live");
   // version-written: the new version folder is complete, `live` still points at the old one.
@@ -33,6 +34,14 @@ fs.renameSync = function (from, to, ...rest) {
   const result = renameSync.call(this, from, to, ...rest);
   afterRename(intoLive);
   return result;
+};
+fs.rename = function (from, to, ...rest) {
+  const intoLive = beforeRename(to);
+  const done = rest.pop();
+  return renameCallback.call(this, from, to, ...rest, (error) => {
+    if (!error) afterRename(intoLive);
+    done(error);
+  });
 };
 fs.promises.rename = async function (from, to, ...rest) {
   const intoLive = beforeRename(to);
