@@ -7,7 +7,7 @@ import { accessSync, constants, lstatSync, readlinkSync } from "node:fs";
 import { tryLstat, tryRead, tryReadlink, tryStat } from "./probe.js";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { FileError } from "../model/errors.js";
-import { fileError } from "./atomic.js";
+import { TEMP_TAG_LENGTH, fileError } from "./atomic.js";
 import { liveVersion, stateDir } from "./live.js";
 import { ROLES, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
 
@@ -101,8 +101,8 @@ function assertWritableDirectory(dir: string): void {
 // found here rather than as ENAMETOOLONG after the CA has issued (and the certificate is lost).
 const NAME_MAX = 255;
 const PATH_MAX = 4095;
-/** What certctl adds to a name it writes through a temporary file: `.<name>.tmp-<12 hex>`. */
-const TEMP_SUFFIX = ".x.tmp-000000000000".length;
+/** What certctl adds to a name it writes through a temporary file: `.<name>.tmp-<16 characters>` (atomic.ts). */
+const TEMP_SUFFIX = ".x.tmp-".length + TEMP_TAG_LENGTH;
 
 /** Every path certctl will create for this set, at its longest, within the filesystem's limits. */
 export function assertPathLengths(paths: FilePaths, outDir: string | undefined): void {
