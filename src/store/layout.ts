@@ -9,13 +9,13 @@
 //   (and cert.p12, cert.der, combined.pem when those formats were asked for: swapped with the rest)
 import { rmdir, unlink } from "node:fs";
 import { rm } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { FileError } from "../model/errors.js";
 import { KEY_MODE, PUBLIC_MODE, fsCall, removeQuietly, replaceWithSymlink, syncDirectory, writeNewFile, type FileOwner } from "./atomic.js";
 import { makeOwnDir, makeUserDir, makeVersionsDir, STATE_DIR_MODE } from "./dirs.js";
 import { STATE_DIR, liveAttributes, stateDir, type FileAttributes } from "./live.js";
 import { KEY_ROLES, ROLES, ROLE_FILE, completePaths, isManagedLink, liveFile, type FilePaths, type FileRole } from "./paths.js";
-import { tryReaddir, tryReaddirEntries, tryRealpath } from "./probe.js";
+import { tryReaddir, tryReaddirEntries } from "./probe.js";
 import { splitSelfSignedRoot } from "./roots.js";
 
 // The store's public face: callers import paths and the preflight from here.
@@ -170,12 +170,15 @@ async function createVersionDir(versions: string): Promise<string> {
   }
 }
 
+/** `live` is the folder just made live, in `versions` (a real folder: liveVersion refuses a link). */
 async function pruneVersions(versions: string, live: string): Promise<void> {
-  const names = (tryReaddir(versions) ?? []).filter((n) => /^\d+-/.test(n)).sort();
-  const liveReal = tryRealpath(live) ?? live;
-  for (const name of names.slice(0, Math.max(0, names.length - VERSIONS_KEPT))) {
-    const dir = join(versions, name);
-    if ((tryRealpath(dir) ?? dir) !== liveReal) await removeVersion(dir);
+  const entries = (tryReaddirEntries(versions) ?? []).filter((entry) => /^\d+-/.test(entry.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries.slice(0, Math.max(0, entries.length - VERSIONS_KEPT))) {
+    if (entry.name === basename(live)) continue;
+    const path = join(versions, entry.name);
+    // Not a folder certctl made (a link, a file): removed itself, never followed.
+    if (!entry.isDirectory()) await rm(path, { force: true }).catch(() => undefined);
+    else await removeVersion(path);
   }
 }
 

@@ -28,12 +28,19 @@ export async function preflightFileSet(paths: FilePaths, opts: PreflightOptions)
   const all: FilePaths = outDir === undefined ? paths : completePaths(outDir, paths);
   const version = opts.allowManaged ? await liveVersion(opts.allowManaged.outDir) : undefined;
   assertPathLengths(all, outDir);
-  if (outDir !== undefined) assertWritableDirectory(outDir);
+  // The files usually share one folder: each is checked once.
+  const checked = new Set<string>();
+  const writable = (dir: string) => {
+    if (checked.has(dir)) return;
+    assertWritableDirectory(dir);
+    checked.add(dir);
+  };
+  if (outDir !== undefined) writable(outDir);
   for (const role of ROLES) {
     if (role === "key" && !opts.writeKey) continue;
     const path = all[role];
     if (path === undefined) continue;
-    assertWritableDirectory(dirname(path));
+    writable(dirname(path));
     const info = tryLstat(path);
     if (!info) continue;
     if (info.isDirectory()) throw new FileError(`${path} is a directory; expected a file path for the ${role}`);

@@ -1,7 +1,7 @@
 // Looking without failing: a file's status, a link's target or a file's bytes, or undefined when
 // they cannot be had (missing, a folder that cannot be searched, not a link). Synchronous, like
 // the rest of the store's metadata calls (atomic.ts says why).
-import { lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
+import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync, type Dirent, type Stats } from "node:fs";
 
 function attempt<T>(look: () => T): T | undefined {
   try {
@@ -22,4 +22,3 @@ export const tryRead = (path: string): Buffer | undefined => attempt(() => readF
 export const tryReaddir = (path: string): string[] | undefined => attempt(() => readdirSync(path));
 /** A folder's entries with their types (no stat of each), or undefined. */
 export const tryReaddirEntries = (path: string): Dirent[] | undefined => attempt(() => readdirSync(path, { withFileTypes: true }));
-export const tryRealpath = (path: string): string | undefined => attempt(() => realpathSync.native(path));

@@ -121,6 +121,14 @@ describe("retries", () => {
     expect(server.count(GET_CERT)).toBe(2);
   });
 
+  it("an answer larger than any Infisical answer is cut off, not read into memory", async () => {
+    const { api, server } = await setup({ retries: 0 });
+    server.on(GET_CERT, { body: "x".repeat(11 * 1024 * 1024) });
+    const error = await failure(api.getCertificate("c1"));
+    expect(error.exitCode).toBe(6);
+    expect(shown(error)).toMatch(/BODY_TOO_LARGE|larger than/);
+  });
+
   it("a connection reset mid-body is retried on a GET", async () => {
     const { api, server } = await setup();
     server.on(GET_CERT, { kind: "reset-mid-body" }, certOk);

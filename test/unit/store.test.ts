@@ -90,6 +90,19 @@ describe("installFileSet", () => {
     expect(readFileSync(paths.cert, "utf8")).toContain("MIIBe");
   });
 
+  it("prunes an old version's files but never follows a link planted among the versions", async () => {
+    const dir = tempDir();
+    const paths = resolveFilePaths(dir, ".", {});
+    const precious = tempDir();
+    writeFileSync(join(precious, "cert.pem"), "not certctl's");
+    await installFileSet(dir, paths, set("a"));
+    // Sorted first among the versions, so it is the oldest: pruned as a link, not as a folder.
+    symlinkSync(precious, join(dir, ".certctl", "versions", "0000-planted"), "dir");
+    for (const tag of ["b", "c", "d"]) await installFileSet(dir, paths, set(tag));
+    expect(readdirSync(join(dir, ".certctl", "versions"))).toHaveLength(3);
+    expect(readFileSync(join(precious, "cert.pem"), "utf8")).toBe("not certctl's");
+  });
+
   it("fails with a file error (exit 7) in a read-only directory and leaves the old set", async () => {
     if (process.getuid?.() === 0) {
       // root ignores directory modes; prove the same with a path under a regular file instead.
