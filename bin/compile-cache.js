@@ -34,18 +34,27 @@ const DIST = path.join(__dirname, "..", "dist") + path.sep;
 // thread. A renewal's functions reach that point within the second it lasts, for code the run is
 // nearly done with: ~90 ms of a second core (40 directories), which the run shares with the server
 // it talks to when that is local. Four times V8's budget (67,584) leaves that to code that stays
-// hot (the agent's, a renewal of hundreds of directories).
+// hot (a renewal of hundreds of directories). The agent runs the baseline tiers only: its cycles
+// are an hour apart and wait on the disk and the network, and the optimiser's code and working
+// memory were all its RSS grew by over a long life (scripts/bench/agent-rss.mjs: 50 -> 55 MB from
+// cycle 100 to 10,000 with the heap flat at 3.5 MB; 46 -> 47 MB without the optimiser).
 // test/e2e/compile-cache.test.ts fails when a built-in `renew` or `issue` loads is missing here.
 const CONNECTING = new Set(["issue", "status", "renew", "revoke", "apply", "agent"]);
 const CONNECTING_BUILTINS = ["node:tty", "node:net", "node:http", "node:assert", "node:diagnostics_channel", "node:os", "node:process", "node:fs/promises", "node:crypto"];
 
+/** The V8 flags a command runs with (scripts/bench/ passes the agent's to its simulation). */
+function v8FlagsFor(command) {
+  if (!CONNECTING.has(command)) return [];
+  return ["--liftoff-only", command === "agent" ? "--max-opt=1" : "--interrupt-budget=270336"];
+}
+
 function prepareV8(command) {
-  if (!CONNECTING.has(command)) return;
+  const flags = v8FlagsFor(command);
+  if (flags.length === 0) return;
   for (const id of CONNECTING_BUILTINS) require(id);
   void globalThis.crypto.subtle; // Node's WebCrypto, which makes the keys
   const v8 = require("node:v8");
-  v8.setFlagsFromString("--liftoff-only");
-  v8.setFlagsFromString("--interrupt-budget=270336");
+  for (const flag of flags) v8.setFlagsFromString(flag);
 }
 
 /** Enable for a run of `argv`; returns the function that writes what this run compiled afresh. */
@@ -153,4 +162,4 @@ function readOwn(file) {
   }
 }
 
-module.exports = { enableCompileCache };
+module.exports = { enableCompileCache, v8FlagsFor };

@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -221,10 +222,12 @@ if (only.has("fleet-wan")) {
 }
 
 // 5. Agent mode's memory: RSS after 10,000 simulated cycles (real loop, fake clock and cycle)
-// against after 100 (scripts/bench/agent-rss.mjs says why the young generation is pinned).
+// against after 100 (scripts/bench/agent-rss.mjs says why the young generation is pinned), under
+// the V8 flags `certctl agent` runs with (bin/compile-cache.js).
 if (only.has("agent")) {
   process.stderr.write("agent memory\n");
-  const runs = [1, 2, 3].map(() => JSON.parse(spawnSync(node, ["--expose-gc", "--max-semi-space-size=1", join(root, "scripts/bench/agent-rss.mjs"), "10000"], { encoding: "utf8" }).stdout));
+  const agentFlags = createRequire(import.meta.url)("../bin/compile-cache.js").v8FlagsFor("agent");
+  const runs = [1, 2, 3].map(() => JSON.parse(spawnSync(node, ["--expose-gc", "--max-semi-space-size=1", ...agentFlags, join(root, "scripts/bench/agent-rss.mjs"), "10000"], { encoding: "utf8" }).stdout));
   row("agent RSS after 10,000 cycles (fake clock)", median(runs.map((r) => r.rss10000)), "after 100 cycles", median(runs.map((r) => r.rss100)), 1.1, "MB");
 }
 
