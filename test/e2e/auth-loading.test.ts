@@ -13,11 +13,10 @@ import { startLocalDevServer } from "../helpers/local-devserver.js";
 import { CLOUD_LIBRARIES, LOGIN_METHOD_MODULES, loadedSources } from "../helpers/loaded-sources.js";
 
 let server: RunningDevServer;
-let env: Record<string, string>;
 let work: string;
 
 beforeAll(async () => {
-  ({ server, env } = await startLocalDevServer());
+  ({ server } = await startLocalDevServer());
   work = mkdtempSync(join(tmpdir(), "certctl-auth-load-"));
 });
 afterAll(async () => {

@@ -415,9 +415,10 @@ describe("certctl renew: crash safety", () => {
         : await renewProcess([dirs[i]!], crash);
       expect(res.signal).toBe("SIGKILL");
       if ("sources" in res) {
-        expect(res.sources.filter((source) => HEAVY.test(source)).length).toBeGreaterThan(0);
+        const sources = res.sources as string[];
+        expect(sources.filter((source) => HEAVY.test(source)).length).toBeGreaterThan(0);
         // csr.ts writes the request's DER itself: no ASN.1 library loads for a renewal.
-        expect(res.sources.filter((source) => /node_modules\/(asn1js|@peculiar)\//.test(source))).toEqual([]);
+        expect(sources.filter((source) => /node_modules\/(asn1js|@peculiar)\//.test(source))).toEqual([]);
       }
       expectLoadableSet(dirs[i]!);
     }));

@@ -276,7 +276,8 @@ describe("--csr", () => {
 
 describe("parseIssueFlags (argv values → IssueParams)", () => {
   const base: IssueFlags = { profile: PROFILE, cn: "www.example.com", wait: true, waitTimeout: "10m", outDir: "out" };
-  const parse = (flags: Partial<IssueFlags>) => parseIssueFlags({ ...base, ...flags }, "/work", NOW);
+  // `cn: undefined` takes the base's --cn away, as a command line without it would.
+  const parse = (flags: { [K in keyof IssueFlags]?: IssueFlags[K] | undefined }) => parseIssueFlags({ ...base, ...flags } as IssueFlags, "/work", NOW);
 
   it("builds one typed params object", () => {
     const params = parse({ dns: ["example.com"], ttl: "2w", force: true, wait: false, waitTimeout: "1h", project: "p1", application: PROFILE.toUpperCase() });

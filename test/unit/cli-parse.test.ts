@@ -67,7 +67,7 @@ describe("issue: other flags → params", () => {
 
 describe("dev-server flags → params", () => {
   it("parses durations and the approval mode", async () => {
-    const params = await parseDevServerFlags({ port: "0", host: "127.0.0.1", approval: "auto=2s", latency: "0ms", backdate: "20d", tokenTtl: "1h", tokenMaxTtl: "30d" }, {});
+    const params = await parseDevServerFlags({ port: "0", host: "127.0.0.1", approval: "auto=2s", latency: "0ms", backdate: "20d", tokenTtl: "1h", tokenMaxTtl: "30d", csrRenewal: "accept" }, {});
     expect(params).toMatchObject({ port: 0, latencyMs: 0, backdateMs: 20 * 86_400_000, tokenTtlMs: 3_600_000, approval: { kind: "auto" } });
   });
 
@@ -78,11 +78,11 @@ describe("dev-server flags → params", () => {
     const { tmpdir } = await import("node:os");
     const file = join(mkdtempSync(join(tmpdir(), "certctl-secret-")), "empty");
     writeFileSync(file, "\n");
-    const error = await parseDevServerFlags({ port: "0", host: "127.0.0.1", approval: "none", latency: "0ms", backdate: "0ms", tokenTtl: "1h", tokenMaxTtl: "30d" }, { clientId: "x", clientSecretFile: file })
+    const error = await parseDevServerFlags({ port: "0", host: "127.0.0.1", approval: "none", latency: "0ms", backdate: "0ms", tokenTtl: "1h", tokenMaxTtl: "30d", csrRenewal: "accept" }, { clientId: "x", clientSecretFile: file })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).message).toMatch(/--client-secret-file .* is empty/);
-    const missing = await parseDevServerFlags({ port: "0", host: "127.0.0.1", approval: "none", latency: "0ms", backdate: "0ms", tokenTtl: "1h", tokenMaxTtl: "30d" }, { clientSecretFile: `${file}-missing` })
+    const missing = await parseDevServerFlags({ port: "0", host: "127.0.0.1", approval: "none", latency: "0ms", backdate: "0ms", tokenTtl: "1h", tokenMaxTtl: "30d", csrRenewal: "accept" }, { clientSecretFile: `${file}-missing` })
       .catch((e: unknown) => e);
     expect((missing as Error).message).toMatch(/cannot read --client-secret-file .*: it does not exist$/);
   });

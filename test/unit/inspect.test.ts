@@ -16,7 +16,7 @@ async function run(bytes: Uint8Array | string, now = MID_2025): Promise<InspectD
 }
 async function certs(name: string, now = MID_2025): Promise<CertificatesDocument> {
   const doc = await run(fixture(name), now);
-  if (doc.kind === "csr") throw new Error("expected certificates");
+  if (doc.kind === "csr" || doc.kind === "key") throw new Error("expected certificates");
   return doc;
 }
 async function refusal(bytes: Uint8Array | string): Promise<UsageError> {

@@ -47,7 +47,7 @@ describe("plain progress (stderr is not a terminal)", () => {
     const view = trackIssueProgress(progress, () => 0);
     view.onProgress({ kind: "requesting", host: "ca.example:443" });
     view.onLogin("ca.example:443")();
-    view.onProgress({ kind: "writing" });
+    view.onProgress({ kind: "writing", mode: "local-key" });
     expect(lines().slice(1)).toEqual([
       "Requesting the certificate from ca.example:443",
       "Logging in to ca.example:443",
