@@ -2,10 +2,10 @@
 // local files with node:crypto only: a file missing, a certificate that is not the one certctl.json
 // records, a fullchain that starts with another certificate, a key that does not belong to the
 // certificate, a `live` link that leads outside `.certctl/versions/`.
-import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileReason } from "../../model/errors.js";
+import { certificateView, type CertificateView } from "../crypto/cert-view.js";
 import { liveVersion } from "../../store/live.js";
 import { tryStat } from "../../store/probe.js";
 import { metadataPaths, type CertctlMetadata } from "../../store/metadata.js";
@@ -13,8 +13,8 @@ import { sameSerial } from "../request/record.js";
 import { keyMatchesCertificate } from "./key-match.js";
 
 export interface IntegrityResult {
-  /** The parsed leaf, when cert.pem could be read. */
-  cert?: X509Certificate;
+  /** The leaf's fields, when cert.pem could be read. */
+  cert?: CertificateView;
   /** Why the set is broken; undefined when it is whole. */
   problem?: string;
   /** The key could not be compared (unreadable to this user, or encrypted): not a fault of the set. */
@@ -45,11 +45,11 @@ export async function checkIntegrity(dir: string, meta: CertctlMetadata): Promis
   const [certText, fullchainText, keyText] = read;
 
   let certPem: string;
-  let cert: X509Certificate;
+  let cert: CertificateView;
   try {
     if (certText instanceof Error) throw certText;
     certPem = certText!;
-    cert = new X509Certificate(certPem);
+    cert = certificateView(certPem);
   } catch (error) {
     return { problem: `${basename(paths.cert)} is not a readable certificate (${fileReasonOrParse(error)})` };
   }
@@ -69,7 +69,7 @@ function isMissing(result: string | NodeJS.ErrnoException | undefined): boolean 
   return result instanceof Error && (result.code === "ENOENT" || result.code === "ENOTDIR");
 }
 
-function checkKey(path: string, keyText: string | NodeJS.ErrnoException | undefined, cert: X509Certificate): Pick<IntegrityResult, "problem" | "keyUnchecked"> {
+function checkKey(path: string, keyText: string | NodeJS.ErrnoException | undefined, cert: CertificateView): Pick<IntegrityResult, "problem" | "keyUnchecked"> {
   // A monitoring user may not read a 0600 key: the set may well be fine, so it is not broken.
   if (typeof keyText !== "string") return { keyUnchecked: `${basename(path)}: ${fileReason(keyText)}` };
   const keyPem = keyText;

@@ -6,7 +6,7 @@
 // the full path: node:crypto parses the key and X509Certificate.checkPrivateKey compares. The
 // fast path checks the mix-up this is for (a key of another certificate); a key file whose two
 // halves disagree with each other is a forgery, and no service would load it either.
-import { createPrivateKey, type X509Certificate } from "node:crypto";
+import { X509Certificate, createPrivateKey } from "node:crypto";
 import { TAG, certificateFields, elements, oid, type Element } from "../crypto/der.js";
 import { EC_PUBLIC_KEY_OID, RSA_ENCRYPTION_OID } from "../../model/x509-names.js";
 
@@ -63,7 +63,7 @@ function unsigned(bytes: Buffer): Buffer {
  * The certificate's key the same way, from its SubjectPublicKeyInfo (RFC 5480, RFC 8017): no key
  * object is made (OpenSSL would decode the key a second time for it). Undefined for other shapes.
  */
-function certificateHalf(cert: X509Certificate): PublicHalf | undefined {
+function certificateHalf(cert: { raw: Uint8Array }): PublicHalf | undefined {
   try {
     const [spki] = elements(certificateFields(cert.raw).spki);
     const [algorithm, bits] = spki ? elements(spki.content) : [];
@@ -86,7 +86,7 @@ function certificateHalf(cert: X509Certificate): PublicHalf | undefined {
 }
 
 /** True when the (unencrypted, PEM PKCS#8) key belongs to the certificate. Throws when the key does not parse. */
-export function keyMatchesCertificate(keyPem: string, cert: X509Certificate): boolean {
+export function keyMatchesCertificate(keyPem: string, cert: { raw: Uint8Array }): boolean {
   const body = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(keyPem)?.[1];
   const half = body === undefined ? undefined : publicHalf(Buffer.from(body.replace(/\s+/g, ""), "base64"));
   const theirs = half && certificateHalf(cert);
@@ -95,5 +95,6 @@ export function keyMatchesCertificate(keyPem: string, cert: X509Certificate): bo
     if (half.kind === "rsa" && theirs.kind === "rsa") return half.n.equals(theirs.n) && half.e.equals(theirs.e);
     return false; // an EC key for an RSA certificate, or the other way round
   }
-  return cert.checkPrivateKey(createPrivateKey(keyPem));
+  const x509 = cert instanceof X509Certificate ? cert : new X509Certificate(cert.raw);
+  return x509.checkPrivateKey(createPrivateKey(keyPem));
 }

@@ -1,7 +1,7 @@
 // The state of one certificate directory, from local files only (no request, no x509 library):
 // what `list` shows, what `check` judges, what the metrics file exports. One reading of a
 // directory for all three, so they never disagree.
-import type { X509Certificate } from "node:crypto";
+import type { CertificateView } from "../crypto/cert-view.js";
 import { basename } from "node:path";
 import type { AltName } from "../../model/types.js";
 import { readLastFailure, type LastFailure } from "../../store/failure.js";
@@ -110,8 +110,8 @@ function recorded(meta: CertctlMetadata): Partial<DirectoryState> {
 }
 
 /** The dates and names of the certificate on disk: the truth, as renew reads it. */
-function fromCertificate(cert: X509Certificate, now: Date, renewBefore: RenewBefore): { fields: Partial<DirectoryState>; due: boolean } {
-  const validity = { notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+function fromCertificate(cert: CertificateView, now: Date, renewBefore: RenewBefore): { fields: Partial<DirectoryState>; due: boolean } {
+  const validity = { notBefore: cert.notBefore, notAfter: cert.notAfter };
   const decision = decideDue(validity, now, renewBefore);
   const found: Partial<DirectoryState> = {
     notBefore: validity.notBefore.toISOString(),
