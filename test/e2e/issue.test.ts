@@ -220,6 +220,18 @@ describe.concurrent("subject, SANs and usages", () => {
     expect(JSON.stringify(meta)).not.toMatch(/PRIVATE KEY/);
   });
 
+  // Found walking as a user: node:crypto prints `O=Example\, Inc.`, and the check that the
+  // certificate carries what was asked for refused it (exit 4, nothing installed).
+  it("a subject value with a comma or a leading # is issued and installed, then listed as it is", async () => {
+    const out = dir("escaped-subject");
+    const res = await issue(["--profile", profile("default"), "--cn", "Doe, Jane", "--org", "Example, Inc.", "--ou", "#1 R&D", "--dns", "jane.example.com", "--out-dir", out]);
+    expect(res.code, res.stderr).toBe(0);
+    expectVerifiedSet(out);
+    expect(openssl(["x509", "-in", join(out, "cert.pem"), "-noout", "-subject", "-nameopt", "RFC2253"])).toContain("O=Example\\, Inc.");
+    const listed = await runMain(["list", "--json", out], { cwd: work, env });
+    expect(JSON.parse(listed.stdout)[0]).toMatchObject({ state: "ok", subject: expect.stringContaining("O=Example\\, Inc.") });
+  });
+
   // Regression (issue 12 item 6): a CN-only request produced a certificate with no SAN.
   it("puts a CN that is a DNS name or an IP into the SANs, and leaves it out with --no-cn-san", async () => {
     const [dns, ip, opted] = [dir("cn-dns"), dir("cn-ip"), dir("cn-opt")];

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { errorForResponse } from "../../src/api/errors.js";
 import { AuthError, RefusedError } from "../../src/model/errors.js";
 import { canonicalSerial, sameSerial } from "../../src/core/request/record.js";
-import { checkIssuedCertificate } from "../../src/core/request/check-issued.js";
+import { checkIssuedCertificate, unescapeValue } from "../../src/core/request/check-issued.js";
 import { openssl } from "../helpers/openssl.js";
 
 const ctx = { host: "127.0.0.1", operation: "POST /v1/cert-manager/certificates/x/renew", attempts: 1, secrets: [] };
@@ -41,11 +41,11 @@ describe("serial numbers", () => {
   });
 });
 
-function selfSigned(subj: string, san: string, days = 30): X509Certificate {
+function selfSigned(subj: string, san: string, days = 30, extra: string[] = []): X509Certificate {
   const dir = mkdtempSync(join(tmpdir(), "certctl-check-"));
   const cert = join(dir, "cert.pem");
   openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(dir, "key.pem"), "-out", cert,
-    "-days", String(days), "-subj", subj, "-addext", `subjectAltName=${san}`]);
+    "-days", String(days), "-subj", subj, "-addext", `subjectAltName=${san}`, ...extra]);
   return new X509Certificate(readFileSync(cert, "utf8"));
 }
 
@@ -61,6 +61,17 @@ describe("what an issued certificate must carry", () => {
     expect(() => checkIssuedCertificate(leaf, { commonName: "www.example.com", altNames: [{ type: "dns_name", value: "api.example.com" }] }, now, "c1"))
       .toThrow(expect.objectContaining({ exitCode: 4, lines: ["missing: SAN DNS:api.example.com"] }));
     expect(() => checkIssuedCertificate(leaf, { commonName: "other.example.com" }, now, "c1")).toThrow(/lacks what was asked for/);
+  });
+
+  it("a value node:crypto prints escaped is the value asked for (O=Example, Inc.)", () => {
+    const escaped = selfSigned("/O=Example, Inc./OU=#1 R&D/CN=Müller\\+Söhne", "DNS:www.example.com", 30, ["-utf8"]);
+    expect(escaped.subject).toBe("O=Example\\, Inc.\nOU=\\#1 R&D\nCN=Müller\\+Söhne");
+    expect(checkIssuedCertificate(escaped, { organization: "Example, Inc.", organizationalUnit: "#1 R&D", commonName: "Müller+Söhne" }, now, "c1")).toBeUndefined();
+    expect(() => checkIssuedCertificate(escaped, { organization: "Example Inc." }, now, "c1")).toThrow(/lacks what was asked for/);
+    expect(unescapeValue("Example\\, Inc.")).toBe("Example, Inc.");
+    expect(unescapeValue("\\#1 a\\ ")).toBe("#1 a ");
+    expect(unescapeValue("M\\C3\\BCller")).toBe("Müller");
+    expect(unescapeValue("plain")).toBe("plain");
   });
 
   it("expired or not yet valid (beyond the skew) is refused; a start that was asked for is a warning", () => {

@@ -24,12 +24,34 @@ function sanKey(text: string): string {
   return `${label}:${label === "DNS" || label === "email" ? value.toLowerCase() : value}`;
 }
 
-/** "CN=a\nO=b" (node's form) → [["CN","a"],["O","b"]]. */
+/** "CN=a\nO=b" (node's form) → [["CN","a"],["O","b"]], values as they were asked for. */
 function subjectPairs(subject: string | undefined): Array<[string, string]> {
   return (subject ?? "").split("\n").filter(Boolean).map((line) => {
     const eq = line.indexOf("=");
-    return [line.slice(0, eq), line.slice(eq + 1)];
+    return [line.slice(0, eq), unescapeValue(line.slice(eq + 1))];
   });
+}
+
+/**
+ * node:crypto prints a name's values with RFC 2253's escapes (`O=Example\, Inc.`, `\#` at the
+ * start, `\ ` at the end, control characters as `\0A`): undone, so `--org "Example, Inc."` finds
+ * its organisation. Hex pairs are UTF-8 bytes.
+ */
+export function unescapeValue(value: string): string {
+  if (!value.includes("\\")) return value;
+  const bytes: number[] = [];
+  const chars = [...value];
+  for (let i = 0; i < chars.length; i++) {
+    const hex = (chars[i + 1] ?? "") + (chars[i + 2] ?? "");
+    if (chars[i] === "\\" && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+      continue;
+    }
+    if (chars[i] === "\\" && i + 1 < chars.length) i += 1; // an escaped character stands for itself
+    bytes.push(...Buffer.from(chars[i]!, "utf8"));
+  }
+  return Buffer.from(bytes).toString("utf8");
 }
 
 /** What was asked for and is missing from the certificate, one line each. */
