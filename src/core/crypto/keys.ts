@@ -6,10 +6,9 @@ import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import { UsageError, fileError } from "../../model/errors.js";
 import { hasPrivateKeyPem, pemEncode } from "../../util/pem.js";
-import { TAG, integer, oid, tlv } from "./der.js";
+import { TAG, elements, tlv } from "./der.js";
 import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
 import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
-import { EC_PUBLIC_KEY_OID } from "../../model/x509-names.js";
 
 /** A key pair ready to sign a CSR with `signatureAlgorithm`. */
 export interface SigningKey {
@@ -38,26 +37,37 @@ export async function generateSigningKey(
       ? (base as EcKeyGenParams)
       : { ...(base as RsaHashedImportParams), modulusLength: rsaBits(keyAlgorithm), publicExponent: new Uint8Array([1, 0, 1]) };
   const keys = (await crypto.subtle.generateKey(params, true, ["sign", "verify"])) as CryptoKeyPair;
-  const curve = curveOf(keyAlgorithm);
-  if (curve === undefined || crypto !== globalThis.crypto) return { keyAlgorithm, signatureAlgorithm, keys };
-  return { keyAlgorithm, signatureAlgorithm, keys, encoded: ecEncodings(KeyObject.from(keys.privateKey).export({ format: "jwk" }), curve.oid) };
+  if (curveOf(keyAlgorithm) === undefined || crypto !== globalThis.crypto) return { keyAlgorithm, signatureAlgorithm, keys };
+  const encoded = ecEncodings(KeyObject.from(keys.privateKey).export({ type: "pkcs8", format: "der" }));
+  return encoded ? { keyAlgorithm, signatureAlgorithm, keys, encoded } : { keyAlgorithm, signatureAlgorithm, keys };
 }
 
 /**
- * PKCS#8 PEM and SubjectPublicKeyInfo DER of an EC key, from its JWK: the bytes OpenSSL's own
- * encoder gives (test/unit/keys-ec-encoding.test.ts compares them over many keys of each curve),
- * for ~0.05 ms where the two exports through OpenSSL's encoder cost ~0.4 ms a key on the thread
- * that runs everything else — a fleet renewal makes one key per directory.
- *   PrivateKeyInfo ::= SEQUENCE { 0, AlgorithmIdentifier, OCTET STRING ECPrivateKey }      (RFC 5208)
- *   ECPrivateKey   ::= SEQUENCE { 1, OCTET STRING d, [1] BIT STRING publicKey }            (RFC 5915)
+ * key.pem's text and the SubjectPublicKeyInfo of an EC key, from one PKCS#8 DER export: the PEM is
+ * that DER in base64, and the SPKI is its algorithm and the public key its ECPrivateKey carries
+ * (RFC 5208, RFC 5915, RFC 5480). One export through OpenSSL instead of two (~0.4 ms a key on the
+ * thread that runs everything else; a fleet renewal makes one key per directory).
+ *   PrivateKeyInfo ::= SEQUENCE { 0, AlgorithmIdentifier, OCTET STRING ECPrivateKey }
+ *   ECPrivateKey   ::= SEQUENCE { 1, OCTET STRING d, [0] parameters OPTIONAL, [1] BIT STRING publicKey }
+ * Not the JWK, which would be simpler: on Node 20, exporting a just-generated key as a JWK can
+ * deadlock the process (node's JWK export holds the key's lock while it allocates; a garbage
+ * collection then finalises the job that generated the key, which takes the same lock). A loop of
+ * generateKeyPairSync + JWK export hung within 10,000 keys here; PKCS#8 export ran 60,000.
+ * Undefined for a shape it does not expect (the caller then exports each the usual way).
  */
-export function ecEncodings(jwk: JsonWebKey, curveOid: string): { privateKeyPem: string; spki: Buffer } {
-  const point = Buffer.concat([Buffer.from([0x04]), Buffer.from(jwk.x ?? "", "base64url"), Buffer.from(jwk.y ?? "", "base64url")]);
-  const algorithm = tlv(TAG.SEQUENCE, oid(EC_PUBLIC_KEY_OID), oid(curveOid));
-  const publicKey = tlv(TAG.BIT_STRING, Buffer.from([0]), point);
-  const ecPrivateKey = tlv(TAG.SEQUENCE, integer(1), tlv(TAG.OCTET_STRING, Buffer.from(jwk.d ?? "", "base64url")), tlv(0xa1, publicKey));
-  const pkcs8 = tlv(TAG.SEQUENCE, integer(0), algorithm, tlv(TAG.OCTET_STRING, ecPrivateKey));
-  return { privateKeyPem: `${pemEncode(pkcs8, "PRIVATE KEY")}\n`, spki: tlv(TAG.SEQUENCE, algorithm, publicKey) };
+export function ecEncodings(pkcs8: Buffer): { privateKeyPem: string; spki: Buffer } | undefined {
+  try {
+    const [info] = elements(pkcs8);
+    const [version, algorithm, privateKey] = info?.tag === TAG.SEQUENCE ? elements(info.content) : [];
+    if (version?.tag !== TAG.INTEGER || algorithm?.tag !== TAG.SEQUENCE || privateKey?.tag !== TAG.OCTET_STRING) return undefined;
+    const [ecPrivateKey] = elements(privateKey.content);
+    const parts = ecPrivateKey?.tag === TAG.SEQUENCE ? elements(ecPrivateKey.content) : [];
+    const [publicKey] = elements(parts.find((part) => part.tag === 0xa1)?.content ?? Buffer.alloc(0));
+    if (publicKey?.tag !== TAG.BIT_STRING) return undefined;
+    return { privateKeyPem: `${pemEncode(pkcs8, "PRIVATE KEY")}\n`, spki: tlv(TAG.SEQUENCE, Buffer.from(algorithm.whole), Buffer.from(publicKey.whole)) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The API's key algorithm for a Node key object; unsupported types and sizes are a usage error. */
