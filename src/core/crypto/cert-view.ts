@@ -57,15 +57,9 @@ export function plainCertificateView(der: Buffer): CertificateView | undefined {
     const fields = certificateFields(der);
     const serial = Buffer.from(fields.serialHex, "hex");
     if (serial.length === 0 || (serial[0]! & 0x80) !== 0) return undefined; // negative: OpenSSL prints a sign
-    const [certificate] = elements(der);
-    const [tbs] = elements(certificate!.content);
-    const parts = elements(tbs!.content);
-    const start = parts[0]?.tag === 0xa0 ? 1 : 0;
-    const subjectName = parts[start + 4]!;
-    const subject = nameText(subjectName);
+    const subject = nameText(fields.subject);
     if (subject === null) return undefined;
-    const extensions = parts.slice(start + 6).find((part) => part.tag === 0xa3);
-    const subjectAltName = extensions === undefined ? undefined : sanText(extensions);
+    const subjectAltName = fields.extensions === undefined ? undefined : sanText(fields.extensions);
     if (subjectAltName === null) return undefined;
     return {
       serialNumber: (serial[0] === 0 && serial.length > 1 ? serial.subarray(1) : serial).toString("hex").toUpperCase(),

@@ -108,6 +108,10 @@ export interface CertificateFields {
   notAfter: Date;
   /** SubjectPublicKeyInfo, the whole element. */
   spki: Uint8Array;
+  /** The subject Name. */
+  subject: Element;
+  /** The [3] extensions element, when there is one. */
+  extensions: Element | undefined;
 }
 
 /**
@@ -123,13 +127,36 @@ export function certificateFields(der: Uint8Array): CertificateFields {
   if (tbs?.tag !== TAG.SEQUENCE || algorithm?.tag !== TAG.SEQUENCE || signature?.tag !== TAG.BIT_STRING || more.length !== 0) throw new Error("not a Certificate");
   const fields = elements(tbs.content);
   const start = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] EXPLICIT version
-  const [serial, , issuer, validity, subject, spki] = fields.slice(start);
+  const [serial, , issuer, validity, subject, spki, ...optional] = fields.slice(start);
   if (serial?.tag !== TAG.INTEGER || issuer?.tag !== TAG.SEQUENCE || validity?.tag !== TAG.SEQUENCE || subject?.tag !== TAG.SEQUENCE || spki?.tag !== TAG.SEQUENCE) {
     throw new Error("not a TBSCertificate");
   }
   const [notBefore, notAfter, extra] = elements(validity.content);
   if (!notBefore || !notAfter || extra) throw new Error("not a Validity");
-  return { serialHex: Buffer.from(serial.content).toString("hex"), notBefore: time(notBefore), notAfter: time(notAfter), spki: spki.whole };
+  return {
+    serialHex: Buffer.from(serial.content).toString("hex"), notBefore: time(notBefore), notAfter: time(notAfter), spki: spki.whole,
+    subject, extensions: optional.find((part) => part.tag === 0xa3),
+  };
+}
+
+/**
+ * A PrivateKeyInfo (RFC 5208): its AlgorithmIdentifier and the fields of the key inside it
+ * (ECPrivateKey, RSAPrivateKey). Throws on another shape.
+ */
+export function privateKeyInfo(der: Uint8Array): { algorithm: Element; keyFields: Element[] } {
+  const [info] = elements(der);
+  const [version, algorithm, privateKey] = info?.tag === TAG.SEQUENCE ? elements(info.content) : [];
+  if (version?.tag !== TAG.INTEGER || algorithm?.tag !== TAG.SEQUENCE || privateKey?.tag !== TAG.OCTET_STRING) throw new Error("not a PrivateKeyInfo");
+  const [key] = elements(privateKey.content);
+  if (key?.tag !== TAG.SEQUENCE) throw new Error("not a private key SEQUENCE");
+  return { algorithm, keyFields: elements(key.content) };
+}
+
+/** An ECPrivateKey's [1] publicKey BIT STRING (RFC 5915), when it carries one. */
+export function ecPublicKeyBits(keyFields: Element[]): Element | undefined {
+  const tagged = keyFields.find((field) => field.tag === 0xa1);
+  const [bits] = tagged ? elements(tagged.content) : [];
+  return bits?.tag === TAG.BIT_STRING ? bits : undefined;
 }
 
 /** UTCTime (YYMMDDHHMMSSZ, years 1950–2049) or GeneralizedTime (YYYYMMDDHHMMSSZ), as RFC 5280 4.1.2.5 has them. */

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import type { KeyAlgorithm, SignatureAlgorithm } from "../../model/types.js";
 import { UsageError, fileError } from "../../model/errors.js";
 import { hasPrivateKeyPem, pemEncode } from "../../util/pem.js";
-import { TAG, elements, tlv } from "./der.js";
+import { TAG, ecPublicKeyBits, privateKeyInfo, tlv } from "./der.js";
 import { CURVES, curveNamed, curveOf, defaultSignatureAlgorithm, keyFamily, rsaBits, rsaKeyAlgorithm, signatureAlgorithmsFor, signatureFamily, signatureHash } from "../../model/algorithms.js";
 import { DOMAIN_NAMES, type InputNames } from "../input-names.js";
 
@@ -57,13 +57,9 @@ export async function generateSigningKey(
  */
 export function ecEncodings(pkcs8: Buffer): { privateKeyPem: string; spki: Buffer } | undefined {
   try {
-    const [info] = elements(pkcs8);
-    const [version, algorithm, privateKey] = info?.tag === TAG.SEQUENCE ? elements(info.content) : [];
-    if (version?.tag !== TAG.INTEGER || algorithm?.tag !== TAG.SEQUENCE || privateKey?.tag !== TAG.OCTET_STRING) return undefined;
-    const [ecPrivateKey] = elements(privateKey.content);
-    const parts = ecPrivateKey?.tag === TAG.SEQUENCE ? elements(ecPrivateKey.content) : [];
-    const [publicKey] = elements(parts.find((part) => part.tag === 0xa1)?.content ?? Buffer.alloc(0));
-    if (publicKey?.tag !== TAG.BIT_STRING) return undefined;
+    const { algorithm, keyFields } = privateKeyInfo(pkcs8);
+    const publicKey = ecPublicKeyBits(keyFields);
+    if (publicKey === undefined) return undefined;
     return { privateKeyPem: `${pemEncode(pkcs8, "PRIVATE KEY")}\n`, spki: tlv(TAG.SEQUENCE, Buffer.from(algorithm.whole), Buffer.from(publicKey.whole)) };
   } catch {
     return undefined;

@@ -7,7 +7,7 @@
 // fast path checks the mix-up this is for (a key of another certificate); a key file whose two
 // halves disagree with each other is a forgery, and no service would load it either.
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { TAG, certificateFields, elements, oid, type Element } from "../crypto/der.js";
+import { TAG, certificateFields, ecPublicKeyBits, elements, oid, privateKeyInfo, type Element } from "../crypto/der.js";
 import { EC_PUBLIC_KEY_OID, RSA_ENCRYPTION_OID } from "../../model/x509-names.js";
 
 type PublicHalf = { kind: "ec"; point: Buffer } | { kind: "rsa"; n: Buffer; e: Buffer };
@@ -30,17 +30,11 @@ function rsaHalf(n: Element | undefined, e: Element | undefined): PublicHalf | u
 /** The public half a PKCS#8 key carries, or undefined when it carries none we read. */
 function publicHalf(der: Buffer): PublicHalf | undefined {
   try {
-    const [outer] = elements(der);
-    if (outer?.tag !== TAG.SEQUENCE) return undefined;
-    const [, algorithm, privateKey] = elements(outer.content);
-    const [inner] = privateKey?.tag === TAG.OCTET_STRING ? elements(privateKey.content) : [];
-    if (inner?.tag !== TAG.SEQUENCE) return undefined;
-    const fields = elements(inner.content);
+    const { algorithm, keyFields: fields } = privateKeyInfo(der);
     switch (keyKind(algorithm)) {
       case "ec": {
-        const tagged = fields.find((f) => f.tag === 0xa1); // [1] publicKey
-        const [bits] = tagged ? elements(tagged.content) : [];
-        if (bits?.tag !== TAG.BIT_STRING || bits.content[0] !== 0) return undefined;
+        const bits = ecPublicKeyBits(fields);
+        if (bits === undefined || bits.content[0] !== 0) return undefined;
         return { kind: "ec", point: Buffer.from(bits.content.subarray(1)) };
       }
       case "rsa":
@@ -95,6 +89,5 @@ export function keyMatchesCertificate(keyPem: string, cert: { raw: Uint8Array })
     if (half.kind === "rsa" && theirs.kind === "rsa") return half.n.equals(theirs.n) && half.e.equals(theirs.e);
     return false; // an EC key for an RSA certificate, or the other way round
   }
-  const x509 = cert instanceof X509Certificate ? cert : new X509Certificate(cert.raw);
-  return x509.checkPrivateKey(createPrivateKey(keyPem));
+  return new X509Certificate(cert.raw).checkPrivateKey(createPrivateKey(keyPem));
 }
